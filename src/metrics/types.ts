@@ -1,0 +1,169 @@
+/**
+ * Output of the metrics engine (src/metrics/compute.ts): pure data, consumed by src/report/.
+ * Field names equal the CSV column names of PRODUCT.md section 5.
+ * `null` means "no data" (an empty CSV cell), never 0.
+ */
+
+export type Num = number | null;
+
+export type DoraLevel = 'elite' | 'high' | 'medium' | 'low';
+
+export interface DoraMetrics {
+  prod_deployments: number;
+  lead_time_hours: Num;
+  change_failure_rate: Num;
+  mttr_minutes: Num;
+  deployments_per_day: number;
+  deployment_days: number;
+  lead_time_p90_hours: Num;
+  lead_time_merge_hours: Num;
+  cfr_deployments: Num;
+  cfr_incidents: Num;
+  incidents: number;
+  open_incidents: number;
+  time_to_restore_median_minutes: Num;
+  /** Extras (after the required columns). */
+  deployment_attempts: number;
+  failed_deployments: number;
+  changes: number;
+  hotfix_deployments: number;
+  /** Median over the month's weeks of distinct deployment days per week (for the DORA level). */
+  deployment_days_per_week: Num;
+}
+
+export interface CostMetrics {
+  ci_minutes: number;
+  ci_cost: number;
+  /** prod_deployments / ci_cost * 1000; null when cost is 0. */
+  deployments_per_1k_cost: Num;
+}
+
+export interface PipelineMetrics {
+  pipelines: number;
+  pipeline_success_rate: Num;
+  retry_rate: Num;
+  infra_failure_share: Num;
+  pipeline_duration_median_minutes: Num;
+  pipeline_duration_p90_minutes: Num;
+  queue_time_median_minutes: Num;
+  queue_time_p90_minutes: Num;
+  jobs: number;
+  failed_jobs: number;
+}
+
+export interface DeliveryMetrics {
+  issues_closed: number;
+  mrs_merged: number;
+  mr_cycle_time_hours: Num;
+  spillover: number;
+  bugs_opened: number;
+  hotfix_ratio: Num;
+}
+
+export interface DoraLevels {
+  deployment_frequency: DoraLevel | null;
+  lead_time: DoraLevel | null;
+  change_failure_rate: DoraLevel | null;
+  time_to_restore: DoraLevel | null;
+}
+
+/** All metrics of one scope (portfolio, team or project) in one month. */
+export interface MonthMetrics {
+  month: string; // YYYY-MM
+  dora: DoraMetrics;
+  cost: CostMetrics;
+  pipelines: PipelineMetrics;
+  delivery: DeliveryMetrics;
+  levels: DoraLevels;
+}
+
+export interface ScopeSeries {
+  /** One entry per month of the window, oldest first (always every month, even empty ones). */
+  months: MonthMetrics[];
+}
+
+export interface TeamSeries extends ScopeSeries {
+  team: string;
+}
+
+export interface ProjectSeries extends ScopeSeries {
+  projectId: number;
+  project: string; // path
+  team: string | null;
+}
+
+export interface Correlation {
+  r: Num;
+  n: number;
+}
+
+export interface TopPipeline {
+  rank: number;
+  project: string;
+  team: string | null;
+  pipeline_id: number;
+  ref: string;
+  ci_minutes: number;
+  ci_cost: number;
+  web_url: string;
+}
+
+/** Month-over-month change of one value: null when either month has no data. */
+export interface Delta {
+  current: Num;
+  previous: Num;
+  /** current - previous */
+  abs: Num;
+  /** (current - previous) / previous * 100; null when previous is 0 or null. */
+  pct: Num;
+}
+
+/** A fact the report turns into a sentence; the numbers travel with it. */
+export interface InsightFact {
+  kind: string;
+  /** The sentence, fully formatted by the metrics layer's insight rules (numbers included). */
+  text: string;
+  values: Record<string, number | string | null>;
+}
+
+export interface DataQuality {
+  projectsWithoutTeam: string[];
+  incidentsWithoutTeam: number;
+  unattributedIncidents: number;
+  baselineDeployments: number;
+  /** MRs linked to baseline deployments and therefore not counted as changes. */
+  baselineMergeRequestsSkipped: number;
+  deploymentsWithoutMr: number;
+  deploymentsWithoutJob: number;
+  jobsWithoutRunner: number;
+}
+
+export interface MetricsResult {
+  reportMonth: string;
+  previousMonth: string | null;
+  months: string[];
+  timezone: string;
+  currency: string;
+  portfolio: ScopeSeries;
+  teams: TeamSeries[]; // sorted by team name
+  projects: ProjectSeries[]; // sorted by team then project path
+  correlations: {
+    prod_deployments: Correlation;
+    lead_time_hours: Correlation;
+    change_failure_rate: Correlation;
+  };
+  /** Share (0-100) of CI minutes used by the top 20% of projects in the report month. */
+  pareto: { topProjectShare: number; projectCount: number; topProjects: number; minutesShare: Num };
+  topPipelines: TopPipeline[]; // report month, top 10 by ci_cost then minutes
+  deltas: {
+    prod_deployments: Delta;
+    lead_time_hours: Delta;
+    change_failure_rate: Delta;
+    mttr_minutes: Delta;
+    time_to_restore_median_minutes: Delta;
+    ci_cost: Delta;
+    deployments_per_1k_cost: Delta;
+  };
+  insights: InsightFact[];
+  dataQuality: DataQuality;
+}

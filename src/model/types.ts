@@ -1,0 +1,216 @@
+/**
+ * Normalized records: the only shapes that travel past src/gitlab/.
+ *
+ * Every timestamp is a UTC ISO-8601 instant string ("2025-03-31T23:30:00.000Z"),
+ * normalized by the collectors (GitLab may send offsets such as +02:00).
+ * No record holds a person's name, username or e-mail: the collectors drop
+ * `user`, `author`, `commit.author_*` and the like at the boundary.
+ */
+
+export type IsoInstant = string;
+
+/** A project of the reported group (archived and shared-in projects are excluded). */
+export interface ProjectRecord {
+  id: number;
+  /** Project name as shown in GitLab (not a person's name). */
+  name: string;
+  /** Full path, e.g. "acme/payments/api". Used as the project label in outputs. */
+  path: string;
+  webUrl: string;
+  /** Full path of the namespace the project lives in, e.g. "acme/payments". */
+  namespacePath: string;
+  topics: string[];
+  /**
+   * Team the project belongs to (subgroup / topic / team file, per Config.teamSource),
+   * or null when it has none (counted in the portfolio only; listed in Data quality).
+   */
+  team: string | null;
+}
+
+/** An environment of a project; the tier lives only here (not on deployments). */
+export interface EnvironmentRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  /** production | staging | testing | development | other, or null when GitLab sends none. */
+  tier: string | null;
+}
+
+export type DeploymentStatus = 'success' | 'failed' | 'canceled' | 'running' | 'created' | 'blocked' | 'skipped';
+
+/** A deployment to a production environment (only production ones are collected). */
+export interface DeploymentRecord {
+  id: number;
+  iid: number;
+  projectId: number;
+  environmentId: number;
+  environmentName: string;
+  status: DeploymentStatus;
+  ref: string;
+  sha: string;
+  createdAt: IsoInstant;
+  updatedAt: IsoInstant;
+  /** deployable.finished_at, else updated_at (API-created deployments have no job). */
+  finishedAt: IsoInstant;
+  /** deployable.pipeline.id; null for deployments created through the API. */
+  pipelineId: number | null;
+  /** deployable.commit.authored_date of the deployed commit; null when unknown. */
+  commitAuthoredAt: IsoInstant | null;
+}
+
+/**
+ * Per production environment: the latest successful deployment that finished before the
+ * collection window (one per_page=1 look-up). Null fields = none exists, i.e. the
+ * environment's first successful deployment in the window is a baseline.
+ */
+export interface EnvironmentBaselineRecord {
+  projectId: number;
+  environmentId: number;
+  environmentName: string;
+  /** Whether any successful deployment finished before the window start. */
+  hasEarlierSuccess: boolean;
+  /** SHA of the latest successful deployment before the window, if any. */
+  lastSha: string | null;
+  lastFinishedAt: IsoInstant | null;
+}
+
+/** An MR shipped by a successful production deployment (deployments/:id/merge_requests). */
+export interface DeploymentMergeRequestRecord {
+  projectId: number;
+  deploymentId: number;
+  mrId: number;
+  mrIid: number;
+  /** Project of the MR (normally the deployment's project). */
+  mrProjectId: number;
+  createdAt: IsoInstant;
+  mergedAt: IsoInstant | null;
+  labels: string[];
+  /** Minimum authored_date over the MR's commits (all pages); null when it has none. */
+  firstCommitAuthoredAt: IsoInstant | null;
+  commitCount: number;
+}
+
+export interface PipelineRecord {
+  id: number;
+  projectId: number;
+  ref: string;
+  status: string;
+  source: string | null;
+  createdAt: IsoInstant;
+  updatedAt: IsoInstant;
+  webUrl: string;
+}
+
+export interface JobRecord {
+  id: number;
+  projectId: number;
+  pipelineId: number | null;
+  name: string;
+  stage: string;
+  status: string;
+  ref: string;
+  createdAt: IsoInstant;
+  startedAt: IsoInstant | null;
+  finishedAt: IsoInstant | null;
+  /** Seconds (float), null when the job never ran. */
+  duration: number | null;
+  /** Seconds (float), null when unknown. */
+  queuedDuration: number | null;
+  /** Only on failed jobs, e.g. script_failure, runner_system_failure; else null. */
+  failureReason: string | null;
+  /** runner.runner_type: instance_type | group_type | project_type; null when the runner was deleted. */
+  runnerType: string | null;
+  /** tag_list */
+  tags: string[];
+}
+
+export interface IssueRecord {
+  id: number;
+  iid: number;
+  projectId: number;
+  state: 'opened' | 'closed';
+  createdAt: IsoInstant;
+  closedAt: IsoInstant | null;
+  labels: string[];
+  /** issue_type: issue | incident | test_case | task */
+  issueType: string;
+  /** milestone.due_date (YYYY-MM-DD) when the issue has a milestone with a due date. */
+  milestoneDueDate: string | null;
+}
+
+export interface MergeRequestRecord {
+  id: number;
+  iid: number;
+  projectId: number;
+  state: string;
+  targetBranch: string;
+  createdAt: IsoInstant;
+  mergedAt: IsoInstant | null;
+  labels: string[];
+}
+
+export interface SkippedProject {
+  projectId: number;
+  path: string;
+  /** e.g. "403 Forbidden on /projects/12/deployments" */
+  reason: string;
+}
+
+/** What collection observed about itself; goes to the report's Data quality section. */
+export interface CollectionMeta {
+  /** Tool version that collected the data. */
+  toolVersion: string;
+  group: string;
+  /** Collection window [start, end) as UTC instants. */
+  windowStart: IsoInstant;
+  windowEnd: IsoInstant;
+  skippedProjects: SkippedProject[];
+  /** Retries survived, per cause: e.g. { "429": 3, "500": 1, "network": 2 }. */
+  retries: Record<string, number>;
+  /** Requests made per endpoint pattern. */
+  requests: Record<string, number>;
+  /** Shards merged into this data set (1 when not sharded). */
+  shards: number;
+}
+
+/** Everything collected for one run: the input of the metrics engine. */
+export interface Dataset {
+  meta: CollectionMeta;
+  projects: ProjectRecord[];
+  environments: EnvironmentRecord[];
+  deployments: DeploymentRecord[];
+  baselines: EnvironmentBaselineRecord[];
+  deploymentMergeRequests: DeploymentMergeRequestRecord[];
+  pipelines: PipelineRecord[];
+  jobs: JobRecord[];
+  issues: IssueRecord[];
+  mergeRequests: MergeRequestRecord[];
+}
+
+export const DATASET_ENTITIES = [
+  'projects',
+  'environments',
+  'deployments',
+  'baselines',
+  'deploymentMergeRequests',
+  'pipelines',
+  'jobs',
+  'issues',
+  'mergeRequests',
+] as const;
+export type DatasetEntity = (typeof DATASET_ENTITIES)[number];
+
+export function emptyDataset(meta: CollectionMeta): Dataset {
+  return {
+    meta,
+    projects: [],
+    environments: [],
+    deployments: [],
+    baselines: [],
+    deploymentMergeRequests: [],
+    pipelines: [],
+    jobs: [],
+    issues: [],
+    mergeRequests: [],
+  };
+}
