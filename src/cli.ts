@@ -1,0 +1,72 @@
+/**
+ * Entry point: argv/env → Config → run() → exit code. Nothing else happens here.
+ * Exit codes: 0 ok, 2 bad input, 3 wiki publish failed (artifacts written),
+ * 4 GitLab failed during collection, 1 unexpected error.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './config/errors';
+import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/resolve';
+import { GroupAccessError } from './gitlab/collect';
+import { isGitLabApiError } from './gitlab/errors';
+import { createLogger, redact, registerSecret } from './log';
+import { EXIT, run } from './run';
+import { SnapshotError } from './store/snapshot';
+import { VERSION } from './version';
+
+export async function main(argv: string[], env: Record<string, string | undefined>, nowMs = Date.now()): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(HELP_TEXT + '\n');
+    return EXIT.OK;
+  }
+  if (wantsVersion(argv)) {
+    process.stdout.write(`dora-report ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  // Register every candidate token before anything can print.
+  for (const [k, v] of Object.entries(env)) {
+    if (v && (k === 'GITLAB_TOKEN' || /TOKEN/.test(k))) registerSecret(v);
+  }
+  const early = createLogger({});
+  let config;
+  try {
+    config = resolveConfig({ argv, env, nowMs, readFile: (p) => readFileSync(p, 'utf8') });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      early.warn(`invalid configuration (exit 2):\n${e.message}`);
+      return EXIT.BAD_INPUT;
+    }
+    throw e;
+  }
+  registerSecret(config.token);
+  const log = createLogger({ quiet: config.quiet });
+  try {
+    const res = await run(config, { log, nowMs, version: VERSION });
+    if (res.outputDir) process.stdout.write(`${res.outputDir}/report.md\n`);
+    return res.exitCode;
+  } catch (e) {
+    if (e instanceof GroupAccessError || e instanceof SnapshotError) {
+      log.warn(`${e.message} (exit 2)`);
+      return EXIT.BAD_INPUT;
+    }
+    if (isGitLabApiError(e)) {
+      log.warn(`collection failed (exit 4): ${e.message}. Nothing was published; rerun when GitLab answers again.`);
+      return EXIT.GITLAB_FAILED;
+    }
+    log.warn(`unexpected error (exit 1): ${redact((e as Error).stack ?? String(e))}`);
+    return 1;
+  }
+}
+
+// Run when executed directly (bundle or tsx), not when imported by tests.
+const invokedDirectly = typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('cli.ts');
+if (invokedDirectly) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(redact(String((e as Error)?.stack ?? e)) + '\n');
+      process.exitCode = 1;
+    },
+  );
+}

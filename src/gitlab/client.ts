@@ -1,0 +1,97 @@
+/**
+ * One @gitbeaker/rest client whose requester is our Transport (limits, retries, per-request
+ * timeout). Resource methods follow offset pagination for us; the project jobs listing,
+ * which has no date filter, is read page by page with `forEachPage` so it can stop at the
+ * window start (gitbeaker would read every page: gitlab-api-notes pitfalls 3, 10, 11).
+ */
+import { Gitlab } from '@gitbeaker/rest';
+import { defaultOptionsHandler } from '@gitbeaker/requester-utils';
+import { Transport, type TransportOptions, type HttpResponse } from './transport';
+
+export type GitbeakerApi = InstanceType<typeof Gitlab>;
+
+export interface GitLabClient {
+  api: GitbeakerApi;
+  transport: Transport;
+  /** Reads a listing page by page, following Link rel="next" verbatim; stop by returning false. */
+  forEachPage(endpoint: string, query: Record<string, string>, onPage: (items: unknown[]) => boolean | void): Promise<void>;
+  /** One GET returning the raw response (single page, no following). */
+  getRaw(endpoint: string, query: Record<string, string>): Promise<HttpResponse>;
+}
+
+export interface ClientOptions extends TransportOptions {
+  gitlabUrl: string;
+  token: string;
+}
+
+function nextLink(link: string | undefined): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const m = /<([^>]+)>;\s*rel="next"/.exec(part);
+    if (m?.[1]) return m[1];
+  }
+  return null;
+}
+
+export function createGitLabClient(opts: ClientOptions): GitLabClient {
+  const transport = new Transport(opts);
+  const apiBase = `${opts.gitlabUrl.replace(/\/+$/, '')}/api/v4/`;
+
+  type ReqOpts = Awaited<ReturnType<typeof defaultOptionsHandler>>;
+  const handle = async (endpoint: string, o: ReqOpts): Promise<HttpResponse> => {
+    const url = new URL(endpoint, apiBase);
+    url.search = (o as { searchParams?: string }).searchParams ?? '';
+    return transport.request(o.method ?? 'GET', url, {
+      headers: o.headers as Record<string, string>,
+      body: o.body as BodyInit | undefined,
+    });
+  };
+
+  // gitbeaker calls requesterFn(serviceOptions) once per resource; each method gets
+  // (endpoint, options) and must return { body, headers, status }.
+  const requesterFn = (serviceOptions: Parameters<typeof defaultOptionsHandler>[0]) => {
+    const make = (method: string) => async (endpoint: string, options: Record<string, unknown> = {}) => {
+      // The whole-listing signal gitbeaker passes is dropped: Transport times out per request.
+      const { signal: _signal, ...rest } = options;
+      const o = await defaultOptionsHandler(serviceOptions, { ...rest, method } as never);
+      return handle(endpoint, o);
+    };
+    return { get: make('GET'), post: make('POST'), put: make('PUT'), patch: make('PATCH'), delete: make('DELETE') };
+  };
+
+  const api = new Gitlab({
+    host: opts.gitlabUrl,
+    token: opts.token,
+    queryTimeout: null,
+    requesterFn,
+  } as never) as GitbeakerApi;
+
+  const authHeaders = { 'PRIVATE-TOKEN': opts.token };
+
+  const getRaw = async (endpoint: string, query: Record<string, string>): Promise<HttpResponse> => {
+    const url = new URL(endpoint, apiBase);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return transport.request('GET', url, { headers: authHeaders });
+  };
+
+  const forEachPage: GitLabClient['forEachPage'] = async (endpoint, query, onPage) => {
+    let res = await getRaw(endpoint, query);
+    for (;;) {
+      const items = Array.isArray(res.body) ? (res.body as unknown[]) : [];
+      if (onPage(items) === false) return;
+      const next = nextLink(res.headers['link']);
+      if (!next) return;
+      // Follow the server's next link verbatim (cursor= for keyset, page= for offset), but
+      // never send the token to another origin than the configured GitLab.
+      const nextUrl = new URL(next, apiBase);
+      const base = new URL(apiBase);
+      if (nextUrl.origin !== base.origin) {
+        nextUrl.protocol = base.protocol;
+        nextUrl.host = base.host;
+      }
+      res = await transport.request('GET', nextUrl, { headers: authHeaders });
+    }
+  };
+
+  return { api, transport, forEachPage, getRaw };
+}

@@ -1,0 +1,57 @@
+/**
+ * One global concurrency limit and request-rate limits shared by every call (PRODUCT.md 3.2).
+ * Rates are enforced by spacing request starts evenly (60 000 / limit ms apart), so no
+ * sliding or fixed one-minute window on the server ever sees more than `limit` requests.
+ */
+
+export class Semaphore {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.max) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Evenly spaced request starts: at most `perMinute` in any 60 s interval. */
+export class RateLimiter {
+  private nextSlot = 0;
+  private readonly intervalMs: number;
+  constructor(
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: Sleep = realSleep,
+  ) {
+    // A hair over 60 000 / limit keeps us under the limit even when the server's window
+    // boundaries and our clock disagree by a few milliseconds.
+    this.intervalMs = perMinute > 0 ? (60_000 / perMinute) * 1.01 : 0;
+  }
+
+  /** Waits for the next free slot. */
+  async take(): Promise<void> {
+    if (this.intervalMs === 0) return;
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** Pushes every future slot back until `untilMs` (after a 429 told us to wait). */
+  pauseUntil(untilMs: number): void {
+    this.nextSlot = Math.max(this.nextSlot, untilMs);
+  }
+}

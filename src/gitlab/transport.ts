@@ -1,0 +1,237 @@
+/**
+ * The only place that sends HTTP requests. Every request passes one global concurrency
+ * limit, one global request-rate limiter and, for project jobs, a second lower limiter
+ * (GitLab.com: 2,000/min per user; GET /projects/:id/jobs: 600/min, gitlab-api-notes §9).
+ *
+ * Retries are ours, not gitbeaker's: gitbeaker 43.8 retries 429/502 after 0.25-128 ms and
+ * ignores Retry-After (gitlab-api-notes pitfall 9, gitbeaker PR #3806 unreleased).
+ * - 429: wait Retry-After seconds, else until RateLimit-Reset, else back off; the wait
+ *   also pauses the limiter so concurrent requests do not hammer the server meanwhile.
+ * - 5xx, network errors, timeouts, unreadable JSON: exponential backoff with full jitter.
+ * - Attempts are bounded; the final error names the endpoint.
+ * Each attempt has its own timeout (gitbeaker's queryTimeout covers a whole paginated
+ * listing, pitfall 10).
+ */
+import { GitLabApiError } from './errors';
+import { RateLimiter, Semaphore, realSleep, type Sleep } from './limiter';
+import type { Logger } from '../log';
+
+export interface TransportOptions {
+  concurrency: number;
+  rateLimitPerMinute: number;
+  jobsRateLimitPerMinute: number;
+  requestTimeoutMs: number;
+  /** Attempts for 5xx / network errors (first try included). */
+  maxAttempts: number;
+  /** Attempts for 429 responses (they carry their own wait). */
+  max429Attempts?: number;
+  /** First backoff step in ms (doubles per attempt, full jitter, capped at 60 s). */
+  retryBaseMs?: number;
+  log: Logger;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+  fetchImpl?: typeof fetch;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface TransportStats {
+  total: number;
+  /** Requests sent per route pattern (retries included). */
+  requests: Record<string, number>;
+  /** Retries survived or not, per cause: "429", "500", "network", "timeout", "bad_body". */
+  retries: Record<string, number>;
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/** Route pattern of a path below /api/v4: ids and encoded paths become :id, wiki slugs :slug. */
+export function endpointKey(method: string, path: string): string {
+  const segs = path.replace(/^\/+/, '').split('/');
+  const out: string[] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i] ?? '';
+    if (out[out.length - 1] === 'wikis' && s !== 'attachments') {
+      out.push(':slug');
+      break;
+    }
+    out.push(/^\d+$/.test(s) || s.includes('%2F') || s.includes('%2f') ? ':id' : s);
+  }
+  // Group/project ids given as a plain path segment (e.g. groups/acme) are ids too.
+  if ((out[0] === 'groups' || out[0] === 'projects') && out[1] !== undefined && out[1] !== ':id') out[1] = ':id';
+  return `${method} /${out.join('/')}`;
+}
+
+function isProjectJobsList(method: string, key: string): boolean {
+  return method === 'GET' && key === 'GET /projects/:id/jobs';
+}
+
+export class Transport {
+  readonly stats: TransportStats = { total: 0, requests: {}, retries: {} };
+  private readonly sem: Semaphore;
+  private readonly global: RateLimiter;
+  private readonly jobs: RateLimiter;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? realSleep;
+    this.random = opts.random ?? Math.random;
+    this.fetchImpl = opts.fetchImpl ?? ((...a) => fetch(...a));
+    this.sem = new Semaphore(Math.max(1, opts.concurrency));
+    this.global = new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep);
+    this.jobs = new RateLimiter(opts.jobsRateLimitPerMinute, this.now, this.sleep);
+  }
+
+  private countRetry(cause: string): void {
+    this.stats.retries[cause] = (this.stats.retries[cause] ?? 0) + 1;
+  }
+
+  private backoffMs(attempt: number): number {
+    const base = this.opts.retryBaseMs ?? 1000;
+    const cap = Math.min(60_000, base * 2 ** (attempt - 1));
+    // Full jitter (AWS architecture blog), but never less than half the step.
+    return cap / 2 + (this.random() * cap) / 2;
+  }
+
+  /** Milliseconds a 429 asks us to wait, from Retry-After or RateLimit-Reset. */
+  private retryAfterMs(headers: Headers, attempt: number): number {
+    const ra = headers.get('retry-after');
+    if (ra !== null) {
+      const secs = Number(ra);
+      if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+      const at = Date.parse(ra);
+      if (!Number.isNaN(at)) return Math.max(0, at - this.now());
+    }
+    const reset = headers.get('ratelimit-reset');
+    if (reset !== null && Number.isFinite(Number(reset))) {
+      return Math.max(0, Number(reset) * 1000 - this.now());
+    }
+    return this.backoffMs(attempt);
+  }
+
+  async request(method: string, url: URL, init: { headers: Record<string, string>; body?: BodyInit }): Promise<HttpResponse> {
+    const apiIdx = url.pathname.indexOf('/api/v4/');
+    const path = apiIdx >= 0 ? url.pathname.slice(apiIdx + 7) : url.pathname;
+    const key = endpointKey(method, path);
+    const jobsList = isProjectJobsList(method, key);
+    const maxAttempts = Math.max(1, this.opts.maxAttempts);
+    const max429 = Math.max(1, this.opts.max429Attempts ?? 20);
+    let failures = 0;
+    let throttled = 0;
+
+    for (let attempt = 1; ; attempt++) {
+      let response: Response | undefined;
+      let failure: { cause: string; detail: string; status: number } | undefined;
+
+      await this.sem.acquire();
+      try {
+        await this.global.take();
+        if (jobsList) await this.jobs.take();
+        this.stats.total++;
+        this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
+        response = await this.fetchImpl(url, {
+          method,
+          headers: init.headers,
+          body: init.body,
+          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+        });
+        if (response.ok) {
+          try {
+            return await parseResponse(response);
+          } catch (e) {
+            failure = { cause: 'bad_body', status: 0, detail: `unreadable response body (${(e as Error).message})` };
+          }
+        }
+      } catch (e) {
+        const err = e as Error;
+        const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
+        failure = timeout
+          ? { cause: 'timeout', status: 0, detail: `no response within ${this.opts.requestTimeoutMs} ms` }
+          : { cause: 'network', status: 0, detail: `network error (${networkDetail(err)})` };
+      } finally {
+        this.sem.release();
+      }
+
+      if (response && !response.ok) {
+        if (response.status === 429) {
+          throttled++;
+          const wait = this.retryAfterMs(response.headers, throttled);
+          await response.body?.cancel().catch(() => undefined);
+          if (throttled >= max429) {
+            throw new GitLabApiError(method, path, key, 429, 'rate limited', attempt);
+          }
+          this.countRetry('429');
+          const until = this.now() + wait;
+          this.global.pauseUntil(until);
+          if (jobsList) this.jobs.pauseUntil(until);
+          this.opts.log.warn(`${key}: HTTP 429, retrying in ${(wait / 1000).toFixed(1)} s`);
+          await this.sleep(wait);
+          continue;
+        }
+        const detail = await errorDetail(response);
+        if (!RETRYABLE_STATUS.has(response.status)) {
+          throw new GitLabApiError(method, path, key, response.status, detail, attempt);
+        }
+        failure = { cause: String(response.status), status: response.status, detail };
+      }
+
+      if (failure) {
+        failures++;
+        if (failures >= maxAttempts) {
+          throw new GitLabApiError(method, path, key, failure.status, failure.detail, attempt);
+        }
+        this.countRetry(failure.cause);
+        const wait = this.backoffMs(failures);
+        this.opts.log.warn(
+          `${key}: ${failure.status ? `HTTP ${failure.status}` : failure.detail}, retry ${failures}/${maxAttempts - 1} in ${(wait / 1000).toFixed(1)} s`,
+        );
+        await this.sleep(wait);
+      }
+    }
+  }
+}
+
+function networkDetail(err: Error): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+async function parseResponse(response: Response): Promise<HttpResponse> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  let body: unknown = null;
+  if (response.status !== 204) {
+    const text = await response.text();
+    if (type === 'application/json') body = text === '' ? {} : JSON.parse(text);
+    else body = text;
+  }
+  return { status: response.status, headers, body };
+}
+
+async function errorDetail(response: Response): Promise<string> {
+  try {
+    const text = await response.text();
+    try {
+      const j = JSON.parse(text) as { message?: unknown; error?: unknown };
+      const m = j.message ?? j.error;
+      if (m !== undefined) return (typeof m === 'string' ? m : JSON.stringify(m)).slice(0, 300);
+    } catch {
+      /* plain text body */
+    }
+    return text.slice(0, 300);
+  } catch {
+    return '';
+  }
+}

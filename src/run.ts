@@ -1,0 +1,130 @@
+/**
+ * Wires the stages: config → collect (or snapshot) → metrics → artifacts → wiki.
+ * Collaborators (client factory, clock, logger) come in as parameters so tests swap them.
+ * Exit codes: 0 ok, 2 bad input, 3 wiki publish failed (every artifact is on disk),
+ * 4 GitLab failed during collection (persistent errors after retries).
+ */
+import { join } from 'node:path';
+import type { Config } from './config/types';
+import type { Logger } from './log';
+import type { Dataset } from './model/types';
+import { createGitLabClient, type GitLabClient } from './gitlab/client';
+import { collect } from './gitlab/collect';
+import { readSnapshots, writeSnapshot } from './store/snapshot';
+import { writeFileAtomic } from './store/fs';
+import { computeMetrics } from './metrics/compute';
+import { renderArtifacts } from './report';
+import type { ReportContext } from './report/context';
+import { publishWiki } from './publish/wiki';
+import { monthRangeMs, monthWindow } from './time';
+
+export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4 } as const;
+
+export interface RunDeps {
+  log: Logger;
+  nowMs: number;
+  version: string;
+  /** Defaults to the real GitLab client. */
+  createClient?: (config: Config) => GitLabClient;
+}
+
+export interface RunResult {
+  exitCode: number;
+  /** Directory holding the month's artifacts (when written). */
+  outputDir?: string;
+  dataset?: Dataset;
+  client?: GitLabClient;
+}
+
+export function collectionWindow(config: Pick<Config, 'month' | 'months' | 'timezone'>): { start: string; end: string } {
+  const months = monthWindow(config.month, config.months);
+  const start = monthRangeMs(months[0]!, config.timezone).start;
+  const end = monthRangeMs(config.month, config.timezone).end;
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+export function defaultClient(config: Config, log: Logger): GitLabClient {
+  return createGitLabClient({
+    gitlabUrl: config.gitlabUrl,
+    token: config.token,
+    concurrency: config.concurrency,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    jobsRateLimitPerMinute: config.jobsRateLimitPerMinute,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxAttempts: config.maxAttempts,
+    log,
+  });
+}
+
+function environmentRule(config: Config): string {
+  return config.environment ? `environment name matches /${config.environment.source}/` : `environment tier = ${config.environmentTier}`;
+}
+
+export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
+  const { log } = deps;
+  const window = collectionWindow(config);
+  let dataset: Dataset;
+  let client: GitLabClient | undefined;
+
+  if (config.snapshotDirs.length > 0) {
+    dataset = readSnapshots(config.snapshotDirs);
+    if (Date.parse(dataset.meta.windowStart) > Date.parse(window.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window.end)) {
+      log.warn(
+        `the snapshot covers ${dataset.meta.windowStart} to ${dataset.meta.windowEnd}, less than the requested window ${window.start} to ${window.end}: months outside it will show no data`,
+      );
+    }
+    log.info(`snapshot read: ${dataset.projects.length} projects, ${dataset.deployments.length} deployments, ${dataset.jobs.length} jobs`);
+  } else {
+    client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
+    log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
+    dataset = await collect({ config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version });
+    log.info(
+      `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
+    );
+  }
+
+  if (config.snapshotOut) {
+    writeSnapshot(config.snapshotOut, dataset);
+    log.info(`snapshot written to ${config.snapshotOut}`);
+    if (config.shard) return { exitCode: EXIT.OK, dataset, client };
+  }
+
+  const result = computeMetrics(dataset, config);
+  const ctx: ReportContext = {
+    group: dataset.meta.group,
+    toolVersion: deps.version,
+    generatedAt: new Date(deps.nowMs).toISOString(),
+    windowStart: window.start,
+    windowEnd: window.end,
+    definitions: {
+      environmentRule: environmentRule(config),
+      changeFailure: config.changeFailure,
+      incidentLabels: config.incidentLabels,
+      hotfixPattern: config.hotfixPattern.source,
+      costPerMinute: config.costPerMinute,
+      runnerRates: config.runnerRatesText,
+      currency: config.currency,
+      timezone: config.timezone,
+      teamSource: config.teamSource,
+      months: config.months,
+    },
+    skippedProjects: dataset.meta.skippedProjects,
+    retries: dataset.meta.retries,
+    requests: dataset.meta.requests,
+    shards: dataset.meta.shards,
+    complete: dataset.meta.skippedProjects.length === 0,
+  };
+  const files = renderArtifacts(result, ctx);
+  const outDir = join(config.outputDir, config.month);
+  for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    writeFileAtomic(join(outDir, name), content);
+  }
+  log.info(`artifacts written to ${outDir} (${Object.keys(files).length} files)`);
+
+  if (config.wiki) {
+    const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
+    const ok = await publishWiki({ client: wikiClient, config, result, ctx, log });
+    if (!ok) return { exitCode: EXIT.PUBLISH_FAILED, outputDir: outDir, dataset, client };
+  }
+  return { exitCode: EXIT.OK, outputDir: outDir, dataset, client };
+}
