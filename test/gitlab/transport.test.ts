@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { Transport, endpointKey } from '../../src/gitlab/transport';
+import { GitLabApiError } from '../../src/gitlab/errors';
+import { RateLimiter } from '../../src/gitlab/limiter';
+import { silentLogger, type Logger } from '../../src/log';
+
+type Step = { status: number; headers?: Record<string, string>; body?: string } | 'network' | 'timeout';
+
+/** A fetch that answers from a script and a clock that only moves when we sleep. */
+function harness(steps: Step[], opts: { maxAttempts?: number; log?: Logger } = {}) {
+  let now = 1_000_000;
+  const sleeps: number[] = [];
+  const calls: string[] = [];
+  const fetchImpl = (async (url: URL) => {
+    calls.push(String(url));
+    const s = steps.shift() ?? { status: 200, body: '[]' };
+    if (s === 'network') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    if (s === 'timeout') throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    return new Response(s.body ?? '{"message":"x"}', {
+      status: s.status,
+      headers: { 'content-type': 'application/json', ...(s.headers ?? {}) },
+    });
+  }) as unknown as typeof fetch;
+  const t = new Transport({
+    concurrency: 2,
+    rateLimitPerMinute: 0,
+    jobsRateLimitPerMinute: 0,
+    requestTimeoutMs: 1000,
+    maxAttempts: opts.maxAttempts ?? 4,
+    retryBaseMs: 1000,
+    log: opts.log ?? silentLogger,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    random: () => 0.5,
+    fetchImpl,
+  });
+  const get = (path = '/api/v4/projects/7/jobs') => t.request('GET', new URL(`https://gl.example${path}`), { headers: {} });
+  return { t, get, sleeps, calls };
+}
+
+describe('endpointKey', () => {
+  it('turns ids, encoded paths and wiki slugs into route patterns', () => {
+    expect(endpointKey('GET', '/projects/12/deployments/99/merge_requests')).toBe('GET /projects/:id/deployments/:id/merge_requests');
+    expect(endpointKey('GET', '/groups/acme%2Fpay/projects')).toBe('GET /groups/:id/projects');
+    expect(endpointKey('GET', '/groups/acme')).toBe('GET /groups/:id');
+    expect(endpointKey('PUT', '/projects/3/wikis/dora-reports%2F2025-03')).toBe('PUT /projects/:id/wikis/:slug');
+  });
+});
+
+describe('Transport retries', () => {
+  it('waits exactly Retry-After seconds after a 429, then succeeds', async () => {
+    const h = harness([{ status: 429, headers: { 'retry-after': '2' }, body: 'Retry later' }, { status: 200, body: '[1]' }]);
+    const res = await h.get();
+    expect(res.body).toEqual([1]);
+    expect(h.sleeps).toEqual([2000]); // Retry-After: 2 → 2 × 1000 ms
+    expect(h.t.stats.retries).toEqual({ '429': 1 });
+    expect(h.t.stats.requests['GET /projects/:id/jobs']).toBe(2);
+  });
+
+  it('falls back to RateLimit-Reset when there is no Retry-After', async () => {
+    // now = 1,000,000 ms = 1000 s; reset at 1005 s → wait 5000 ms
+    const h = harness([{ status: 429, headers: { 'ratelimit-reset': '1005' } }, { status: 200, body: '{}' }]);
+    await h.get();
+    expect(h.sleeps).toEqual([5000]);
+  });
+
+  it('retries 500, 502, 503, network errors and timeouts with growing backoff', async () => {
+    const h = harness([{ status: 500 }, { status: 502 }, 'network', { status: 200, body: '"ok"' }], { maxAttempts: 6 });
+    const res = await h.get();
+    expect(res.body).toBe('ok');
+    // base 1000 ms, step k caps at 1000·2^(k-1); with random 0.5 the wait is 3/4 of the cap:
+    // 750, 1500, 3000
+    expect(h.sleeps).toEqual([750, 1500, 3000]);
+    expect(h.t.stats.retries).toEqual({ '500': 1, '502': 1, network: 1 });
+  });
+
+  it('gives up after maxAttempts with an error naming the endpoint and status', async () => {
+    const h = harness([{ status: 500 }, { status: 500 }, { status: 500 }], { maxAttempts: 3 });
+    const err = await h.get('/api/v4/projects/7/pipelines').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GitLabApiError);
+    expect((err as Error).message).toContain('GET /projects/7/pipelines');
+    expect((err as Error).message).toContain('HTTP 500');
+    expect((err as Error).message).toContain('after 3 attempts');
+    expect(h.calls).toHaveLength(3);
+  });
+
+  it('does not retry a 403 or 404', async () => {
+    const h = harness([{ status: 403, body: '{"message":"403 Forbidden"}' }]);
+    const err = (await h.get().catch((e: unknown) => e)) as GitLabApiError;
+    expect(err.status).toBe(403);
+    expect(err.detail).toBe('403 Forbidden');
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it('treats a truncated JSON body as retryable', async () => {
+    const h = harness([{ status: 200, body: '[{"id": 1' }, { status: 200, body: '[{"id":1}]' }]);
+    expect((await h.get()).body).toEqual([{ id: 1 }]);
+    expect(h.t.stats.retries).toEqual({ bad_body: 1 });
+  });
+
+  it('logs each retry once and never the request headers', async () => {
+    const lines: string[] = [];
+    const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m) };
+    const h = harness([{ status: 503 }, { status: 200, body: '[]' }], { log });
+    await h.t.request('GET', new URL('https://gl.example/api/v4/projects/1/jobs'), { headers: { 'PRIVATE-TOKEN': 'glpat-SECRET-123' } });
+    expect(lines).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain('glpat-SECRET-123');
+  });
+});
+
+describe('RateLimiter', () => {
+  it('spaces starts so no 60 s interval holds more than the limit', async () => {
+    let now = 0;
+    const starts: number[] = [];
+    const rl = new RateLimiter(600, () => now, async (ms) => {
+      now += ms;
+    });
+    for (let i = 0; i < 1300; i++) {
+      await rl.take();
+      starts.push(now);
+    }
+    // Sliding 60 s window: for every start i, starts within [t, t + 60 000) must be <= 600.
+    let maxInWindow = 0;
+    let j = 0;
+    for (let i = 0; i < starts.length; i++) {
+      while (starts[j]! <= starts[i]! - 60_000) j++;
+      maxInWindow = Math.max(maxInWindow, i - j + 1);
+    }
+    expect(maxInWindow).toBeLessThanOrEqual(600);
+    expect(maxInWindow).toBeGreaterThan(590); // and it is not needlessly slow (1% margin)
+  });
+});
