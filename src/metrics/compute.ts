@@ -1,0 +1,127 @@
+/**
+ * The metrics engine: a pure function from the collected Dataset and the Config to every
+ * number the report prints. No I/O and no clock: the window comes from config.month.
+ */
+
+import type { Config } from '../config/types';
+import type { Dataset } from '../model/types';
+import { daysInMonth, monthWindow } from '../time';
+import { Calendar } from './calendar';
+import { costCorrelations, costGrid, deploymentsPer1kCost, pareto, topPipelines } from './cost';
+import { analyzeDeployments, deploymentCounts } from './deployments';
+import { deliveryGrid, deliveryMetrics, hotfixRatio } from './delivery';
+import { monthDeltas } from './deltas';
+import { analyzeIncidents, incidentFailureGrid, incidentGrid, incidentMetrics, isIncident } from './incidents';
+import { buildInsights } from './insights';
+import { detectChanges, leadTimeGrid, leadTimeMetrics } from './lead-time';
+import { deploymentDaysPerWeek, doraLevels } from './levels';
+import { pipelineGrid, pipelineMetrics } from './pipelines';
+import { PORTFOLIO, Scopes } from './scopes';
+import { share } from './stats';
+import type { DoraMetrics, MetricsResult, MonthMetrics } from './types';
+
+export function computeMetrics(data: Dataset, config: Config): MetricsResult {
+  const months = monthWindow(config.month, config.months);
+  const cal = new Calendar(months, config.timezone);
+  const scopes = new Scopes(
+    data.projects,
+    data.issues.filter((i) => isIncident(i, config)),
+  );
+
+  const prod = analyzeDeployments(data, config);
+  const detection = detectChanges(prod);
+  const deployedBefore = new Set([...prod.baselines.values()].filter((b) => b.hasEarlierSuccess).map((b) => b.projectId));
+  const incidents = analyzeIncidents(data.issues, config, prod.groups, scopes, deployedBefore);
+
+  const deployments = deploymentCounts(prod.groups, cal, scopes);
+  const lead = leadTimeGrid(detection.changes, cal, scopes);
+  const incidentStats = incidentGrid(incidents.incidents, cal, scopes);
+  const incidentFailures = incidentFailureGrid(incidents.failedByIncident, cal, scopes);
+  const cost = costGrid(data.jobs, config, cal, scopes);
+  const pipelines = pipelineGrid(data.pipelines, data.jobs, cal, scopes);
+  const delivery = deliveryGrid(data.issues, data.mergeRequests, cal, scopes);
+
+  const monthMetrics = (scope: number, m: number): MonthMetrics => {
+    const dep = deployments.at(scope, m);
+    const cfrDeployments = share(dep.change_failures, dep.deployment_attempts);
+    const cfrIncidents = share(incidentFailures.at(scope, m).deployments, dep.prod_deployments);
+    const lt = leadTimeMetrics(lead.at(scope, m));
+    const inc = incidentMetrics(incidentStats.at(scope, m));
+    // Keys in the CSV column order of PRODUCT.md 5.
+    const dora: DoraMetrics = {
+      prod_deployments: dep.prod_deployments,
+      lead_time_hours: lt.lead_time_hours,
+      change_failure_rate: config.changeFailure === 'incidents' ? cfrIncidents : cfrDeployments,
+      mttr_minutes: inc.mttr_minutes,
+      deployments_per_day: dep.prod_deployments / daysInMonth(months[m] as string),
+      deployment_days: dep.days.size,
+      lead_time_p90_hours: lt.lead_time_p90_hours,
+      lead_time_merge_hours: lt.lead_time_merge_hours,
+      cfr_deployments: cfrDeployments,
+      cfr_incidents: cfrIncidents,
+      incidents: inc.incidents,
+      open_incidents: inc.open_incidents,
+      time_to_restore_median_minutes: inc.time_to_restore_median_minutes,
+      deployment_attempts: dep.deployment_attempts,
+      failed_deployments: dep.failed_deployments,
+      changes: lt.changes,
+      hotfix_deployments: dep.hotfix_deployments,
+      deployment_days_per_week: deploymentDaysPerWeek(dep.days, cal, m),
+    };
+    const c = cost.at(scope, m);
+    return {
+      month: months[m] as string,
+      dora,
+      cost: {
+        ci_minutes: c.ci_minutes,
+        ci_cost: c.ci_cost,
+        deployments_per_1k_cost: deploymentsPer1kCost(dep.prod_deployments, c.ci_cost),
+      },
+      pipelines: pipelineMetrics(pipelines.at(scope, m)),
+      delivery: deliveryMetrics(delivery.at(scope, m), hotfixRatio(dep.hotfix_deployments, dep.prod_deployments)),
+      levels: doraLevels(dora),
+    };
+  };
+  const series = (scope: number): MonthMetrics[] => months.map((_, m) => monthMetrics(scope, m));
+
+  const portfolio = series(PORTFOLIO);
+  const last = months.length - 1;
+  const current = portfolio[last] as MonthMetrics;
+  const previous = last > 0 ? (portfolio[last - 1] as MonthMetrics) : null;
+  const correlations = costCorrelations(portfolio);
+  const paretoResult = pareto(data.jobs, data.projects, cal, last);
+
+  return {
+    reportMonth: config.month,
+    previousMonth: previous?.month ?? null,
+    months,
+    timezone: config.timezone,
+    currency: config.currency,
+    portfolio: { months: portfolio },
+    teams: scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) })),
+    projects: scopes.projects.map((p, i) => ({
+      projectId: p.id,
+      project: p.path,
+      team: p.team,
+      months: series(scopes.projectScope(i)),
+    })),
+    correlations,
+    pareto: paretoResult,
+    topPipelines: topPipelines(data.jobs, data.pipelines, data.projects, config, cal, last),
+    deltas: monthDeltas(current, previous),
+    insights: buildInsights({ current, previous, pareto: paretoResult, correlations, months: months.length }),
+    dataQuality: {
+      projectsWithoutTeam: data.projects
+        .filter((p) => p.team === null)
+        .map((p) => p.path)
+        .sort(),
+      incidentsWithoutTeam: incidents.incidentsWithoutTeam,
+      unattributedIncidents: incidents.unattributedIncidents,
+      baselineDeployments: prod.groups.filter((g) => g.baselineIds.size > 0).length,
+      baselineMergeRequestsSkipped: detection.baselineMergeRequestsSkipped,
+      deploymentsWithoutMr: detection.deploymentsWithoutMr,
+      deploymentsWithoutJob: prod.deploymentsWithoutJob,
+      jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * CI minutes and cost (PRODUCT.md 4 and 4.1): ci_minutes, ci_cost (runner_rates),
+ * deployments_per_1k_cost, the cost Pareto, the top pipelines and the cost correlations.
+ */
+
+import type { Config, RunnerRate } from '../config/types';
+import type { JobRecord, PipelineRecord, ProjectRecord } from '../model/types';
+import type { Calendar } from './calendar';
+import { Grid, type Scopes } from './scopes';
+import { pearson } from './stats';
+import type { Correlation, MetricsResult, MonthMetrics, Num, TopPipeline } from './types';
+
+/** Per-minute rate of a job: any `tag:` entry beats any runner-type entry; first tag entry wins. */
+export function jobRate(
+  job: Pick<JobRecord, 'tags' | 'runnerType'>,
+  config: Pick<Config, 'runnerRates' | 'costPerMinute'>,
+): number {
+  let byType: RunnerRate | undefined;
+  for (const r of config.runnerRates) {
+    if (r.kind === 'tag') {
+      if (job.tags.includes(r.tag)) return r.rate;
+    } else if (byType === undefined && job.runnerType !== null && r.runnerType === job.runnerType) {
+      byType = r;
+    }
+  }
+  return byType?.rate ?? config.costPerMinute;
+}
+
+/** Minutes a job is billed for; 0 for jobs that never ran (null or 0 duration). */
+export function jobMinutes(job: Pick<JobRecord, 'duration'>): number {
+  return job.duration !== null && job.duration > 0 ? job.duration / 60 : 0;
+}
+
+export interface CostCell {
+  ci_minutes: number;
+  ci_cost: number;
+}
+
+export function costGrid(
+  jobs: readonly JobRecord[],
+  config: Pick<Config, 'runnerRates' | 'costPerMinute'>,
+  cal: Calendar,
+  scopes: Scopes,
+): Grid<CostCell> {
+  const grid = new Grid<CostCell>(scopes.count, cal.length, () => ({ ci_minutes: 0, ci_cost: 0 }));
+  for (const job of jobs) {
+    const minutes = jobMinutes(job);
+    if (minutes === 0) continue;
+    const m = cal.monthOfIso(job.createdAt);
+    if (m < 0) continue;
+    const cost = minutes * jobRate(job, config);
+    for (const s of scopes.ofProject(job.projectId)) {
+      const c = grid.at(s, m);
+      c.ci_minutes += minutes;
+      c.ci_cost += cost;
+    }
+  }
+  return grid;
+}
+
+/** prod_deployments per 1,000 of currency spent on CI; null when nothing was spent. */
+export function deploymentsPer1kCost(prodDeployments: number, ciCost: number): Num {
+  return ciCost > 0 ? (prodDeployments / ciCost) * 1000 : null;
+}
+
+export const PARETO_TOP_SHARE = 20;
+
+/**
+ * Share of the report month's CI minutes used by the top 20% of projects (rounded up,
+ * so at least one project). SPEC-CHOICE: "projects" are all projects of the portfolio
+ * (plus any project seen only through its jobs), idle ones included — the sentence
+ * reads "20% of projects", not "20% of the projects that ran CI".
+ */
+export function pareto(
+  jobs: readonly JobRecord[],
+  projects: readonly ProjectRecord[],
+  cal: Calendar,
+  month: number,
+): MetricsResult['pareto'] {
+  const minutes = new Map<number, number>(projects.map((p) => [p.id, 0]));
+  let total = 0;
+  for (const job of jobs) {
+    const min = jobMinutes(job);
+    if (min === 0 || cal.monthOfIso(job.createdAt) !== month) continue;
+    minutes.set(job.projectId, (minutes.get(job.projectId) ?? 0) + min);
+    total += min;
+  }
+  const projectCount = minutes.size;
+  const topProjects = Math.ceil((projectCount * PARETO_TOP_SHARE) / 100);
+  const top = [...minutes.values()]
+    .sort((a, b) => b - a)
+    .slice(0, topProjects)
+    .reduce((a, b) => a + b, 0);
+  return {
+    topProjectShare: PARETO_TOP_SHARE,
+    projectCount,
+    topProjects,
+    minutesShare: total > 0 ? (top / total) * 100 : null,
+  };
+}
+
+export const TOP_PIPELINES = 10;
+
+/**
+ * The report month's costliest pipelines. SPEC-CHOICE: a pipeline's cost is that of its
+ * jobs created in the month (the CI-minutes rule), so the list adds up with ci_cost.
+ */
+export function topPipelines(
+  jobs: readonly JobRecord[],
+  pipelines: readonly PipelineRecord[],
+  projects: readonly ProjectRecord[],
+  config: Pick<Config, 'runnerRates' | 'costPerMinute'>,
+  cal: Calendar,
+  month: number,
+): TopPipeline[] {
+  const byId = new Map<number, { projectId: number; ref: string; minutes: number; cost: number }>();
+  for (const job of jobs) {
+    const minutes = jobMinutes(job);
+    if (minutes === 0 || job.pipelineId === null || cal.monthOfIso(job.createdAt) !== month) continue;
+    let p = byId.get(job.pipelineId);
+    if (!p) byId.set(job.pipelineId, (p = { projectId: job.projectId, ref: job.ref, minutes: 0, cost: 0 }));
+    p.minutes += minutes;
+    p.cost += minutes * jobRate(job, config);
+  }
+  const projectById = new Map(projects.map((p) => [p.id, p]));
+  const pipelineById = new Map(pipelines.map((p) => [p.id, p]));
+  return [...byId.entries()]
+    .sort(([ia, a], [ib, b]) => b.cost - a.cost || b.minutes - a.minutes || ia - ib)
+    .slice(0, TOP_PIPELINES)
+    .map(([id, p], i) => {
+      const project = projectById.get(p.projectId);
+      const pipeline = pipelineById.get(id);
+      return {
+        rank: i + 1,
+        project: project?.path ?? String(p.projectId),
+        team: project?.team ?? null,
+        pipeline_id: id,
+        ref: pipeline?.ref ?? p.ref,
+        ci_minutes: p.minutes,
+        ci_cost: p.cost,
+        web_url: pipeline?.webUrl ?? (project ? `${project.webUrl}/-/pipelines/${id}` : ''),
+      };
+    });
+}
+
+/** Pearson r between monthly ci_cost and the DORA headline numbers over the window. */
+export function costCorrelations(months: readonly MonthMetrics[]): MetricsResult['correlations'] {
+  const cost = months.map((m) => m.cost.ci_cost);
+  const against = (values: Num[]): Correlation => pearson(cost, values);
+  return {
+    prod_deployments: against(months.map((m) => m.dora.prod_deployments)),
+    lead_time_hours: against(months.map((m) => m.dora.lead_time_hours)),
+    change_failure_rate: against(months.map((m) => m.dora.change_failure_rate)),
+  };
+}

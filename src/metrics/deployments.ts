@@ -1,0 +1,268 @@
+/**
+ * Production deployments (PRODUCT.md 4 and 4.1): grouping of one pipeline's deployments
+ * into one deployment, attempts, baselines, hotfixes, rollbacks and cfr_deployments.
+ */
+
+import type { Config } from '../config/types';
+import type {
+  DeploymentMergeRequestRecord,
+  DeploymentRecord,
+  EnvironmentBaselineRecord,
+  EnvironmentRecord,
+} from '../model/types';
+import type { Calendar } from './calendar';
+import { isProductionEnvironment, withoutStatefulFlags } from './production';
+import { Grid, type Scopes } from './scopes';
+
+const HOUR_MS = 3_600_000;
+const HOTFIX_WINDOW_MS = 24 * HOUR_MS;
+export const HOTFIX_LABEL = 'type::hotfix';
+
+/** One deployment in every count: a project's pipeline's production deployments, or an API deployment. */
+export interface DeploymentGroup {
+  projectId: number;
+  pipelineId: number | null;
+  ref: string;
+  /** Finish of the last deciding deployment (ms). */
+  finishMs: number;
+  /** Every deciding deployment (the last one per environment) succeeded. */
+  success: boolean;
+  /** All production attempts of the group, by id. */
+  deployments: DeploymentRecord[];
+  /** The last attempt per environment: these decide status, finish and SHA per environment. */
+  deciding: DeploymentRecord[];
+  /** Ids of members that are their environment's first-ever successful deployment. */
+  baselineIds: Set<number>;
+  /** Successful, and its ref matches hotfix_pattern or it ships an MR labelled type::hotfix. */
+  hotfix: boolean;
+  followedByHotfix: boolean;
+  rolledBack: boolean;
+}
+
+export function isChangeFailure(g: DeploymentGroup): boolean {
+  return !g.success || g.followedByHotfix || g.rolledBack;
+}
+
+export interface ProductionData {
+  /** Deployment groups ordered by finish time (then lowest member id). */
+  groups: DeploymentGroup[];
+  /** Baseline records of production environments, by environment id. */
+  baselines: Map<number, EnvironmentBaselineRecord>;
+  /** MR links by deployment id. */
+  links: Map<number, DeploymentMergeRequestRecord[]>;
+  /** Production attempts created through the API (no job, no pipeline). */
+  deploymentsWithoutJob: number;
+}
+
+interface Inputs {
+  environments: readonly EnvironmentRecord[];
+  deployments: readonly DeploymentRecord[];
+  baselines: readonly EnvironmentBaselineRecord[];
+  deploymentMergeRequests: readonly DeploymentMergeRequestRecord[];
+}
+
+/** Production predicate over a deployment, resolving its environment once per id. */
+export function productionFilter(
+  environments: readonly EnvironmentRecord[],
+  config: Pick<Config, 'environmentTier' | 'environment'>,
+): (d: { projectId: number; environmentId: number; environmentName: string }) => boolean {
+  const byId = new Map(environments.map((e) => [e.id, e]));
+  const byName = new Map(environments.map((e) => [`${e.projectId}\u0000${e.name}`, e]));
+  const cache = new Map<number, boolean>();
+  return (d) => {
+    let prod = cache.get(d.environmentId);
+    if (prod === undefined) {
+      // SPEC-CHOICE: an environment missing from data.environments is looked up by
+      // project and name; failing that it is judged by its name with no tier (so only
+      // the `environment` name regex can make it production).
+      const env = byId.get(d.environmentId) ??
+        byName.get(`${d.projectId}\u0000${d.environmentName}`) ?? { name: d.environmentName, tier: null };
+      prod = isProductionEnvironment(env, config);
+      cache.set(d.environmentId, prod);
+    }
+    return prod;
+  };
+}
+
+function byFinishThenId(a: DeploymentRecord, b: DeploymentRecord): number {
+  return Date.parse(a.finishedAt) - Date.parse(b.finishedAt) || a.id - b.id;
+}
+
+export function analyzeDeployments(
+  data: Inputs,
+  config: Pick<Config, 'environmentTier' | 'environment' | 'hotfixPattern'>,
+): ProductionData {
+  const isProd = productionFilter(data.environments, config);
+  // Attempts only: canceled, skipped, blocked, running and created ones are not attempts (4.1).
+  const attempts = data.deployments.filter((d) => (d.status === 'success' || d.status === 'failed') && isProd(d));
+
+  const links = new Map<number, DeploymentMergeRequestRecord[]>();
+  for (const l of data.deploymentMergeRequests) {
+    const list = links.get(l.deploymentId);
+    if (list) list.push(l);
+    else links.set(l.deploymentId, [l]);
+  }
+
+  const baselines = new Map<number, EnvironmentBaselineRecord>();
+  for (const b of data.baselines) if (isProd(b)) baselines.set(b.environmentId, b);
+
+  // Baseline: the first successful deployment (by finish time) to an environment whose
+  // look-up found no earlier success. SPEC-CHOICE: an environment without a baseline
+  // record is treated as having earlier successes (no baseline), because skipping the
+  // changes of a real deployment is worse than a missing look-up.
+  const firstSuccess = new Map<number, DeploymentRecord>();
+  for (const d of attempts) {
+    if (d.status !== 'success' || baselines.get(d.environmentId)?.hasEarlierSuccess !== false) continue;
+    const cur = firstSuccess.get(d.environmentId);
+    if (cur === undefined || byFinishThenId(d, cur) < 0) firstSuccess.set(d.environmentId, d);
+  }
+  const baselineIds = new Set([...firstSuccess.values()].map((d) => d.id));
+
+  const byKey = new Map<string, DeploymentRecord[]>();
+  let deploymentsWithoutJob = 0;
+  for (const d of attempts) {
+    if (d.pipelineId === null) deploymentsWithoutJob++;
+    // API-created deployments (no pipeline) stand alone.
+    const key = d.pipelineId === null ? `d${d.id}` : `${d.projectId}:${d.pipelineId}`;
+    const list = byKey.get(key);
+    if (list) list.push(d);
+    else byKey.set(key, [d]);
+  }
+
+  const hotfixRef = new RegExp(config.hotfixPattern.pattern, withoutStatefulFlags(config.hotfixPattern.flags));
+  const groups: DeploymentGroup[] = [];
+  for (const members of byKey.values()) {
+    members.sort((a, b) => a.id - b.id);
+    // SPEC-CHOICE: "the last deployment to each environment in that pipeline" is the one
+    // created last (highest id): a retried deploy job creates a new deployment.
+    const last = new Map<number, DeploymentRecord>();
+    for (const d of members) last.set(d.environmentId, d);
+    const deciding = [...last.values()];
+    const success = deciding.every((d) => d.status === 'success');
+    const first = members[0] as DeploymentRecord;
+    const group: DeploymentGroup = {
+      projectId: first.projectId,
+      pipelineId: first.pipelineId,
+      ref: (deciding[deciding.length - 1] as DeploymentRecord).ref,
+      finishMs: Math.max(...deciding.map((d) => Date.parse(d.finishedAt))),
+      success,
+      deployments: members,
+      deciding,
+      baselineIds: new Set(members.filter((d) => baselineIds.has(d.id)).map((d) => d.id)),
+      hotfix: false,
+      followedByHotfix: false,
+      rolledBack: false,
+    };
+    group.hotfix =
+      success &&
+      (hotfixRef.test(group.ref) ||
+        // A baseline links every MR ever merged, old hotfixes included: they do not make it a hotfix.
+        members.some(
+          (d) =>
+            d.status === 'success' &&
+            !group.baselineIds.has(d.id) &&
+            (links.get(d.id) ?? []).some((l) => l.labels.includes(HOTFIX_LABEL)),
+        ));
+    groups.push(group);
+  }
+  groups.sort((a, b) => a.finishMs - b.finishMs || a.deployments[0]!.id - b.deployments[0]!.id);
+
+  markHotfixesAndRollbacks(groups, baselines);
+  return { groups, baselines, links, deploymentsWithoutJob };
+}
+
+/** Per production environment, the successful deployments in finish order with the SHA each made live. */
+function environmentHistories(groups: readonly DeploymentGroup[]): Map<number, { group: DeploymentGroup; sha: string }[]> {
+  const histories = new Map<number, { group: DeploymentGroup; sha: string }[]>();
+  for (const g of groups) {
+    if (!g.success) continue;
+    for (const d of g.deciding) {
+      const h = histories.get(d.environmentId);
+      if (h) h.push({ group: g, sha: d.sha });
+      else histories.set(d.environmentId, [{ group: g, sha: d.sha }]);
+    }
+  }
+  return histories;
+}
+
+function markHotfixesAndRollbacks(
+  groups: readonly DeploymentGroup[],
+  baselines: ReadonlyMap<number, EnvironmentBaselineRecord>,
+): void {
+  for (const [envId, history] of environmentHistories(groups)) {
+    const n = history.length;
+    // nextHotfix[i]: first index >= i whose deployment is a hotfix (n if none).
+    const nextHotfix = new Array<number>(n + 1).fill(n);
+    for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i]!.group.hotfix ? i : nextHotfix[i + 1]!;
+    // nextOtherSha[i]: first index > i deploying a SHA other than entry i's (n if none).
+    const nextOtherSha = new Array<number>(n).fill(n);
+    for (let i = n - 2; i >= 0; i--) {
+      nextOtherSha[i] = history[i + 1]!.sha !== history[i]!.sha ? i + 1 : nextOtherSha[i + 1]!;
+    }
+    const firstLive = new Map<string, number>();
+    history.forEach((e, i) => {
+      if (!firstLive.has(e.sha)) firstLive.set(e.sha, i);
+    });
+    const before = baselines.get(envId)?.lastSha ?? null;
+
+    let j = 0; // first index finishing strictly after entry i
+    for (let i = 0; i < n; i++) {
+      const d = history[i]!;
+      if (j <= i) j = i + 1;
+      while (j < n && history[j]!.group.finishMs <= d.group.finishMs) j++;
+      const h = nextHotfix[j]!;
+      if (h < n && history[h]!.group.finishMs - d.group.finishMs <= HOTFIX_WINDOW_MS) d.group.followedByHotfix = true;
+
+      // SPEC-CHOICE: the deployment that rolls D back is the next one to the environment
+      // that changes the SHA (re-runs of D's own SHA are skipped). Counting any later
+      // deployment at all would flag every release between a SHA's first run and a
+      // redeploy months later, which is not what anyone calls a rollback.
+      const k = nextOtherSha[i]!;
+      if (k < n) {
+        const sha = history[k]!.sha;
+        // "Live there before D": an earlier successful deployment here, or the last one before the window.
+        if ((firstLive.get(sha) ?? n) < i || sha === before) d.group.rolledBack = true;
+      }
+    }
+  }
+}
+
+export interface DeploymentCounts {
+  prod_deployments: number;
+  deployment_attempts: number;
+  failed_deployments: number;
+  change_failures: number;
+  hotfix_deployments: number;
+  /** Local days (days since epoch) with a successful deployment. */
+  days: Set<number>;
+}
+
+export function deploymentCounts(groups: readonly DeploymentGroup[], cal: Calendar, scopes: Scopes): Grid<DeploymentCounts> {
+  const grid = new Grid<DeploymentCounts>(scopes.count, cal.length, () => ({
+    prod_deployments: 0,
+    deployment_attempts: 0,
+    failed_deployments: 0,
+    change_failures: 0,
+    hotfix_deployments: 0,
+    days: new Set(),
+  }));
+  for (const g of groups) {
+    const m = cal.monthIndex(g.finishMs);
+    if (m < 0) continue;
+    const day = cal.localDay(g.finishMs);
+    const failure = isChangeFailure(g);
+    for (const s of scopes.ofProject(g.projectId)) {
+      const c = grid.at(s, m);
+      c.deployment_attempts++;
+      if (failure) c.change_failures++;
+      if (g.success) {
+        c.prod_deployments++;
+        c.days.add(day);
+        if (g.hotfix) c.hotfix_deployments++;
+      } else {
+        c.failed_deployments++;
+      }
+    }
+  }
+  return grid;
+}

@@ -1,0 +1,143 @@
+/**
+ * Changes and lead time for changes (PRODUCT.md 4 and 4.1): lead_time_hours,
+ * lead_time_p90_hours, lead_time_merge_hours.
+ */
+
+import type { DeploymentMergeRequestRecord, DeploymentRecord } from '../model/types';
+import type { Calendar } from './calendar';
+import type { DeploymentGroup, ProductionData } from './deployments';
+import { Grid, type Scopes } from './scopes';
+import { median, p90 } from './stats';
+import type { Num } from './types';
+
+const HOUR_MS = 3_600_000;
+
+export interface Change {
+  projectId: number;
+  finishMs: number;
+  /** Deployment finish − change start, hours, ≥ 0; null when the start is unknown. */
+  leadHours: number | null;
+  /** Deployment finish − merged_at, hours, ≥ 0; null for MR-less changes and unmerged MRs. */
+  mergeHours: number | null;
+}
+
+export interface ChangeDetection {
+  changes: Change[];
+  baselineMergeRequestsSkipped: number;
+  deploymentsWithoutMr: number;
+}
+
+function toMs(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function hoursSince(startMs: number | null, finishMs: number): number | null {
+  // A negative time (deployed from the branch before the merge) counts as 0 (4.1).
+  return startMs === null ? null : Math.max(0, finishMs - startMs) / HOUR_MS;
+}
+
+export function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
+  const merged = toMs(mr.mergedAt);
+  const firstCommit = toMs(mr.firstCommitAuthoredAt);
+  // The start is the earliest commit, but never later than the merge: commits authored
+  // after the merge (rebase tools) must not shorten the lead time below merge → deploy.
+  const start = firstCommit === null ? merged : merged === null ? firstCommit : Math.min(firstCommit, merged);
+  return { projectId, finishMs, leadHours: hoursSince(start, finishMs), mergeHours: hoursSince(merged, finishMs) };
+}
+
+/**
+ * Walks successful deployments in finish order. An MR is a change once per deploying
+ * project, at the first deployment that shipped it; MRs linked to a baseline are live
+ * already and skipped. A deployment without linked MRs whose SHA was never live in the
+ * project's production counts its deployed commit as one change.
+ */
+export function detectChanges(prod: ProductionData): ChangeDetection {
+  const shipped = new Set<string>();
+  const live = new Set<string>();
+  for (const b of prod.baselines.values()) if (b.lastSha !== null) live.add(`${b.projectId}:${b.lastSha}`);
+
+  const changes: Change[] = [];
+  let baselineMergeRequestsSkipped = 0;
+  let deploymentsWithoutMr = 0;
+  for (const g of prod.groups) {
+    if (!g.success) continue;
+    const successful = g.deployments.filter((d) => d.status === 'success');
+    const regular = successful.filter((d) => !g.baselineIds.has(d.id));
+    const baseline = successful.filter((d) => g.baselineIds.has(d.id));
+    let linked = 0;
+    // Regular members first, so an MR that is new in one environment still counts when
+    // the same release is a new environment's baseline elsewhere.
+    for (const d of regular) {
+      for (const mr of prod.links.get(d.id) ?? []) {
+        linked++;
+        const key = `${g.projectId}:${mr.mrProjectId}:${mr.mrIid}`;
+        if (shipped.has(key)) continue;
+        shipped.add(key);
+        changes.push(mergeRequestChange(mr, g.projectId, g.finishMs));
+      }
+    }
+    for (const d of baseline) {
+      for (const mr of prod.links.get(d.id) ?? []) {
+        const key = `${g.projectId}:${mr.mrProjectId}:${mr.mrIid}`;
+        if (shipped.has(key)) continue;
+        shipped.add(key);
+        baselineMergeRequestsSkipped++;
+      }
+    }
+    if (linked === 0 && baseline.length === 0) {
+      deploymentsWithoutMr++;
+      const change = commitChange(g, live);
+      if (change) changes.push(change);
+    }
+    for (const d of successful) live.add(`${g.projectId}:${d.sha}`);
+  }
+  return { changes, baselineMergeRequestsSkipped, deploymentsWithoutMr };
+}
+
+function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | null {
+  const fresh = g.deciding.filter((d) => !live.has(`${g.projectId}:${d.sha}`));
+  if (fresh.length === 0) return null; // a redeploy or rollback ships no change
+  // One release is one change even when it went to several environments; the earliest
+  // known authored date is its start. SPEC-CHOICE: a commit with no authored date still
+  // counts in `changes` but has no lead time.
+  const starts = fresh.map((d: DeploymentRecord) => toMs(d.commitAuthoredAt)).filter((v): v is number => v !== null);
+  const start = starts.length ? Math.min(...starts) : null;
+  return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null };
+}
+
+export interface LeadTimeStats {
+  changes: number;
+  lead: number[];
+  merge: number[];
+}
+
+export function leadTimeGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<LeadTimeStats> {
+  const grid = new Grid<LeadTimeStats>(scopes.count, cal.length, () => ({ changes: 0, lead: [], merge: [] }));
+  for (const c of changes) {
+    const m = cal.monthIndex(c.finishMs);
+    if (m < 0) continue;
+    for (const s of scopes.ofProject(c.projectId)) {
+      const cell = grid.at(s, m);
+      cell.changes++;
+      if (c.leadHours !== null) cell.lead.push(c.leadHours);
+      if (c.mergeHours !== null) cell.merge.push(c.mergeHours);
+    }
+  }
+  return grid;
+}
+
+export function leadTimeMetrics(s: LeadTimeStats): {
+  changes: number;
+  lead_time_hours: Num;
+  lead_time_p90_hours: Num;
+  lead_time_merge_hours: Num;
+} {
+  return {
+    changes: s.changes,
+    lead_time_hours: median(s.lead),
+    lead_time_p90_hours: p90(s.lead),
+    lead_time_merge_hours: median(s.merge),
+  };
+}

@@ -1,0 +1,19 @@
+/** Which environments count as production (PRODUCT.md 4): shared by the collector and the metrics. */
+
+import type { Config } from '../config/types';
+
+export function isProductionEnvironment(
+  env: { name: string; tier: string | null },
+  config: Pick<Config, 'environmentTier' | 'environment'>,
+): boolean {
+  if (config.environment !== null) {
+    // `environment` replaces the tier rule entirely when set.
+    return new RegExp(config.environment.pattern, withoutStatefulFlags(config.environment.flags)).test(env.name);
+  }
+  return env.tier === config.environmentTier;
+}
+
+/** `g` and `y` make RegExp.test stateful (lastIndex); a yes/no match never needs them. */
+export function withoutStatefulFlags(flags: string): string {
+  return flags.replace(/[gy]/g, '');
+}
