@@ -102,7 +102,11 @@ interface SchemaNode {
 
 /** A JSON value as received, for a message. */
 function showValue(value: unknown): string {
-  return value === undefined ? '(missing)' : show(typeof value === 'string' ? value : JSON.stringify(value));
+  if (value === undefined) return '(missing)';
+  if (typeof value === 'string') return show(value);
+  // Non-strings read as they were written (a list stays a list, not a quoted string).
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }
 
 function schemaProblem(err: ErrorObject, where: string): Problem {
@@ -139,7 +143,12 @@ export function readTeamFile(text: string, filePath: string): { teamFile: TeamFi
     return { teamFile: null, problems: [problem] };
   }
   const errors = validate(data);
-  if (errors.length > 0) return { teamFile: null, problems: errors.map((e) => schemaProblem(e, where)) };
+  if (errors.length > 0) {
+    // One problem per place: an empty name breaks both minLength and pattern, say it once.
+    const byPlace = new Map<string, Problem>();
+    for (const p of errors.map((e) => schemaProblem(e, where))) if (!byPlace.has(p.input)) byPlace.set(p.input, p);
+    return { teamFile: null, problems: [...byPlace.values()] };
+  }
 
   const teamFile = data as TeamFile;
   const problems: Problem[] = [];
