@@ -12,6 +12,7 @@ import { createGitLabClient, type GitLabClient } from './gitlab/client';
 import { collect } from './gitlab/collect';
 import { readSnapshots, writeSnapshot } from './store/snapshot';
 import { writeFileAtomic } from './store/fs';
+import { cacheKey, loadCache, saveCache } from './store/cache';
 import { computeMetrics } from './metrics/compute';
 import { renderArtifacts } from './report';
 import type { ReportContext } from './report/context';
@@ -77,7 +78,11 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   } else {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
-    dataset = await collect({ config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version });
+    const key = config.cacheDir ? cacheKey(config) : '';
+    const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
+    if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
+    dataset = await collect({ config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version, cache });
+    if (config.cacheDir) saveCache(config.cacheDir, key, dataset, deps.nowMs);
     log.info(
       `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
     );

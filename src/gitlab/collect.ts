@@ -54,6 +54,11 @@ export interface CollectOptions {
   windowStart: string;
   windowEnd: string;
   toolVersion: string;
+  /**
+   * Incremental cache (PRODUCT.md 3.3): records collected earlier, final before `coveredUntil`.
+   * Only what is newer is fetched; new records replace cached ones by id.
+   */
+  cache?: { dataset: Dataset; coveredUntil: string } | null;
 }
 
 interface ProjectData {
@@ -112,6 +117,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ''}`);
 
+  const cacheFor = projectCaches(o, startMs);
   const skipped: SkippedProject[] = [];
   const results = new Map<number, ProjectData>();
   let done = 0;
@@ -119,7 +125,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   await Promise.all(
     listed.map(async (p) => {
       try {
-        results.set(p.id, await collectProject(o, p, startMs, endMs));
+        results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
       } catch (e) {
         if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
           skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
@@ -140,7 +146,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   let issues: IssueRecord[] = [];
   let mergeRequests: MergeRequestRecord[] = [];
   if (!config.shard || config.shard.index === 1) {
-    [issues, mergeRequests] = await Promise.all([collectIssues(o, group.id), collectMergeRequests(o, group.id)]);
+    [issues, mergeRequests] = await Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]);
     log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
   }
 
@@ -184,6 +190,44 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   return ds;
 }
 
+/**
+ * Per-project view of the cache. A cache is used only when it reaches back to the window
+ * start (else everything is fetched); `cacheFor(-1)` answers whether a cache applies at all.
+ */
+function projectCaches(o: CollectOptions, startMs: number): (projectId: number) => ProjectCache | null {
+  const c = o.cache;
+  if (!c || Date.parse(c.dataset.meta.windowStart) > startMs) return () => null;
+  const sinceMs = Date.parse(c.coveredUntil);
+  const group = <T extends { projectId: number }>(rows: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) {
+      let a = m.get(r.projectId);
+      if (!a) m.set(r.projectId, (a = []));
+      a.push(r);
+    }
+    return m;
+  };
+  const deployments = group(c.dataset.deployments);
+  const baselines = group(c.dataset.baselines);
+  const mrs = group(c.dataset.deploymentMergeRequests);
+  const pipelines = group(c.dataset.pipelines);
+  const jobs = group(c.dataset.jobs);
+  const cachedProjects = new Set(c.dataset.projects.map((p) => p.id));
+  return (projectId) => {
+    if (projectId === -1) return { sinceMs, since: c.coveredUntil, deployments: [], baselines: [], deploymentMergeRequests: [], pipelines: [], jobs: [] };
+    if (!cachedProjects.has(projectId)) return null;
+    return {
+      sinceMs,
+      since: c.coveredUntil,
+      deployments: deployments.get(projectId) ?? [],
+      baselines: baselines.get(projectId) ?? [],
+      deploymentMergeRequests: mrs.get(projectId) ?? [],
+      pipelines: pipelines.get(projectId) ?? [],
+      jobs: jobs.get(projectId) ?? [],
+    };
+  };
+}
+
 /** Stable order for every entity, so outputs never depend on request timing. */
 export function sortDataset(ds: Dataset): void {
   ds.projects.sort(byId);
@@ -197,24 +241,80 @@ export function sortDataset(ds: Dataset): void {
   ds.mergeRequests.sort(byId);
 }
 
-async function collectProject(o: CollectOptions, p: ApiProject, startMs: number, endMs: number): Promise<ProjectData> {
+/** What the cache already holds for one project, and from when on data must be fetched. */
+interface ProjectCache {
+  sinceMs: number;
+  since: string;
+  deployments: DeploymentRecord[];
+  baselines: EnvironmentBaselineRecord[];
+  deploymentMergeRequests: DeploymentMergeRequestRecord[];
+  pipelines: PipelineRecord[];
+  jobs: JobRecord[];
+}
+
+function mergeById<T extends { id: number }>(cached: T[], fresh: T[]): T[] {
+  const m = new Map<number, T>();
+  for (const r of cached) m.set(r.id, r);
+  for (const r of fresh) m.set(r.id, r);
+  return [...m.values()];
+}
+
+async function collectProject(o: CollectOptions, p: ApiProject, startMs: number, endMs: number, cache: ProjectCache | null): Promise<ProjectData> {
   const { client, config } = o;
   const api = client.api;
   const envs = ((await api.Environments.all(p.id, { perPage: PER_PAGE } as never)) as unknown[]).map((e) =>
     normalizeEnvironment(e, p.id),
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
+  const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
 
   const [deploymentParts, pipelines, jobs] = await Promise.all([
-    Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs))),
-    collectPipelines(o, p.id, startMs, endMs),
-    collectJobs(o, p.id, startMs, endMs),
+    Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))),
+    collectPipelines(o, p.id, fromMs, endMs),
+    collectJobs(o, p.id, fromMs, endMs),
   ]);
 
-  const deployments = deploymentParts.flatMap((d) => d.deployments);
+  const fresh = deploymentParts.flatMap((d) => d.deployments);
   const baselines = deploymentParts.map((d) => d.baseline);
-  const deploymentMergeRequests = await collectShippedMrs(o, p.id, deployments, baselines);
-  return { environments: envs, deployments, baselines, deploymentMergeRequests, pipelines, jobs };
+  const freshMrs = await collectShippedMrs(o, p.id, fresh, baselines, cache?.deployments ?? []);
+  if (!cache) {
+    return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
+  }
+  const prodEnvIds = new Set(prodEnvs.map((e) => e.id));
+  const keep = <T extends { createdAt: string }>(r: T) => inWindow(r.createdAt, startMs, endMs);
+  const deployments = mergeById(cache.deployments.filter((d) => prodEnvIds.has(d.environmentId)), fresh).filter((d) =>
+    inWindow(d.finishedAt, startMs, endMs),
+  );
+  const kept = new Set(deployments.map((d) => d.id));
+  const freshDeploymentIds = new Set(fresh.map((d) => d.id));
+  const deploymentMergeRequests = [
+    ...cache.deploymentMergeRequests.filter((m) => kept.has(m.deploymentId) && !freshDeploymentIds.has(m.deploymentId)),
+    ...freshMrs,
+  ];
+  return {
+    environments: envs,
+    deployments,
+    baselines,
+    deploymentMergeRequests,
+    pipelines: mergeById(cache.pipelines, pipelines).filter(keep),
+    jobs: mergeById(cache.jobs, jobs).filter(keep),
+  };
+}
+
+/**
+ * The baseline of an environment from the cache, when the cache reaches back to the window
+ * start: the latest cached successful deployment before the start, or the cached baseline.
+ */
+function baselineFromCache(cache: ProjectCache, env: EnvironmentRecord, startMs: number): EnvironmentBaselineRecord | null {
+  const cached = cache.baselines.find((b) => b.environmentId === env.id);
+  if (!cached) return null;
+  const before = cache.deployments
+    .filter((d) => d.environmentId === env.id && d.status === 'success' && Date.parse(d.finishedAt) < startMs)
+    .sort((a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt) || b.id - a.id)[0];
+  if (before) {
+    return { ...cached, hasEarlierSuccess: true, lastSha: before.sha, lastFinishedAt: before.finishedAt };
+  }
+  return cached;
 }
 
 async function collectEnvironmentDeployments(
@@ -223,8 +323,11 @@ async function collectEnvironmentDeployments(
   env: EnvironmentRecord,
   startMs: number,
   endMs: number,
+  cache: ProjectCache | null,
 ): Promise<{ deployments: DeploymentRecord[]; baseline: EnvironmentBaselineRecord }> {
   const api = o.client.api;
+  const cachedBaseline = cache ? baselineFromCache(cache, env, startMs) : null;
+  const from = cache && cache.sinceMs > startMs ? cache.since : o.windowStart;
   const [success, failed, before] = await Promise.all([
     // finished_* needs order_by=finished_at AND status=success, else 400 (gitlab-api-notes pitfall 2).
     api.Deployments.all(projectId, {
@@ -232,7 +335,7 @@ async function collectEnvironmentDeployments(
       status: 'success',
       orderBy: 'finished_at',
       sort: 'asc',
-      finishedAfter: o.windowStart,
+      finishedAfter: from,
       finishedBefore: o.windowEnd,
       perPage: PER_PAGE,
     } as never) as Promise<unknown[]>,
@@ -242,24 +345,27 @@ async function collectEnvironmentDeployments(
       status: 'failed',
       orderBy: 'updated_at',
       sort: 'asc',
-      updatedAfter: o.windowStart,
+      updatedAfter: from,
       perPage: PER_PAGE,
     } as never) as Promise<unknown[]>,
     // Baseline look-up: the latest successful deployment before the window, if any.
-    o.client.getRaw(`projects/${projectId}/deployments`, {
-      environment: env.name,
-      status: 'success',
-      order_by: 'finished_at',
-      sort: 'desc',
-      finished_before: o.windowStart,
-      per_page: '1',
-    }),
+    cachedBaseline
+      ? null
+      : o.client.getRaw(`projects/${projectId}/deployments`, {
+          environment: env.name,
+          status: 'success',
+          order_by: 'finished_at',
+          sort: 'desc',
+          finished_before: o.windowStart,
+          per_page: '1',
+        }),
   ]);
   const deployments = [...success, ...failed]
     .map((d) => normalizeDeployment(d, projectId))
     .filter((d) => d.environmentId === env.id || d.environmentName === env.name)
     .filter((d) => inWindow(d.finishedAt, startMs, endMs));
-  const prev = Array.isArray(before.body) && before.body.length > 0 ? normalizeDeployment(before.body[0], projectId) : null;
+  if (cachedBaseline) return { deployments, baseline: cachedBaseline };
+  const prev = before && Array.isArray(before.body) && before.body.length > 0 ? normalizeDeployment(before.body[0], projectId) : null;
   return {
     deployments,
     baseline: {
@@ -278,6 +384,7 @@ async function collectShippedMrs(
   projectId: number,
   deployments: DeploymentRecord[],
   baselines: EnvironmentBaselineRecord[],
+  cachedDeployments: DeploymentRecord[],
 ): Promise<DeploymentMergeRequestRecord[]> {
   const api = o.client.api;
   // The first successful deployment of an environment without earlier history is a baseline:
@@ -286,7 +393,7 @@ async function collectShippedMrs(
   const baselineDeploymentIds = new Set<number>();
   for (const b of baselines) {
     if (b.hasEarlierSuccess) continue;
-    const first = deployments
+    const first = [...cachedDeployments, ...deployments]
       .filter((d) => d.environmentId === b.environmentId && d.status === 'success')
       .sort((a, c) => Date.parse(a.finishedAt) - Date.parse(c.finishedAt) || a.id - c.id)[0];
     if (first) baselineDeploymentIds.add(first.id);
@@ -351,15 +458,26 @@ async function collectJobs(o: CollectOptions, projectId: number, startMs: number
   return jobs;
 }
 
-async function collectIssues(o: CollectOptions, groupId: number): Promise<IssueRecord[]> {
+/** Group-level listings under a cache: fetch what changed since the cache boundary. */
+function groupSince(o: CollectOptions, cacheFor: (id: number) => ProjectCache | null): string | null {
+  if (!o.cache) return null;
+  const any = cacheFor(-1);
+  return any ? any.since : null;
+}
+
+async function collectIssues(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<IssueRecord[]> {
   const api = o.client.api;
+  const since = groupSince(o, cacheFor);
   const [changed, stillOpen] = await Promise.all([
-    // Created, closed or otherwise changed since the window start.
-    api.Issues.all({ groupId, scope: 'all', updatedAfter: o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>,
-    // Opened before the window and still open (open incidents, spillover).
-    api.Issues.all({ groupId, scope: 'all', state: 'opened', createdBefore: o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>,
+    // Created, closed or otherwise changed since the window start (or the cache boundary).
+    api.Issues.all({ groupId, scope: 'all', updatedAfter: since ?? o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>,
+    // Opened before the window and still open (open incidents, spillover); a cache has them.
+    since
+      ? Promise.resolve([] as unknown[])
+      : (api.Issues.all({ groupId, scope: 'all', state: 'opened', createdBefore: o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>),
   ]);
   const byIssueId = new Map<number, IssueRecord>();
+  if (since) for (const i of o.cache!.dataset.issues) byIssueId.set(i.id, i);
   for (const raw of [...changed, ...stillOpen]) {
     const i = normalizeIssue(raw);
     byIssueId.set(i.id, i);
@@ -367,15 +485,17 @@ async function collectIssues(o: CollectOptions, groupId: number): Promise<IssueR
   return [...byIssueId.values()];
 }
 
-async function collectMergeRequests(o: CollectOptions, groupId: number): Promise<MergeRequestRecord[]> {
+async function collectMergeRequests(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<MergeRequestRecord[]> {
+  const since = groupSince(o, cacheFor);
   // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
   const rows = (await o.client.api.MergeRequests.all({
     groupId,
     state: 'merged',
-    updatedAfter: o.windowStart,
+    updatedAfter: since ?? o.windowStart,
     perPage: PER_PAGE,
   } as never)) as unknown[];
   const byMrId = new Map<number, MergeRequestRecord>();
+  if (since) for (const m of o.cache!.dataset.mergeRequests) byMrId.set(m.id, m);
   for (const raw of rows) {
     const m = normalizeMergeRequest(raw);
     byMrId.set(m.id, m);
