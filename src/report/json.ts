@@ -1,0 +1,179 @@
+/**
+ * report.json: every number of the other artifacts plus run metadata, validated against the
+ * published schema (schemas/report.schema.json) before it is written, so a NaN, a null where
+ * a count belongs or a missing section fails the run instead of reaching a dashboard.
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import schema from '../../schemas/report.schema.json';
+import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num } from '../metrics/types';
+import type { ReportContext } from './context';
+import { compareKey } from './csv';
+import { roundTo } from './format';
+
+/** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
+function r2(n: number): number {
+  return Number.isFinite(n) ? roundTo(n, 2) : n;
+}
+function rn(n: Num): Num {
+  return n === null ? null : r2(n);
+}
+
+function pick<T extends object>(o: T, keys: Array<keyof T>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = o[k];
+    out[String(k)] = typeof v === 'number' ? r2(v) : v;
+  }
+  return out;
+}
+
+function monthJson(m: MonthMetrics): Record<string, unknown> {
+  return {
+    month: m.month,
+    dora: pick(m.dora, [
+      'prod_deployments',
+      'lead_time_hours',
+      'change_failure_rate',
+      'mttr_minutes',
+      'deployments_per_day',
+      'deployment_days',
+      'lead_time_p90_hours',
+      'lead_time_merge_hours',
+      'cfr_deployments',
+      'cfr_incidents',
+      'incidents',
+      'open_incidents',
+      'time_to_restore_median_minutes',
+      'deployment_attempts',
+      'failed_deployments',
+      'changes',
+      'hotfix_deployments',
+      'deployment_days_per_week',
+    ]),
+    cost: pick(m.cost, ['ci_minutes', 'ci_cost', 'deployments_per_1k_cost']),
+    pipelines: pick(m.pipelines, [
+      'pipelines',
+      'pipeline_success_rate',
+      'retry_rate',
+      'infra_failure_share',
+      'pipeline_duration_median_minutes',
+      'pipeline_duration_p90_minutes',
+      'queue_time_median_minutes',
+      'queue_time_p90_minutes',
+      'jobs',
+      'failed_jobs',
+    ]),
+    delivery: pick(m.delivery, ['issues_closed', 'mrs_merged', 'mr_cycle_time_hours', 'spillover', 'bugs_opened', 'hotfix_ratio']),
+    levels: pick(m.levels, ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore']),
+  };
+}
+
+function deltaJson(d: Delta): Record<string, Num> {
+  return { current: rn(d.current), previous: rn(d.previous), abs: rn(d.abs), pct: rn(d.pct) };
+}
+
+function sortedRecord(rec: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => compareKey(a, b)));
+}
+
+export function buildReportJson(result: MetricsResult, ctx: ReportContext): unknown {
+  const cur = result.portfolio.months.find((m) => m.month === result.reportMonth);
+  const item = (delta: Delta, level: DoraLevel | null) => ({ value: rn(delta.current), level, delta: deltaJson(delta) });
+  const d = result.deltas;
+  const lv = cur?.levels;
+  const def = ctx.definitions;
+  const dq = result.dataQuality;
+  return {
+    schema_version: 1,
+    run: {
+      tool: 'dora-report',
+      tool_version: ctx.toolVersion,
+      generated_at: ctx.generatedAt,
+      group: ctx.group,
+      report_month: result.reportMonth,
+      previous_month: result.previousMonth,
+      window: { start: ctx.windowStart, end: ctx.windowEnd, months: result.months, timezone: result.timezone },
+      definitions: {
+        environment_rule: def.environmentRule,
+        change_failure: def.changeFailure,
+        incident_labels: def.incidentLabels,
+        hotfix_pattern: def.hotfixPattern,
+        cost_per_minute: def.costPerMinute,
+        runner_rates: def.runnerRates,
+        currency: def.currency,
+        timezone: def.timezone,
+        team_source: def.teamSource,
+        months: def.months,
+        dora_levels: 'DORA 2023',
+      },
+      requests: sortedRecord(ctx.requests),
+      retries: sortedRecord(ctx.retries),
+      shards: ctx.shards,
+      complete: ctx.complete,
+    },
+    headline: {
+      month: result.reportMonth,
+      change_failure: def.changeFailure,
+      prod_deployments: item(d.prod_deployments, lv?.deployment_frequency ?? null),
+      lead_time_hours: item(d.lead_time_hours, lv?.lead_time ?? null),
+      change_failure_rate: item(d.change_failure_rate, lv?.change_failure_rate ?? null),
+      mttr_minutes: item(d.mttr_minutes, lv?.time_to_restore ?? null),
+      time_to_restore_median_minutes: item(d.time_to_restore_median_minutes, lv?.time_to_restore ?? null),
+      ci_cost: item(d.ci_cost, null),
+      deployments_per_1k_cost: item(d.deployments_per_1k_cost, null),
+    },
+    portfolio: result.portfolio.months.map(monthJson),
+    teams: result.teams.map((t) => ({ team: t.team, months: t.months.map(monthJson) })),
+    projects: result.projects.map((p) => ({
+      project_id: p.projectId,
+      project: p.project,
+      team: p.team,
+      months: p.months.map(monthJson),
+    })),
+    correlations: {
+      description: 'Pearson r between monthly CI cost and each metric over the trend window; null when fewer than 4 months have both values',
+      prod_deployments: { r: rn(result.correlations.prod_deployments.r), n: result.correlations.prod_deployments.n },
+      lead_time_hours: { r: rn(result.correlations.lead_time_hours.r), n: result.correlations.lead_time_hours.n },
+      change_failure_rate: { r: rn(result.correlations.change_failure_rate.r), n: result.correlations.change_failure_rate.n },
+    },
+    pareto: {
+      top_project_share: r2(result.pareto.topProjectShare),
+      project_count: result.pareto.projectCount,
+      top_projects: result.pareto.topProjects,
+      minutes_share: rn(result.pareto.minutesShare),
+    },
+    top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: r2(p.ci_minutes), ci_cost: r2(p.ci_cost) })),
+    insights: result.insights.map((i) => ({ kind: i.kind, text: i.text, values: i.values })),
+    data_quality: {
+      complete: ctx.complete,
+      skipped_projects: ctx.skippedProjects.map((s) => ({ project_id: s.projectId, path: s.path, reason: s.reason })),
+      projects_without_team: dq.projectsWithoutTeam,
+      incidents_without_team: dq.incidentsWithoutTeam,
+      unattributed_incidents: dq.unattributedIncidents,
+      baseline_deployments: dq.baselineDeployments,
+      baseline_merge_requests_skipped: dq.baselineMergeRequestsSkipped,
+      deployments_without_mr: dq.deploymentsWithoutMr,
+      deployments_without_job: dq.deploymentsWithoutJob,
+      jobs_without_runner: dq.jobsWithoutRunner,
+    },
+  };
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+function describe(e: ErrorObject): string {
+  return `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`;
+}
+
+/** Throws one error naming every violation (JSON pointer + rule), so a bad field is found at once. */
+export function validateReportJson(doc: unknown): void {
+  if (validate(doc)) return;
+  const errors = (validate.errors ?? []).slice(0, 20).map(describe);
+  const more = (validate.errors?.length ?? 0) - errors.length;
+  throw new Error(
+    `report.json does not match schemas/report.schema.json: ${errors.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+  );
+}

@@ -1,0 +1,28 @@
+/** The page: title, warnings, then the section partials in PRODUCT.md 6 order. */
+export const REPORT = `# DORA report: {{md group}}, {{month}}
+
+{{subtitle}}
+
+{{#if incomplete}}
+> ⚠️ **Incomplete data.** {{incomplete}}
+
+{{/if}}
+{{#if shortened}}
+> ℹ️ {{shortened}}
+
+{{/if}}
+[[_TOC_]]
+
+{{> headline}}
+
+{{> insights}}
+
+{{> trends}}
+
+{{> teams}}
+
+{{> reliability}}
+
+{{> delivery}}
+
+{{> quality}}`;
