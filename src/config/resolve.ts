@@ -131,9 +131,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-function closestFlag(flag: string): string {
-  let best = '';
-  let bestDistance = Infinity;
+/** The flag the user most likely meant: a typo away, or the start of it; none when far off. */
+function closestFlag(flag: string): string | undefined {
+  const started = OPTIONS.find((o) => flag.length > 3 && o.flag.startsWith(flag));
+  if (started) return started.flag;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(flag.length / 3)) + 1;
   for (const o of OPTIONS) {
     const d = editDistance(flag, o.flag);
     if (d < bestDistance) [best, bestDistance] = [o.flag, d];

@@ -121,6 +121,9 @@ describe('bad input: one clear problem naming the input, the value and what is a
   it('suggests the closest flag for an unknown one', () => {
     expect(problemsOf({ argv: ['--montth', '2025-01'] })[0]?.message).toContain('did you mean --month?');
     expect(problemsOf({ argv: ['--wikiprefix=x'] })[0]?.message).toContain('did you mean --wiki-prefix?');
+    expect(problemsOf({ argv: ['--cost', '1'] })[0]?.message).toContain('did you mean --cost-per-minute?');
+    // Nothing close: no misleading guess.
+    expect(problemsOf({ argv: ['--colour', 'red'] })[0]?.message).toBe('command line: "--colour" is not an option. Accepted: see dora-report --help for every option.');
   });
 });
 
