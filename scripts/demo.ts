@@ -30,8 +30,8 @@ const args = [
   '--wiki-project', 'acme/reporting',
   '--runner-rates', 'instance_type=0.008,group_type=0.004,project_type=0.002,tag:saas-linux-large-amd64=0.024',
   '--concurrency', '16',
-  '--rate-limit', '0',
-  '--jobs-rate-limit', '0',
+  '--rate-limit', '100000',
+  '--jobs-rate-limit', '100000',
 ];
 const child = spawn(process.execPath, args, {
   stdio: ['ignore', 'pipe', 'inherit'],
