@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { Data, portfolioMonth } from './builders';
+
+const T = '2025-03-10T10:00:00.000Z';
+
+describe('retry rate', () => {
+  it('counts jobs followed by a later job of the same name in the same pipeline', () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    const pl = d.pipeline(p, T);
+    const other = d.pipeline(p, T);
+    d.job(p, T, 60, { pipelineId: pl.id, name: 'test', status: 'failed', failureReason: 'script_failure' });
+    d.job(p, T, 60, { pipelineId: pl.id, name: 'test' }); // the retry: higher id
+    d.job(p, T, 60, { pipelineId: pl.id, name: 'build' });
+    d.job(p, T, 60, { pipelineId: other.id, name: 'test' }); // same name, other pipeline: no retry
+    d.job(p, T, null, { pipelineId: other.id, name: 'deploy', status: 'skipped' }); // never ran
+    const m = portfolioMonth(d.run()).pipelines;
+    expect(m.jobs).toBe(4); // jobs that ran
+    expect(m.retry_rate).toBe(25); // 1 retried / 4 ran
+  });
+});
+
+describe('infrastructure failure share', () => {
+  it('is the share of failed jobs whose reason is not script_failure', () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    for (const reason of ['script_failure', 'runner_system_failure', 'stuck_or_timeout_failure', 'script_failure']) {
+      d.job(p, T, 30, { status: 'failed', failureReason: reason });
+    }
+    d.job(p, T, 30); // a success is no failure
+    const r = d.run();
+    const m = portfolioMonth(r).pipelines;
+    expect(m.failed_jobs).toBe(4);
+    expect(m.infra_failure_share).toBe(50); // 2 infra / 4 failed
+    expect(r.insights.map((i) => i.text)).toContain(
+      '50% of pipeline failures are infrastructure-related (2 of 4 failed jobs)',
+    );
+  });
+  it('is empty without failed jobs', () => {
+    const d = new Data();
+    d.job(d.project('acme/app', 'alpha'), T, 30);
+    expect(portfolioMonth(d.run()).pipelines.infra_failure_share).toBeNull();
+  });
+});
+
+describe('pipeline success, duration and queue time', () => {
+  it('rates success over success + failed pipelines by created_at', () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    for (const s of ['success', 'success', 'success', 'failed', 'canceled']) d.pipeline(p, T, s);
+    d.pipeline(p, '2025-02-28T10:00:00.000Z', 'failed'); // February
+    const m = portfolioMonth(d.run()).pipelines;
+    expect(m.pipelines).toBe(5);
+    expect(m.pipeline_success_rate).toBe(75); // 3 / (3 + 1); canceled is neither
+  });
+
+  it('measures a pipeline from its first job start to its last job finish', () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    const span = (pipelineId: number, start: string, finish: string, duration = 60): void => {
+      d.job(p, T, duration, { pipelineId, startedAt: `2025-03-10T${start}:00.000Z`, finishedAt: `2025-03-10T${finish}:00.000Z` });
+    };
+    const p1 = d.pipeline(p, T);
+    span(p1.id, '10:00', '10:05');
+    span(p1.id, '10:03', '10:12'); // p1: 10:00 → 10:12 = 12 min
+    const p2 = d.pipeline(p, T);
+    span(p2.id, '10:00', '10:20'); // 20 min
+    const p3 = d.pipeline(p, T);
+    span(p3.id, '10:00', '10:30'); // 30 min
+    span(p3.id, '09:00', '11:00', 0); // did not run: ignored
+    d.pipeline(p, T); // no jobs: no duration
+    const m = portfolioMonth(d.run()).pipelines;
+    expect(m.pipeline_duration_median_minutes).toBe(20); // 12, 20, 30
+    expect(m.pipeline_duration_p90_minutes).toBeCloseTo(28, 10); // rank 1.8 → 20 + 0.8 × 10
+  });
+
+  it("takes queue time from jobs' queued_duration", () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    for (const q of [60, 120, 180, 240]) d.job(p, T, 30, { queuedDuration: q });
+    d.job(p, T, 30, { queuedDuration: null }); // unknown: left out
+    const m = portfolioMonth(d.run()).pipelines;
+    expect(m.queue_time_median_minutes).toBe(2.5); // 1, 2, 3, 4 min → (2 + 3) / 2
+    expect(m.queue_time_p90_minutes).toBeCloseTo(3.7, 10); // rank 0.9 × 3 = 2.7 → 3 + 0.7
+  });
+});
