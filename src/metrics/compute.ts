@@ -109,7 +109,9 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
     pareto: paretoResult,
     topPipelines: topPipelines(data.jobs, data.pipelines, data.projects, config, cal, last),
     deltas: monthDeltas(current, previous),
-    insights: buildInsights({ current, previous, pareto: paretoResult, correlations, months: months.length }),
+    insights: buildInsights({ current, previous, pareto: paretoResult, correlations }),
+    // SPEC-CHOICE: data-quality counts cover all collected data (the collection window),
+    // not only the report month, as the report's Data quality section describes the run.
     dataQuality: {
       projectsWithoutTeam: data.projects
         .filter((p) => p.team === null)

@@ -143,7 +143,12 @@ export function topPipelines(
     });
 }
 
-/** Pearson r between monthly ci_cost and the DORA headline numbers over the window. */
+/**
+ * Pearson r between monthly ci_cost and the DORA headline numbers over the window.
+ * SPEC-CHOICE: ci_cost and prod_deployments are sums, present in every month (0 in a
+ * month without jobs or deployments); lead time and change failure rate are missing
+ * in months without changes or attempts, and those months are left out of n.
+ */
 export function costCorrelations(months: readonly MonthMetrics[]): MetricsResult['correlations'] {
   const cost = months.map((m) => m.cost.ci_cost);
   const against = (values: Num[]): Correlation => pearson(cost, values);

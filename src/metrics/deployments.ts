@@ -227,6 +227,7 @@ function markHotfixesAndRollbacks(
   }
 }
 
+/** `failed_deployments` = attempts that failed; `change_failures` adds hotfixed and rolled-back ones. */
 export interface DeploymentCounts {
   prod_deployments: number;
   deployment_attempts: number;

@@ -60,9 +60,10 @@ function push(map: Map<string | number, Timeline>, key: string | number, g: Depl
 }
 
 /**
- * `groups` in finish order. `projectsDeployedBefore` holds projects whose production saw
- * a successful deployment before the window: they have deployments, so their incidents
- * never fall back to the team.
+ * `groups` in finish order. SPEC-CHOICE: `projectsDeployedBefore` holds projects whose
+ * production saw a successful deployment before the window (baseline look-up): such a
+ * project does have production deployments, so its incidents never fall back to the
+ * team, even when it did not deploy inside the window.
  */
 export function analyzeIncidents(
   issues: readonly IssueRecord[],
@@ -119,7 +120,11 @@ export interface IncidentStats {
   restoreMinutes: number[];
 }
 
-/** Scopes of an incident: the portfolio, the incident's team, and its own project. */
+/**
+ * Scopes of an incident: the portfolio, the incident's team, and its own project.
+ * SPEC-CHOICE: a project's incident metrics follow the incident's project, even when a
+ * team:: label sends the incident to another team.
+ */
 function incidentScopes(i: Incident, scopes: Scopes): number[] {
   const out = [...scopes.ofTeam(i.team)];
   const p = scopes.projectOnly(i.projectId);

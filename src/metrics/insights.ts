@@ -32,7 +32,6 @@ export interface InsightInput {
   previous: MonthMetrics | null;
   pareto: MetricsResult['pareto'];
   correlations: MetricsResult['correlations'];
-  months: number;
 }
 
 export function buildInsights(input: InsightInput): InsightFact[] {

@@ -29,7 +29,11 @@ export function deploymentDaysPerWeek(days: ReadonlySet<number>, cal: Calendar, 
   return median([...perWeek.values()]) ?? 0;
 }
 
-/** Elite ≥ 5 days a week, high ≥ 1, medium at least one deployment in the month, low less. */
+/**
+ * Elite ≥ 5 days a week, high ≥ 1, medium at least one deployment in the month, low less.
+ * SPEC-CHOICE: a month with no deployment is graded low, not left empty: zero
+ * deployments is a measured frequency (counts are never empty).
+ */
 export function deploymentFrequencyLevel(daysPerWeek: Num, prodDeployments: number): DoraLevel | null {
   if (daysPerWeek === null) return null;
   if (daysPerWeek >= 5) return 'elite';

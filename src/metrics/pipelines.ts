@@ -118,6 +118,7 @@ export function pipelineGrid(
   return grid;
 }
 
+/** `jobs` = jobs that ran (the retry_rate denominator); `failed_jobs` = jobs with status failed. */
 export function pipelineMetrics(c: PipelineCell): PipelineMetrics {
   return {
     pipelines: c.pipelines,

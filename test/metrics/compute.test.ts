@@ -112,3 +112,25 @@ describe('month over month', () => {
     });
   });
 });
+
+describe('timezone month boundaries', () => {
+  it('puts 2025-03-31T23:30:00Z in March in UTC and in April in Europe/Berlin', () => {
+    const d = new Data();
+    const app = d.project('acme/app', 'alpha');
+    d.deploy(d.env(app), '2025-03-31T23:30:00Z');
+    d.incident(app, '2025-03-31T23:30:00Z');
+    const utc = d.run({ month: '2025-04', months: 2 });
+    expect(portfolioMonth(utc, '2025-03').dora.prod_deployments).toBe(1);
+    expect(portfolioMonth(utc, '2025-03').dora.incidents).toBe(1);
+    expect(portfolioMonth(utc, '2025-04').dora.prod_deployments).toBe(0);
+    // Berlin is UTC+2 from March 30th (CEST): 01:30 on April 1st
+    const berlin = d.run({ month: '2025-04', months: 2, timezone: 'Europe/Berlin' });
+    expect(portfolioMonth(berlin, '2025-03').dora.prod_deployments).toBe(0);
+    expect(portfolioMonth(berlin, '2025-04').dora.prod_deployments).toBe(1);
+    expect(portfolioMonth(berlin, '2025-04').dora.deployment_days).toBe(1);
+    expect(portfolioMonth(berlin, '2025-04').dora.incidents).toBe(1);
+    // open at March's end only in UTC: Berlin's March ends at 2025-03-31T22:00Z, before it was created
+    expect(portfolioMonth(utc, '2025-03').dora.open_incidents).toBe(1);
+    expect(portfolioMonth(berlin, '2025-03').dora.open_incidents).toBe(0);
+  });
+});
