@@ -96,6 +96,12 @@ export function detectChanges(prod: ProductionData): ChangeDetection {
   return { changes, baselineMergeRequestsSkipped, deploymentsWithoutMr };
 }
 
+/**
+ * SPEC-CHOICE: "differs from the last successful deployment to that environment" is
+ * checked against every SHA live in the project's production so far (plus the pre-window
+ * SHAs from the baseline look-ups), which also keeps rollbacks from counting; with no
+ * look-up for the environment the previous SHA is unknown and a new SHA counts.
+ */
 function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | null {
   const fresh = g.deciding.filter((d) => !live.has(`${g.projectId}:${d.sha}`));
   if (fresh.length === 0) return null; // a redeploy or rollback ships no change
