@@ -156,7 +156,8 @@ export function analyzeDeployments(
     group.hotfix =
       success &&
       (hotfixRef.test(group.ref) ||
-        // A baseline links every MR ever merged, old hotfixes included: they do not make it a hotfix.
+        // SPEC-CHOICE: a baseline links every MR ever merged, old hotfixes included: those
+        // do not make it a hotfix.
         members.some(
           (d) =>
             d.status === 'success' &&

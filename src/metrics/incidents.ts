@@ -24,7 +24,7 @@ export interface Incident {
   createdMs: number;
   /** Null while open (or closed without a known time). */
   closedMs: number | null;
-  /** Closed without a closing time: neither open nor restorable. */
+  /** SPEC-CHOICE: closed without a closing time: neither open nor given a restore time. */
   closedUnknown: boolean;
   deployment: DeploymentGroup | null;
 }

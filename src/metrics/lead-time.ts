@@ -67,8 +67,9 @@ export function detectChanges(prod: ProductionData): ChangeDetection {
     const regular = successful.filter((d) => !g.baselineIds.has(d.id));
     const baseline = successful.filter((d) => g.baselineIds.has(d.id));
     let linked = 0;
-    // Regular members first, so an MR that is new in one environment still counts when
-    // the same release is a new environment's baseline elsewhere.
+    // SPEC-CHOICE: a release that is one environment's baseline still ships the MRs its
+    // other environments link (regular members go first); only MRs linked solely to the
+    // baseline are skipped, and they are live from then on.
     for (const d of regular) {
       for (const mr of prod.links.get(d.id) ?? []) {
         linked++;
