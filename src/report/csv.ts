@@ -112,7 +112,9 @@ export function compareKey(a: string | null, b: string | null): number {
 function toCsv(fields: string[], rows: string[][]): string {
   // quotes only where needed; formula escaping is done above, on name cells only, so a
   // negative number is never turned into text.
-  return `${Papa.unparse({ fields, data: rows }, { newline: '\n', quotes: false, escapeFormulae: false })}\n`;
+  // with no rows papaparse already ends the header with a newline: normalise to exactly one
+  const text = Papa.unparse({ fields, data: rows }, { newline: '\n', quotes: false, escapeFormulae: false });
+  return `${text.replace(/\n+$/, '')}\n`;
 }
 
 interface Keyed {

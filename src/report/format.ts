@@ -55,13 +55,19 @@ export function fmtPercent(n: Num | undefined, decimals = 1): string {
 /** A duration given in hours, in the unit a reader grasps: minutes, hours or days. */
 export function fmtHours(h: Num | undefined): string {
   if (!hasValue(h)) return NO_DATA;
-  if (h < 1) return `${fmtNumber(h * 60, 0)} min`;
+  // queue times are often well under a minute: one decimal, whole minutes print bare
+  if (h < 1) return `${fmtAmount(h * 60, 1)} min`;
   if (h < 48) return `${fmtNumber(h, 1)} h`;
   return `${fmtNumber(h / 24, 1)} days`;
 }
 
 export function fmtMinutes(m: Num | undefined): string {
   return hasValue(m) ? fmtHours(m / 60) : NO_DATA;
+}
+
+/** "1 project", "3 projects". */
+export function plural(n: number, noun: string): string {
+  return `${fmtNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function fmtCurrency(n: Num | undefined, currency: string): string {

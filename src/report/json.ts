@@ -160,7 +160,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
   };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 const validate = ajv.compile(schema);
 

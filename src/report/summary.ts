@@ -4,7 +4,7 @@
  */
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
-import { NO_DATA, fmtCurrency, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelName, oneLine } from './format';
+import { NO_DATA, fmtCurrency, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelName, oneLine, plural } from './format';
 import { cfrDefinition, fmtChange } from './view-model';
 
 /** At most this many insight sentences: the summary stays a glance. */
@@ -61,7 +61,7 @@ export function renderExecutiveSummary(result: MetricsResult, ctx: ReportContext
   ];
   if (!ctx.complete) {
     lines.push(
-      `WARNING: incomplete data: ${ctx.skippedProjects.length} project(s) could not be read; see Data quality in report.md.`,
+      `WARNING: incomplete data: ${plural(ctx.skippedProjects.length, 'project')} could not be read; see Data quality in report.md.`,
       '',
     );
   }

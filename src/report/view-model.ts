@@ -18,6 +18,7 @@ import {
   hasValue,
   levelMark,
   levelName,
+  plural,
   roundTo,
   safeUrl,
   shortMonth,
@@ -577,7 +578,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
   return {
     completeness: ctx.complete
       ? 'Complete: every project of the group was read.'
-      : `Incomplete: ${ctx.skippedProjects.length} project(s) could not be read, so counts and costs below are lower than the truth.`,
+      : `Incomplete: ${plural(ctx.skippedProjects.length, 'project')} could not be read, so counts and costs below are lower than the truth.`,
     skipped:
       skipped.length > 0
         ? table(
@@ -670,7 +671,7 @@ export function buildReportView(
     subtitle: `Trend window ${result.months[0] ?? result.reportMonth} to ${result.reportMonth}, months in ${ctx.definitions.timezone}. DORA levels use the 2023 DORA report's clusters.`,
     incomplete: ctx.complete
       ? null
-      : `${ctx.skippedProjects.length} project(s) could not be read (see Data quality): deployments, changes, incidents and CI cost are undercounted.`,
+      : `${plural(ctx.skippedProjects.length, 'project')} could not be read (see Data quality): deployments, changes, incidents and CI cost are undercounted.`,
     shortened: shortenedNote(detail, maxBytes),
     headline: headline(result, ctx, cur),
     cfrDefinition: `Change failure rate (${ctx.definitions.changeFailure}) = ${cfrDefinition(ctx.definitions.changeFailure)}.`,

@@ -20,10 +20,20 @@ No insight this month: there is not enough data to compare.
 {{/if}}
 `;
 
+/**
+ * One chart per unit. The front matter colours the series: GitLab's neutral theme draws the
+ * first series pale grey, which makes a lone line almost invisible.
+ */
 export const TRENDS = `## 3. Trends
 {{#each charts}}
 
 ${FENCE}mermaid
+---
+config:
+  themeVariables:
+    xyChart:
+      plotColorPalette: "#1f75cb"
+---
 xychart-beta
     title "{{title}}"
     x-axis [{{xLabels}}]

@@ -1,0 +1,89 @@
+/** Fixture variants with hostile names and with no data at all. */
+import type { MetricsResult } from '../../src/metrics/types';
+import type { ReportContext } from '../../src/report/context';
+import { fixtureContext, fixtureResult, mm } from './fixture';
+
+export const HOSTILE_TEAM = '=HYPERLINK("http://x")';
+export const HOSTILE_PROJECT = 'acme/a|b <script>alert(1)</script>\nweb';
+
+export function hostileResult(): MetricsResult {
+  const r = fixtureResult();
+  for (const t of r.teams) if (t.team === 'alpha') t.team = HOSTILE_TEAM;
+  r.teams.sort((a, b) => (a.team < b.team ? -1 : 1));
+  for (const p of r.projects) {
+    if (p.team === 'alpha') p.team = HOSTILE_TEAM;
+    if (p.project === 'acme/alpha/web') p.project = HOSTILE_PROJECT;
+  }
+  for (const p of r.topPipelines) {
+    if (p.team === 'alpha') p.team = HOSTILE_TEAM;
+    p.project = HOSTILE_PROJECT;
+    p.ref = '+refs/heads/x|y';
+  }
+  const first = r.topPipelines[0];
+  if (first) first.web_url = 'javascript:alert(1)';
+  r.insights.push({ kind: 'x', text: 'Team <img src=x onerror=alert(1)> | *bold* [link](http://x)\nnext', values: {} });
+  r.dataQuality.projectsWithoutTeam = ['-cmd|x\n<b>y</b>'];
+  return r;
+}
+
+export function hostileContext(): ReportContext {
+  const ctx = fixtureContext();
+  ctx.group = 'acme_*x*|<script>';
+  ctx.skippedProjects = [{ projectId: 9, path: '@evil|path\nz', reason: 'HTTP 404 | <i>gone</i>' }];
+  ctx.definitions.environmentRule = 'name matches /prod|live/';
+  return ctx;
+}
+
+/** One month, nothing happened, no team, no previous month: every metric is empty or 0. */
+export function emptyResult(): MetricsResult {
+  const m = mm('2025-03', {});
+  const none = { current: null, previous: null, abs: null, pct: null };
+  return {
+    reportMonth: '2025-03',
+    previousMonth: null,
+    months: ['2025-03'],
+    timezone: 'UTC',
+    currency: 'USD',
+    portfolio: { months: [m] },
+    teams: [],
+    projects: [],
+    correlations: {
+      prod_deployments: { r: null, n: 0 },
+      lead_time_hours: { r: null, n: 0 },
+      change_failure_rate: { r: null, n: 0 },
+    },
+    pareto: { topProjectShare: 20, projectCount: 0, topProjects: 0, minutesShare: null },
+    topPipelines: [],
+    deltas: {
+      prod_deployments: { current: 0, previous: null, abs: null, pct: null },
+      lead_time_hours: none,
+      change_failure_rate: none,
+      mttr_minutes: none,
+      time_to_restore_median_minutes: none,
+      ci_cost: { current: 0, previous: null, abs: null, pct: null },
+      deployments_per_1k_cost: none,
+    },
+    insights: [],
+    dataQuality: {
+      projectsWithoutTeam: [],
+      incidentsWithoutTeam: 0,
+      unattributedIncidents: 0,
+      baselineDeployments: 0,
+      baselineMergeRequestsSkipped: 0,
+      deploymentsWithoutMr: 0,
+      deploymentsWithoutJob: 0,
+      jobsWithoutRunner: 0,
+    },
+  };
+}
+
+export function emptyContext(): ReportContext {
+  const ctx = fixtureContext();
+  ctx.skippedProjects = [];
+  ctx.complete = true;
+  ctx.retries = {};
+  ctx.requests = {};
+  ctx.definitions.months = 1;
+  ctx.windowStart = '2025-03-01T00:00:00.000Z';
+  return ctx;
+}
