@@ -186,14 +186,15 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
 
   // Variety, chosen deterministically among the ordinary team projects.
   const ordinary = projects.filter((p) => !profiles.get(p.id)?.quiet);
+  const taken = new Set<ProjectRec>();
   const pickProjects = (n: number, salt: number): ProjectRec[] => {
     const r = new Rng(seed, 3, salt);
     const out: ProjectRec[] = [];
-    while (out.length < Math.min(n, ordinary.length)) {
+    const want = Math.min(n, ordinary.length - taken.size);
+    while (out.length < want) {
       const p = r.pick(ordinary);
-      if (!out.includes(p) && !(p as ProjectRec & { special?: boolean }).special) out.push(p);
+      if (!taken.has(p)) { taken.add(p); out.push(p); }
     }
-    for (const p of out) (p as ProjectRec & { special?: boolean }).special = true;
     return out;
   };
   const prof = (p: ProjectRec): Profile => profiles.get(p.id) as Profile;
@@ -213,7 +214,6 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     p.createdAt = start - 3 * DAY;
   });
   for (const p of pickProjects(3, 5)) prof(p).apiDeploys = true;
-  for (const p of projects) delete (p as ProjectRec & { special?: boolean }).special;
 
   // Outside the teams: two projects directly under the root, the reporting project (wiki
   // target, no CI), two archived projects, and one project shared into acme from another
