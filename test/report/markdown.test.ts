@@ -52,6 +52,14 @@ describe('report.md sections', () => {
     expect(md).toContain('- CI cost vs production deployments: not enough data (n = 3 months; at least 4 needed)');
   });
 
+  it('correlations print r with n once there are enough months', () => {
+    const r = fixtureResult();
+    r.correlations.prod_deployments = { r: -0.8234, n: 12 };
+    expect(renderReportMarkdown(r, fixtureContext())).toContain(
+      '- CI cost vs production deployments: r = -0.82 (n = 12 months)',
+    );
+  });
+
   it('data quality: window, definitions and the DORA 2023 level table', () => {
     expect(md).toContain('| acme/legacy/old-app | 77 | 403 Forbidden while listing deployments |');
     expect(md).toContain('- Merge requests skipped because a baseline deployment shipped them: 37');
