@@ -358,8 +358,11 @@ function generateActivity(ctx: GenContext, project: ProjectRec, profile: Profile
   // a nightly scheduled pipeline now and then. Hotfixes and rollbacks are added while
   // simulating, because they react to deployments.
   const events: Event[] = [];
-  const mainShare = 0.4;
-  const pDeploy = Math.min(1, profile.prodDeploysPerWeek / (profile.pipelinesPerDay * 5 * mainShare));
+  // enough main-branch pipelines for the weekly deployment target, ~25% of which fail
+  // before their deploy job
+  const perWeek = profile.pipelinesPerDay * 5;
+  const mainShare = Math.min(0.9, Math.max(0.4, (profile.prodDeploysPerWeek + 0.5) / perWeek));
+  const pDeploy = Math.min(1, profile.prodDeploysPerWeek / (perWeek * mainShare * 0.75));
   for (let day = Math.floor(start / DAY) * DAY; day < end; day += DAY) {
     const dow = new Date(day).getUTCDay();
     const weekend = dow === 0 || dow === 6;
