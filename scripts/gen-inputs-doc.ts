@@ -1,0 +1,113 @@
+/**
+ * Generates the inputs table from templates/dora-report.yml's `spec:inputs` into
+ * docs/inputs.md and between `<!-- inputs:start -->` / `<!-- inputs:end -->` in README.md
+ * (only when README.md has both markers; nothing outside them is touched).
+ *
+ *   node --import tsx scripts/gen-inputs-doc.ts          # write
+ *   node --import tsx scripts/gen-inputs-doc.ts --check  # exit 1 if either file is stale
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+export const START = '<!-- inputs:start -->';
+export const END = '<!-- inputs:end -->';
+
+interface InputSpec {
+  description?: string;
+  type?: string;
+  default?: unknown;
+  options?: unknown[];
+  regex?: string;
+}
+
+/** The `spec:inputs` of a component template: the first YAML document, before `---`. */
+export function readInputs(templateText: string): [string, InputSpec][] {
+  const [header] = parseAllDocuments(templateText);
+  if (!header || 'empty' in header) throw new Error('the template has no YAML header');
+  if (header.errors.length > 0) throw new Error(`the template header is not valid YAML: ${header.errors[0]?.message}`);
+  const spec = (header.toJS() as { spec?: { inputs?: Record<string, InputSpec> } } | null)?.spec;
+  if (!spec?.inputs) throw new Error('the template header has no spec:inputs');
+  return Object.entries(spec.inputs);
+}
+
+/** Inline code in a table cell: `|` is escaped, as GitHub and GitLab tables require even inside code. */
+const code = (text: string): string => '`' + text.replace(/\|/g, '\\|') + '`';
+/** Prose in a table cell: one line, `|` escaped, `<name>` shown rather than taken for an HTML tag. */
+const cell = (text: string): string =>
+  text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
+
+function showValue(v: unknown): string {
+  if (typeof v === 'string') return v === '' ? '`""`' : code(v);
+  return code(JSON.stringify(v));
+}
+
+export function renderInputsTable(templateText: string): string {
+  const rows = readInputs(templateText).map(([name, s]) => {
+    const def = 'default' in s ? showValue(s.default) : '(required)';
+    const allowed = [s.options ? s.options.map((o) => code(String(o))).join(', ') : '', s.regex !== undefined ? `regex ${code(s.regex)}` : '']
+      .filter((x) => x !== '')
+      .join('; ');
+    return `| ${code(name)} | ${s.type ?? 'string'} | ${def} | ${allowed} | ${cell(s.description ?? '')} |`;
+  });
+  return ['| input | type | default | options / regex | description |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+export function renderInputsDoc(templateText: string): string {
+  return [
+    '# dora-report component inputs',
+    '',
+    '<!-- Generated from templates/dora-report.yml by scripts/gen-inputs-doc.ts; do not edit by hand. -->',
+    '',
+    renderInputsTable(templateText),
+    '',
+  ].join('\n');
+}
+
+/** README with the table between the markers, or null when it has no (complete) marker pair. */
+export function replaceBetweenMarkers(readme: string, table: string): string | null {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END, start + START.length);
+  if (start < 0 || end < 0) return null;
+  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+/** Every file the generator owns, with its expected content. */
+export function expectedFiles(root: string): { path: string; content: string }[] {
+  const template = readFileSync(join(root, 'templates/dora-report.yml'), 'utf8');
+  const out = [{ path: join(root, 'docs/inputs.md'), content: renderInputsDoc(template) }];
+  const readmePath = join(root, 'README.md');
+  if (existsSync(readmePath)) {
+    const updated = replaceBetweenMarkers(readFileSync(readmePath, 'utf8'), renderInputsTable(template));
+    if (updated !== null) out.push({ path: readmePath, content: updated });
+  }
+  return out;
+}
+
+/** The files whose content differs from what the generator would write. */
+export function staleFiles(root: string): string[] {
+  return expectedFiles(root)
+    .filter((f) => !existsSync(f.path) || readFileSync(f.path, 'utf8') !== f.content)
+    .map((f) => f.path);
+}
+
+function main(argv: string[]): number {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  if (argv.includes('--check')) {
+    const stale = staleFiles(root);
+    if (stale.length === 0) return 0;
+    console.error(
+      `The inputs documentation is out of date with templates/dora-report.yml: ${stale.map((p) => p.slice(root.length + 1)).join(', ')}.\n` +
+        'Run `node --import tsx scripts/gen-inputs-doc.ts` and commit the result.',
+    );
+    return 1;
+  }
+  for (const f of expectedFiles(root)) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.content);
+  }
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
