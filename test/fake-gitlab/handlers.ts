@@ -57,11 +57,26 @@ export interface FakeState {
 const MAX_OFFSET = 50_000;
 const COUNT_LIMIT = 10_000;
 
+export function enter(state: FakeState): void {
+  state.inFlight++;
+  state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+}
+
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Json, { status, headers });
 const message = (status: number, msg: string) => json({ message: msg }, status);
 const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
 
-export function createFakeGitLab(data: FakeData, knobs: Knobs = {}, baseUrl = 'https://gitlab.fake'): { handlers: HttpHandler[]; state: FakeState } {
+/**
+ * `countInFlight: false` is for the HTTP server, which counts a request from its arrival to
+ * the end of its response (a synchronous handler would otherwise never overlap another).
+ */
+export function createFakeGitLab(
+  data: FakeData,
+  knobs: Knobs = {},
+  baseUrl = 'https://gitlab.fake',
+  internal: { countInFlight?: boolean } = {},
+): { handlers: HttpHandler[]; state: FakeState } {
+  const countInFlight = internal.countInFlight ?? true;
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
   const token = knobs.token ?? 'fake-token';
   const windowMs = knobs.rateLimitWindowMs ?? 60_000;
@@ -120,8 +135,7 @@ export function createFakeGitLab(data: FakeData, knobs: Knobs = {}, baseUrl = 'h
   async function guarded(key: string, request: Request, params: Record<string, string>, fn: Resolver): Promise<Response> {
     state.total++;
     state.requestsByEndpoint[key] = (state.requestsByEndpoint[key] ?? 0) + 1;
-    state.inFlight++;
-    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    if (countInFlight) enter(state);
     try {
       if (knobs.latencyMs) await new Promise((r) => setTimeout(r, knobs.latencyMs));
       const url = new URL(request.url);
@@ -129,7 +143,7 @@ export function createFakeGitLab(data: FakeData, knobs: Knobs = {}, baseUrl = 'h
       if (res.status === 429) state.total429++;
       return res;
     } finally {
-      state.inFlight--;
+      if (countInFlight) state.inFlight--;
     }
   }
 

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type HttpHandler } from 'msw';
-import { createFakeGitLab, type FakeState, type Knobs } from './handlers';
+import { createFakeGitLab, enter, type FakeState, type Knobs } from './handlers';
 import type { FakeData } from './model';
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -33,7 +33,13 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 
 export async function startFakeGitLabHttp(data: FakeData, knobs: Knobs = {}): Promise<{ url: string; state: FakeState; close(): Promise<void> }> {
   let handlers: HttpHandler[] = [];
+  let state: FakeState | null = null;
   const server = createServer((req, res) => {
+    const counted = state;
+    if (counted) {
+      enter(counted);
+      res.once('close', () => { counted.inFlight--; });
+    }
     void (async () => {
       try {
         const request = await toRequest(req, url);
@@ -47,8 +53,9 @@ export async function startFakeGitLabHttp(data: FakeData, knobs: Knobs = {}): Pr
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = createFakeGitLab(data, knobs, url);
+  const fake = createFakeGitLab(data, knobs, url, { countInFlight: false });
   handlers = fake.handlers;
+  state = fake.state;
   return {
     url,
     state: fake.state,
