@@ -248,8 +248,21 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     if (!p || !profile || slot === undefined) throw new Error(`unknown project ${projectId}`);
     return generateActivity(ctx, p, profile, slot);
   });
-  let issues: IssueRec[] | null = null;
-  let mrs: MrRec[] | null = null;
+  // group-level lists need every project: one sweep fills both (issues and MRs are small)
+  let group: { issues: IssueRec[]; mrs: MrRec[] } | null = null;
+  const sweep = () => {
+    if (!group) {
+      const issues: IssueRec[] = [];
+      const mrs: MrRec[] = [];
+      for (const p of projects) {
+        const a = activity(p.id);
+        issues.push(...a.issues);
+        mrs.push(...a.mergeRequests);
+      }
+      group = { issues: issues.sort((a, b) => a.id - b.id), mrs: mrs.sort((a, b) => a.id - b.id) };
+    }
+    return group;
+  };
   return {
     webUrl: 'https://gitlab.fake',
     people,
@@ -257,8 +270,8 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     groups,
     projects,
     activity,
-    allIssues: () => (issues ??= projects.flatMap((p) => activity(p.id).issues).sort((a, b) => a.id - b.id)),
-    allMergeRequests: () => (mrs ??= projects.flatMap((p) => activity(p.id).mergeRequests).sort((a, b) => a.id - b.id)),
+    allIssues: () => sweep().issues,
+    allMergeRequests: () => sweep().mrs,
   };
 }
 
