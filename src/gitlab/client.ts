@@ -39,7 +39,9 @@ export function createGitLabClient(opts: ClientOptions): GitLabClient {
 
   type ReqOpts = Awaited<ReturnType<typeof defaultOptionsHandler>>;
   const handle = async (endpoint: string, o: ReqOpts): Promise<HttpResponse> => {
-    const url = new URL(endpoint, apiBase);
+    // Some resources (wikis) carry a prefix such as `projects` in prefixUrl.
+    const prefix = (o as { prefixUrl?: string }).prefixUrl ?? apiBase;
+    const url = new URL(endpoint, prefix.endsWith('/') ? prefix : `${prefix}/`);
     url.search = (o as { searchParams?: string }).searchParams ?? '';
     return transport.request(o.method ?? 'GET', url, {
       headers: o.headers as Record<string, string>,

@@ -122,8 +122,9 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const results = new Map<number, ProjectData>();
   let done = 0;
   let lastLogged = 0;
-  await Promise.all(
-    listed.map(async (p) => {
+  // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
+  // this keeps memory flat and each project's requests close together.
+  await forEachLimited(listed, Math.max(4, config.concurrency), async (p) => {
       try {
         results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
       } catch (e) {
@@ -139,8 +140,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         lastLogged = done;
         log.info(`projects collected: ${done}/${listed.length}`);
       }
-    }),
-  );
+  });
 
   // Group-wide listings (never per project). With sharding only shard 1 reads them.
   let issues: IssueRecord[] = [];
@@ -226,6 +226,17 @@ function projectCaches(o: CollectOptions, startMs: number): (projectId: number) 
       jobs: jobs.get(projectId) ?? [],
     };
   };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Stable order for every entity, so outputs never depend on request timing. */
