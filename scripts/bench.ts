@@ -1,0 +1,331 @@
+/**
+ * npm run bench [-- --projects N --months N --scale S --latency MS --concurrency N
+ *                  --naive-sample K --skip-naive]
+ *
+ * Runs the built CLI (dist/dora-report.cjs) against the fake GitLab served from a separate
+ * process (scripts/bench/fake-server.ts) that behaves like GitLab.com — per-request latency,
+ * 2,000 requests/min globally and 600/min on project job lists, 429 + Retry-After beyond —
+ * with both limits multiplied by --scale so a full portfolio finishes in minutes; the CLI
+ * gets the same scaled limits. Measures, from the fake's server-side counters:
+ *   1. a cold run (requests per endpoint vs the minimum, 429s, wall time vs the floor,
+ *      peak RSS, compute time after collection);
+ *   2. a second run over the same window with the cache (requests, byte-identical CSVs);
+ *   3. the next month's run with that cache (requests vs what the new month needs);
+ *   4. the customer's naive sketch (scripts/bench/naive.ts) over the same windows;
+ *   5. the projection to GitLab.com's real (unscaled) limits.
+ * The fake's data differ in overlapping months when generated with a later end month, so
+ * the cold run reports the month before the portfolio's last and the next-month run its
+ * last month, on the same data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { generatePortfolio, minimumRequests, type Knobs, type PortfolioOptions } from '../test/fake-gitlab';
+import { addMonths, monthRangeMs } from '../src/time';
+import type { FakeServerArgs, FakeServerState } from './bench/fake-server';
+import { runNaive, type NaiveResult } from './bench/naive';
+
+const GITLAB_COM = { global: 2000, jobs: 600 };
+const JOBS_KEY = 'GET /projects/:id/jobs';
+const TOKEN = 'bench-token';
+const LAST_MONTH = '2026-10';
+
+function options(argv: string[]) {
+  const o = { projects: 200, months: 12, scale: 20, latency: 30, concurrency: 8, naiveSample: 5, skipNaive: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? '';
+    if (flag === '--skip-naive') { o.skipNaive = true; continue; }
+    const key = flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const value = Number(argv[++i]);
+    if (!(key in o) || key === 'skipNaive' || !Number.isFinite(value) || value < 0) throw new Error(`bad option ${flag} ${argv[i] ?? ''}`);
+    (o as Record<string, number | boolean>)[key] = value;
+  }
+  return o;
+}
+
+const opt = options(process.argv.slice(2));
+const bundle = resolve('dist/dora-report.cjs');
+if (!existsSync(bundle)) {
+  console.error(`missing ${bundle}: run "npm run build" first`);
+  process.exit(1);
+}
+
+// ---------- machine ----------
+const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? '?';
+const machine = `${cpus().length} cores (nproc), ${cpuModel}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}`;
+console.log(`machine: ${machine}`);
+console.log(`command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd());
+console.log(`options: ${JSON.stringify(opt)}\n`);
+
+// ---------- data and minimums ----------
+const portfolio: PortfolioOptions = {
+  projects: opt.projects,
+  // every team gets at least one project: fewer teams for small quick runs
+  teams: Math.max(1, Math.min(22, Math.floor(opt.projects / 9))),
+  // one more month than the report window: the next-month run reports the last month
+  months: opt.months + 1,
+  endMonth: LAST_MONTH,
+};
+const coldMonth = addMonths(LAST_MONTH, -1);
+const windowOf = (month: string, months: number) => ({
+  start: new Date(monthRangeMs(addMonths(month, -(months - 1)), 'UTC').start).toISOString(),
+  end: new Date(monthRangeMs(month, 'UTC').end).toISOString(),
+});
+const coldWindow = windowOf(coldMonth, opt.months);
+const newMonthWindow = windowOf(LAST_MONTH, 1);
+const data = generatePortfolio(portfolio);
+const minCold = minimumRequests(data, coldWindow);
+const minNewMonth = minimumRequests(data, newMonthWindow);
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+console.log(`portfolio: ${data.projects.length} projects; cold window ${coldWindow.start} .. ${coldWindow.end} (report month ${coldMonth}), next month ${LAST_MONTH}`);
+
+// ---------- fake server process ----------
+interface Fake { url: string; state(reset?: boolean): Promise<FakeServerState>; stop(): void }
+
+async function startFake(knobs: Knobs): Promise<Fake> {
+  const args: FakeServerArgs = { portfolio, knobs: { token: TOKEN, ...knobs } };
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('scripts/bench/fake-server.ts'), JSON.stringify(args)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const waiting = new Map<number, (s: FakeServerState) => void>();
+  const url = await new Promise<string>((res, rej) => {
+    child.once('exit', (code) => rej(new Error(`fake server exited with ${code}`)));
+    child.on('message', (m: { url?: string; id?: number; state?: FakeServerState }) => {
+      if (m.url) res(m.url);
+      if (m.id !== undefined && m.state) waiting.get(m.id)?.(m.state);
+    });
+  });
+  return {
+    url,
+    state: (reset = false) => new Promise((res) => {
+      const id = nextId++;
+      waiting.set(id, res);
+      child.send({ cmd: reset ? 'reset' : 'state', id });
+    }),
+    stop: () => child.disconnect(),
+  };
+}
+
+// ---------- one CLI run ----------
+interface CliRun { wallMs: number; collectMs: number | null; computeMs: number | null; peakRssMb: number | null; stderr: string[]; outDir: string }
+
+const work = mkdtempSync(join(tmpdir(), 'dora-bench-'));
+const cacheDir = join(work, 'cache');
+const limits = { global: GITLAB_COM.global * opt.scale, jobs: GITLAB_COM.jobs * opt.scale };
+
+async function runCli(fake: Fake, name: string, month: string): Promise<CliRun> {
+  const outDir = join(work, name);
+  const cli = [
+    bundle, '--gitlab-url', fake.url, '--group', 'acme', '--month', month, '--months', String(opt.months),
+    '--output-dir', outDir, '--no-wiki', '--cache-dir', cacheDir, '--concurrency', String(opt.concurrency),
+    '--rate-limit', String(limits.global), '--jobs-rate-limit', String(limits.jobs),
+  ];
+  // GNU time gives the exact peak RSS; without it, sample the high-water mark from /proc.
+  const gnuTime = existsSync('/usr/bin/time');
+  const started = Date.now();
+  const child: ChildProcess = gnuTime
+    ? spawn('/usr/bin/time', ['-v', process.execPath, ...cli], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GITLAB_TOKEN: TOKEN, DORA_REPORT_TOKEN: '' } })
+    : spawn(process.execPath, cli, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GITLAB_TOKEN: TOKEN, DORA_REPORT_TOKEN: '' } });
+  let sampledKb = 0;
+  const sampler = gnuTime ? null : setInterval(() => {
+    try {
+      const kb = Number(/VmHWM:\s*(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+      sampledKb = Math.max(sampledKb, kb);
+    } catch { /* exited */ }
+  }, 100);
+  const lines: { at: number; text: string }[] = [];
+  let partial = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    const parts = (partial + b.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    for (const text of parts) {
+      lines.push({ at: Date.now(), text });
+      if (!/^\s/.test(text) && !text.startsWith('Command being timed')) process.stderr.write(`  [${name}] ${text}\n`);
+    }
+  });
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+  if (sampler) clearInterval(sampler);
+  const wallMs = Date.now() - started;
+  if (code !== 0) throw new Error(`${name}: dora-report exited with ${code}`);
+  const at = (needle: string) => lines.find((l) => l.text.includes(needle))?.at ?? null;
+  const collected = at('collected:');
+  const written = at('artifacts written');
+  const rssKb = gnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(lines.map((l) => l.text).join('\n'))?.[1] ?? NaN) : sampledKb;
+  return {
+    wallMs,
+    collectMs: collected === null ? null : collected - started,
+    computeMs: collected !== null && written !== null ? written - collected : null,
+    peakRssMb: Number.isFinite(rssKb) && rssKb > 0 ? rssKb / 1024 : null,
+    stderr: lines.map((l) => l.text),
+    outDir,
+  };
+}
+
+function csvFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.csv')) out.push(relative(dir, join(d, e.name)));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+// ---------- formatting ----------
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const sec = (ms: number | null) => (ms === null ? 'n/a' : `${fmt(ms / 1000, 1)} s`);
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const width = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(width[i] ?? 0) : c.padStart(width[i] ?? 0))).join(' | ')} |`;
+  return [line(head), `|${width.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
+/** bound on a run's wall time given its requests: latency through the pool, or the rate limits */
+function floorMs(total: number, jobs: number, rates: { global: number; jobs: number }): number {
+  return Math.max((total * opt.latency) / opt.concurrency, (total / rates.global) * 60_000, (jobs / rates.jobs) * 60_000);
+}
+
+// ---------- runs ----------
+const fake = await startFake({ latencyMs: opt.latency, rateLimitPerMinute: limits.global, jobsRateLimitPerMinute: limits.jobs });
+let naiveCold: NaiveResult | null = null;
+let naiveMonth: NaiveResult | null = null;
+let cold: CliRun, cached: CliRun, next: CliRun;
+let sCold: FakeServerState, sCached: FakeServerState, sNext: FakeServerState;
+try {
+  console.error(`fake GitLab (separate process) on ${fake.url}: latency ${opt.latency} ms, ${fmt(limits.global)}/min, jobs ${fmt(limits.jobs)}/min`);
+  await fake.state(true);
+  cold = await runCli(fake, 'cold', coldMonth);
+  sCold = await fake.state(true);
+  cached = await runCli(fake, 'cached', coldMonth);
+  sCached = await fake.state(true);
+  next = await runCli(fake, 'next-month', LAST_MONTH);
+  sNext = await fake.state(true);
+} finally {
+  fake.stop();
+}
+
+if (!opt.skipNaive) {
+  const plain = await startFake({});
+  try {
+    const base = { url: plain.url, token: TOKEN, group: 'acme', prodEnv: 'production', sampleEvery: Math.max(1, opt.naiveSample) };
+    const lastDay = (w: { end: string }) => new Date(Date.parse(w.end) - 86_400_000).toISOString().slice(0, 10);
+    console.error('naive baseline: 12-month window ...');
+    naiveCold = await runNaive({ ...base, startDate: coldWindow.start.slice(0, 10), endDate: lastDay(coldWindow) });
+    console.error('naive baseline: one month ...');
+    naiveMonth = await runNaive({ ...base, startDate: newMonthWindow.start.slice(0, 10), endDate: lastDay(newMonthWindow) });
+  } finally {
+    plain.stop();
+  }
+}
+
+// ---------- report ----------
+const out: string[] = [];
+const say = (s = '') => out.push(s);
+const minTotal = sum(minCold);
+const coldTotal = sCold.total;
+const endpoints = [...new Set([...Object.keys(minCold), ...Object.keys(sCold.requestsByEndpoint)])].sort();
+
+say(`## 1. Cold run (report month ${coldMonth}, ${opt.months} months, ${data.projects.length} projects)`);
+say();
+say(table(['endpoint', 'requests', 'minimum', 'ratio'], [
+  ...endpoints.map((k) => {
+    const got = sCold.requestsByEndpoint[k] ?? 0;
+    const min = minCold[k] ?? 0;
+    return [k, fmt(got), fmt(min), min ? fmt(got / min, 3) : '-'];
+  }),
+  ['**total**', fmt(coldTotal), fmt(minTotal), fmt(coldTotal / minTotal, 3)],
+]));
+const coldFloor = floorMs(minTotal, minCold[JOBS_KEY] ?? 0, limits);
+say();
+say(table(['measure', 'value', 'target', 'verdict'], [
+  ['requests / minimum', fmt(coldTotal / minTotal, 3), '<= 1.05', verdict(coldTotal / minTotal <= 1.05)],
+  ['429 responses', fmt(sCold.total429), '0', verdict(sCold.total429 === 0)],
+  ['wall time', sec(cold.wallMs), '', ''],
+  ['floor (minimum requests)', sec(coldFloor), '', ''],
+  ['wall / floor', fmt(cold.wallMs / coldFloor, 2), '<= 1.25', verdict(cold.wallMs / coldFloor <= 1.25)],
+  ['collection (start to "collected:")', sec(cold.collectMs), '', ''],
+  ['compute after collection', sec(cold.computeMs), '', ''],
+  ['peak RSS of the CLI', cold.peakRssMb === null ? 'n/a' : `${fmt(cold.peakRssMb)} MB`, '', ''],
+  ['max requests in flight (server)', fmt(sCold.maxInFlight), `<= ${opt.concurrency}`, verdict(sCold.maxInFlight <= opt.concurrency)],
+]));
+say();
+say(`floor = max(minimum ${fmt(minTotal)} x ${opt.latency} ms / concurrency ${opt.concurrency}, ${fmt(minTotal)} / ${fmt(limits.global)} per min, jobs ${fmt(minCold[JOBS_KEY] ?? 0)} / ${fmt(limits.jobs)} per min)`);
+
+say();
+say('## 2. Second run, same window, with the cache');
+say();
+const coldCsvs = csvFiles(cold.outDir);
+const cachedCsvs = csvFiles(cached.outDir);
+const differing = [...new Set([...coldCsvs, ...cachedCsvs])].filter((f) => {
+  const a = join(cold.outDir, f);
+  const b = join(cached.outDir, f);
+  return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
+});
+say(table(['measure', 'value', 'target', 'verdict'], [
+  ['requests', fmt(sCached.total), `<= ${fmt(coldTotal * 0.1)} (10% of cold)`, verdict(sCached.total <= coldTotal * 0.1)],
+  ['requests / cold', `${fmt((100 * sCached.total) / coldTotal, 2)} %`, '<= 10 %', ''],
+  ['CSV files identical to the cold run', `${coldCsvs.length - differing.length} of ${coldCsvs.length}`, 'all', verdict(differing.length === 0 && coldCsvs.length > 0)],
+  ['429 responses', fmt(sCached.total429), '0', verdict(sCached.total429 === 0)],
+  ['wall time', sec(cached.wallMs), '', ''],
+]));
+if (differing.length) say(`differing CSVs: ${differing.join(', ')}`);
+
+say();
+say(`## 3. Next month's run (report month ${LAST_MONTH}) with the cache`);
+say();
+const minNew = sum(minNewMonth);
+const nextKeys = [...new Set([...Object.keys(minNewMonth), ...Object.keys(sNext.requestsByEndpoint)])].sort();
+say(table(['endpoint', 'requests', 'new month needs', 'ratio'], [
+  ...nextKeys.map((k) => {
+    const got = sNext.requestsByEndpoint[k] ?? 0;
+    const min = minNewMonth[k] ?? 0;
+    return [k, fmt(got), fmt(min), min ? fmt(got / min, 3) : '-'];
+  }),
+  ['**total**', fmt(sNext.total), fmt(minNew), fmt(sNext.total / minNew, 3)],
+]));
+say();
+say(table(['measure', 'value', 'target', 'verdict'], [
+  ['requests / new month minimum', fmt(sNext.total / minNew, 3), '<= 1.2', verdict(sNext.total / minNew <= 1.2)],
+  ['429 responses', fmt(sNext.total429), '0', verdict(sNext.total429 === 0)],
+  ['wall time', sec(next.wallMs), '', ''],
+]));
+
+say();
+say('## 4. Naive baseline (the customer sketch: serial, per-pipeline jobs, page until empty)');
+say();
+if (naiveCold && naiveMonth) {
+  const how = (r: NaiveResult) => (r.extrapolated ? `extrapolated from ${r.measuredProjects} of ${r.projects} projects (${fmt(r.measuredRequests)} requests measured)` : 'measured, all projects');
+  say(table(['run', 'naive requests', 'ours', 'naive / ours', 'target', 'verdict'], [
+    [`${opt.months}-month window (cold)`, fmt(naiveCold.requests), fmt(coldTotal), fmt(naiveCold.requests / coldTotal, 2), 'ours fewer', verdict(coldTotal < naiveCold.requests)],
+    ['one month (next month)', fmt(naiveMonth.requests), fmt(sNext.total), fmt(naiveMonth.requests / sNext.total, 2), '>= 10x fewer', verdict(naiveMonth.requests >= 10 * sNext.total)],
+  ]));
+  say();
+  say(`naive ${opt.months}-month: ${how(naiveCold)}; one month: ${how(naiveMonth)}. Counted against the fake with no latency and no limits; at GitLab.com's 2,000/min the ${opt.months}-month naive run would take at least ${fmt(naiveCold.requests / GITLAB_COM.global, 0)} min.`);
+} else {
+  say('skipped (--skip-naive)');
+}
+
+say();
+say("## 5. Projection to GitLab.com's real limits (2,000/min, project jobs 600/min)");
+say();
+const coldJobs = sCold.requestsByEndpoint[JOBS_KEY] ?? 0;
+const realFloor = floorMs(minTotal, minCold[JOBS_KEY] ?? 0, GITLAB_COM);
+const ourBoundScaled = floorMs(coldTotal, coldJobs, limits);
+const ourBoundReal = floorMs(coldTotal, coldJobs, GITLAB_COM);
+const efficiency = cold.wallMs / ourBoundScaled;
+say(table(['measure', 'scaled x' + String(opt.scale) + ' (measured)', 'GitLab.com (projected)'], [
+  ['floor (minimum requests)', sec(coldFloor), sec(realFloor)],
+  ['bound for our requests', sec(ourBoundScaled), sec(ourBoundReal)],
+  ['our wall time', sec(cold.wallMs), sec(ourBoundReal * efficiency)],
+  ['next month with cache, bound', sec(floorMs(sNext.total, sNext.requestsByEndpoint[JOBS_KEY] ?? 0, limits)), sec(floorMs(sNext.total, sNext.requestsByEndpoint[JOBS_KEY] ?? 0, GITLAB_COM))],
+]));
+say();
+say(`projected wall = bound for our cold requests at the real limits x measured wall/bound (${fmt(efficiency, 2)}) of the scaled run; it assumes the overhead on top of the binding limit scales the same way.`);
+
+console.log(out.join('\n'));
+rmSync(work, { recursive: true, force: true });
