@@ -49,7 +49,7 @@ describe('minimumRequests', () => {
       'GET /projects/:id/pipelines': 1 + 1,
       // api: ceil((156 + 1) / 100) = 2 of ceil(300 / 100) = 3 pages; web: 1 empty page
       'GET /projects/:id/jobs': 2 + 1,
-      'GET /groups/:id/issues': 1,
+      'GET /groups/:id/issues': 2, // updated_after listing (1 page) + still-open-before-window listing (1 page, min 1)
       'GET /groups/:id/merge_requests': 1,
     });
   });

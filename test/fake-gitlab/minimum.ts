@@ -26,7 +26,9 @@
  *                                        start + 1) / 100), ceil(all jobs / 100)))
  *   GET /groups/:id/issues               max(1, ceil(issues of the group's non-archived projects with
  *                                        updated_at >= start / 100))   (updated_after = start, no upper bound:
- *   GET /groups/:id/merge_requests       same for merge requests        an item closed in the window may be updated later)
+ *                                        + max(1, ceil(issues still open that were created before start / 100))
+ *                                        (state=opened&created_before=start: untouched open incidents / spillover)
+ *   GET /groups/:id/merge_requests       same for merged merge requests (state=merged)        an item closed in the window may be updated later)
  */
 import type { FakeData, GroupRec, ProjectRec } from './model';
 
@@ -77,7 +79,11 @@ export function minimumRequests(data: FakeData, window: { start: string; end: st
   }
   const inGroup = new Set(listed.map((p) => p.id));
   add('GET /groups/:id/issues', pages(data.allIssues().filter((i) => inGroup.has(i.projectId) && i.updatedAt >= start).length));
-  add('GET /groups/:id/merge_requests', pages(data.allMergeRequests().filter((m) => inGroup.has(m.projectId) && m.updatedAt >= start).length));
+  // Issues opened before the window and still open (open incidents, spillover) are not
+  // reached by updated_after when nobody touched them: one more listing, state=opened&created_before=start.
+  add('GET /groups/:id/issues', pages(data.allIssues().filter((i) => inGroup.has(i.projectId) && i.state === 'opened' && i.createdAt < start).length));
+  // Only merged MRs matter (mrs_merged, mr_cycle_time_hours): state=merged&updated_after=start.
+  add('GET /groups/:id/merge_requests', pages(data.allMergeRequests().filter((m) => inGroup.has(m.projectId) && m.state === 'merged' && m.updatedAt >= start).length));
   return out;
 }
 
