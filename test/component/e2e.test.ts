@@ -10,74 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildScenario } from '../fake-gitlab/scenario';
 import { startFakeGitLabHttp } from '../fake-gitlab/http';
 import type { FakeState } from '../fake-gitlab/handlers';
 import { REPO_ROOT, makeConsumer, runGitlabCiLocal, toolsMissing } from './gitlab-ci-local';
+import { MONTH, TOKEN, scenario } from './scenario';
 
 const missing = toolsMissing();
 const inCi = process.env.CI === 'true';
-const TOKEN = 'fake-token';
-const MONTH = '2026-09';
-
-/**
- * Four projects in two teams plus the reporting project; every deployment is placed by hand so the September
- * numbers can be counted from the definitions (PRODUCT.md 4 and 4.1).
- */
-const scenario = buildScenario({
-  group: 'acme',
-  subgroups: ['acme/payments', 'acme/search'],
-  projects: [
-    {
-      path: 'acme/payments/api',
-      environments: [
-        { name: 'production/eu', tier: 'production' },
-        { name: 'production/us', tier: 'production' },
-        { name: 'staging', tier: 'staging' },
-      ],
-      pipelines: [{ id: 77, created_at: '2026-09-03T10:00:00Z' }],
-      deployments: [
-        { environment: 'production/eu', finished_at: '2026-08-20T12:00:00Z' }, // August
-        // One pipeline, two production environments: ONE deployment (4.1).
-        { environment: 'production/eu', pipeline: 77, finished_at: '2026-09-03T10:30:00Z' },
-        { environment: 'production/us', pipeline: 77, finished_at: '2026-09-03T10:40:00Z' },
-        { environment: 'production/eu', finished_at: '2026-09-10T09:00:00Z' },
-        { environment: 'production/eu', status: 'failed', finished_at: '2026-09-12T09:00:00Z' }, // not successful
-        { environment: 'staging', finished_at: '2026-09-15T09:00:00Z' }, // not production
-      ],
-    },
-    {
-      path: 'acme/payments/worker',
-      deployments: [
-        { environment: 'production', finished_at: '2026-09-30T23:30:00Z' }, // last half hour of September (UTC)
-        { environment: 'production', finished_at: '2026-10-01T00:10:00Z' }, // October
-        { environment: 'production', status: 'canceled', finished_at: '2026-09-05T09:00:00Z' }, // not successful
-      ],
-    },
-    {
-      path: 'acme/search/web',
-      deployments: [
-        { environment: 'production', finished_at: '2026-09-08T15:00:00Z' },
-        { environment: 'production', finished_at: '2026-09-22T15:00:00Z' },
-      ],
-    },
-    // The consumer project itself (its wiki receives the report); no team, no CI.
-    { path: 'acme/reporting', environments: [] },
-    {
-      path: 'acme/search/indexer',
-      environments: [],
-      pipelines: [
-        {
-          created_at: '2026-09-09T08:00:00Z',
-          jobs: [
-            { name: 'build', duration: 600 },
-            { name: 'test', duration: 300 },
-          ],
-        },
-      ],
-    },
-  ],
-});
 
 function consumerCi(inputs: Record<string, string | number | boolean>): string {
   const lines = Object.entries(inputs).map(([k, v]) => `      ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`);
