@@ -7,7 +7,8 @@
  * fail the test.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitLabHttp } from '../fake-gitlab/http';
@@ -54,10 +55,15 @@ describe.skipIf(missing !== null && !inCi)('component end to end (gitlab-ci-loca
 
   beforeAll(async () => {
     if (missing) throw new Error(`CI=true but ${missing}`);
-    // The bundle the release publishes, built from the current sources.
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
-    bundle = join(REPO_ROOT, 'dist/dora-report.cjs');
+    // The bundle `npm run build` makes, from the current sources, built into a temporary
+    // directory (build.mjs works relative to its cwd) so that tests reading dist/ at
+    // the same time never see a half-written file.
+    const buildDir = mkdtempSync(join(tmpdir(), 'dora-build-'));
+    dirs.push(buildDir);
+    symlinkSync(join(REPO_ROOT, 'src'), join(buildDir, 'src'));
+    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs')], { cwd: buildDir, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
+    bundle = join(buildDir, 'dist/dora-report.cjs');
     fake = await startFakeGitLabHttp(scenario, { token: TOKEN });
   });
 
