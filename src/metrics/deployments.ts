@@ -195,16 +195,26 @@ function markHotfixesAndRollbacks(
     // nextHotfix[i]: first index >= i whose deployment is a hotfix (n if none).
     const nextHotfix = new Array<number>(n + 1).fill(n);
     for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i]!.group.hotfix ? i : nextHotfix[i + 1]!;
-    // nextOtherSha[i]: first index > i deploying a SHA other than entry i's (n if none).
-    const nextOtherSha = new Array<number>(n).fill(n);
-    for (let i = n - 2; i >= 0; i--) {
-      nextOtherSha[i] = history[i + 1]!.sha !== history[i]!.sha ? i + 1 : nextOtherSha[i + 1]!;
-    }
     const firstLive = new Map<string, number>();
     history.forEach((e, i) => {
       if (!firstLive.has(e.sha)) firstLive.set(e.sha, i);
     });
     const before = baselines.get(envId)?.lastSha ?? null;
+    // liveSince[k]: the first index at which entry k's SHA was live here (-1: before the window).
+    const liveSince = history.map((e) => (e.sha === before ? -1 : firstLive.get(e.sha)!));
+    // Over the suffix k > i, the smallest liveSince and the smallest among other SHAs than
+    // that one's, so "some later deployment redeploys a SHA other than D's that was live
+    // before D" is answered in O(1) per D.
+    const best: Array<{ v: number; sha: string | null; v2: number }> = new Array(n + 1);
+    best[n] = { v: Infinity, sha: null, v2: Infinity };
+    for (let k = n - 1; k >= 0; k--) {
+      const nxt = best[k + 1]!;
+      const v = liveSince[k]!;
+      const sha = history[k]!.sha;
+      if (v < nxt.v) best[k] = { v, sha, v2: nxt.sha === sha ? nxt.v2 : nxt.v };
+      else if (sha !== nxt.sha && v < nxt.v2) best[k] = { v: nxt.v, sha: nxt.sha, v2: v };
+      else best[k] = nxt;
+    }
 
     let j = 0; // first index finishing strictly after entry i
     for (let i = 0; i < n; i++) {
@@ -214,16 +224,12 @@ function markHotfixesAndRollbacks(
       const h = nextHotfix[j]!;
       if (h < n && history[h]!.group.finishMs - d.group.finishMs <= HOTFIX_WINDOW_MS) d.group.followedByHotfix = true;
 
-      // SPEC-CHOICE: the deployment that rolls D back is the next one to the environment
-      // that changes the SHA (re-runs of D's own SHA are skipped). Counting any later
-      // deployment at all would flag every release between a SHA's first run and a
-      // redeploy months later, which is not what anyone calls a rollback.
-      const k = nextOtherSha[i]!;
-      if (k < n) {
-        const sha = history[k]!.sha;
-        // "Live there before D": an earlier successful deployment here, or the last one before the window.
-        if ((firstLive.get(sha) ?? n) < i || sha === before) d.group.rolledBack = true;
-      }
+      // Rollback, to the letter of PRODUCT.md 4.1: ANY later successful deployment here
+      // that redeploys a SHA other than D's that was live here before D (or was the last
+      // one before the window). Rolling back from c to a therefore marks both b and c.
+      const after = best[i + 1]!;
+      const earliestOther = after.sha === d.sha ? after.v2 : after.v;
+      if (earliestOther < i) d.group.rolledBack = true;
     }
   }
 }

@@ -42,7 +42,7 @@ export function buildInsights(input: InsightInput): InsightFact[] {
   const freq = pctChange(cur.deployments_per_day, previous?.dora.deployments_per_day ?? null);
   if (freq !== null) {
     const lead = pctChange(cur.lead_time_hours, previous?.dora.lead_time_hours ?? null);
-    let text = `Deployment frequency ${moved(freq, 'rose', 'fell')}`;
+    let text = `Deployment frequency (deployments per day) ${moved(freq, 'rose', 'fell')}`;
     if (lead !== null) {
       // Lower lead time is better: "improved" means it went down.
       if (lead < 0) text += ` ${freq > 0 ? 'and' : 'while'} lead time improved ${fmt(-lead)}%`;

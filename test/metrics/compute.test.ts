@@ -108,7 +108,7 @@ describe('month over month', () => {
     // per day: 4 / 31 vs 2 / 28 → 56 / 31 − 1 = +80.6%; lead time 10 → 12 h = +20%
     expect(r.insights[0]).toMatchObject({
       kind: 'deployment_frequency_vs_lead_time',
-      text: 'Deployment frequency rose 80.6% but lead time did not improve (up 20%)',
+      text: 'Deployment frequency (deployments per day) rose 80.6% but lead time did not improve (up 20%)',
     });
   });
 });

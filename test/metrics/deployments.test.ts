@@ -82,7 +82,7 @@ describe('grouping one pipeline into one deployment', () => {
 });
 
 describe('rollbacks', () => {
-  it('marks a deployment failed when the next one redeploys a SHA live before it', () => {
+  it('marks a deployment failed when a later one redeploys a SHA live before it', () => {
     const { d, prod } = setup();
     d.deploy(prod, '2025-03-01T10:00:00.000Z', { sha: 'a' });
     d.deploy(prod, '2025-03-05T10:00:00.000Z', { sha: 'b' });
@@ -91,6 +91,18 @@ describe('rollbacks', () => {
     // b is rolled back (a was live before it); a's successor b is new; the last has none → 1 / 3
     expect(m.dora.cfr_deployments).toBeCloseTo(100 / 3, 10);
     expect(m.dora.prod_deployments).toBe(3); // a rollback is still a deployment
+  });
+
+  it('marks every deployment between the SHA first going live and its later redeploy (4.1 to the letter)', () => {
+    const { d, prod } = setup();
+    d.deploy(prod, '2025-03-01T10:00:00.000Z', { sha: 'a' });
+    d.deploy(prod, '2025-03-02T10:00:00.000Z', { sha: 'b' });
+    d.deploy(prod, '2025-03-03T10:00:00.000Z', { sha: 'c' });
+    d.deploy(prod, '2025-03-04T10:00:00.000Z', { sha: 'a' }); // back from c to a
+    // b: a later deployment (4th) redeploys a, live before b → failed.
+    // c: same → failed. a (1st): later SHAs b, c, a — a is its own SHA, b/c were not live
+    // before it → not failed. 4th: nothing later → not failed. 2 failures / 4 attempts = 50%.
+    expect(portfolioMonth(d.run()).dora.cfr_deployments).toBe(50);
   });
 
   it('uses the SHA live before the window (baseline look-up) as live before', () => {

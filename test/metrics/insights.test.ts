@@ -37,7 +37,7 @@ describe('insights', () => {
     d.job(p, '2025-03-10T09:00:00.000Z', 12000); // 200 min × 0.01 = 2
     const all = texts(d, 2);
     // per day: 1/31 vs 2/28 → 28/62 − 1 = −54.8%; no lead time in either month
-    expect(all).toContain('Deployment frequency fell 54.8%');
+    expect(all).toContain('Deployment frequency (deployments per day) fell 54.8%');
     // cost 1 → 2 = +100%; deployments 2 → 1 = −50%
     expect(all).toContain('CI cost rose 100% while production deployments fell 50%');
   });
