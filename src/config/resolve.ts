@@ -98,7 +98,7 @@ export const HELP_TEXT = [
     return `${head}${o.help}${extra ? ` [${extra}]` : ''}`;
   }),
   '',
-  'Exit codes: 0 success, 2 bad input, 3 wiki publishing failed.',
+  'Exit codes: 0 success, 2 bad input, 3 wiki publishing failed (artifacts written), 4 GitLab failed during collection, 1 unexpected error.',
 ].join('\n');
 
 export function wantsHelp(argv: string[]): boolean {
