@@ -133,8 +133,13 @@ export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: 
   if (!delta || !previousMonth || !hasValue(delta.abs)) return 'n/a';
   const a = arrow(delta);
   const vs = ` vs ${previousMonth}`;
-  if (mode === 'pp') return `${a} ${fmtNumber(Math.abs(delta.abs), 1)} pp${vs}`;
-  if (hasValue(delta.pct)) return `${a} ${fmtNumber(Math.abs(delta.pct), 1)}%${vs}`;
+  // The arrow follows the number as shown: a change that rounds to 0.0 is level (▬).
+  const shown = (v: number) => {
+    const text = fmtNumber(Math.abs(v), 1);
+    return `${Number(text.replace(/,/g, '')) === 0 ? '▬' : a} ${text}`;
+  };
+  if (mode === 'pp') return `${shown(delta.abs)} pp${vs}`;
+  if (hasValue(delta.pct)) return `${shown(delta.pct)}%${vs}`;
   const sign = delta.abs > 0 ? '+' : delta.abs < 0 ? '-' : '±';
   return `${a} ${sign}${fmtAmount(Math.abs(delta.abs))}${vs}`;
 }
