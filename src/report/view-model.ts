@@ -136,7 +136,7 @@ export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: 
   // The arrow follows the number as shown: a change that rounds to 0.0 is level (▬).
   const shown = (v: number) => {
     const text = fmtNumber(Math.abs(v), 1);
-    return `${Number(text.replace(/,/g, '')) === 0 ? '▬' : a} ${text}`;
+    return `${Number(text.replace(/,/g, '')) === 0 ? '▬' : v > 0 ? '▲' : '▼'} ${text}`;
   };
   if (mode === 'pp') return `${shown(delta.abs)} pp${vs}`;
   if (hasValue(delta.pct)) return `${shown(delta.pct)}%${vs}`;
