@@ -3,7 +3,8 @@
  * Records hold no person data (the collectors drop it), so snapshots hold none either.
  * Several snapshot directories (one per shard) merge into one Dataset, deduplicated by key.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { DATASET_ENTITIES, type CollectionMeta, type Dataset, type DatasetEntity } from '../model/types';
 import { sortDataset } from '../gitlab/collect';
@@ -35,25 +36,76 @@ function keyOf(entity: DatasetEntity, r: Record<string, unknown>): string {
   }
 }
 
-function readNdjson(path: string): Record<string, unknown>[] {
-  const text = readFileSync(path, 'utf8');
-  const out: Record<string, unknown>[] = [];
+/**
+ * Calls `onRow` per line, reading the file in chunks: a year of jobs for 200 projects is
+ * ~300 MB of NDJSON, which must not sit in memory as one string beside its records.
+ */
+function readNdjson(path: string, onRow: (row: Record<string, unknown>) => void): void {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
   let lineNo = 0;
-  for (const line of text.split('\n')) {
+  const handle = (line: string) => {
     lineNo++;
-    if (line.trim() === '') continue;
+    if (line.length === 0) return;
+    let row: Record<string, unknown>;
     try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
+      row = JSON.parse(line) as Record<string, unknown>;
     } catch {
       throw new SnapshotError(`Snapshot file ${path} line ${lineNo} is not valid JSON. Accepted: a directory written by dora-report --snapshot-out.`);
     }
+    onRow(row);
+  };
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = carry + decoder.write(buf.subarray(0, n));
+      let start = 0;
+      for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+        handle(text.slice(start, end));
+        start = end + 1;
+      }
+      carry = text.slice(start);
+    }
+    handle(carry + decoder.end());
+  } finally {
+    closeSync(fd);
   }
-  return out;
+}
+
+/**
+ * Job fields repeat across hundreds of thousands of rows (names, stages, refs, tag lists):
+ * sharing one string/array per distinct value keeps a year of jobs well under 1 GB.
+ */
+function internJobs(): (row: Record<string, unknown>) => Record<string, unknown> {
+  const strings = new Map<string, string>();
+  const tagLists = new Map<string, unknown>();
+  const s = (v: unknown) => {
+    if (typeof v !== 'string') return v;
+    const hit = strings.get(v);
+    if (hit !== undefined) return hit;
+    strings.set(v, v);
+    return v;
+  };
+  return (row) => {
+    for (const k of ['name', 'stage', 'status', 'ref', 'runnerType', 'failureReason']) row[k] = s(row[k]);
+    const key = JSON.stringify(row.tags);
+    const hit = tagLists.get(key);
+    if (hit !== undefined) row.tags = hit;
+    else tagLists.set(key, row.tags);
+    return row;
+  };
 }
 
 export function readSnapshots(dirs: string[]): Dataset {
   if (dirs.length === 0) throw new SnapshotError('No snapshot directory given.');
   const metas: CollectionMeta[] = [];
+  // One directory needs no de-duplication (rows are unique by construction); several
+  // (shards, or a cache merged with a snapshot) are merged by key, the last one winning.
+  const single = dirs.length === 1;
+  const rowsOf = new Map<DatasetEntity, unknown[]>(DATASET_ENTITIES.map((e) => [e, []]));
   const maps = new Map<DatasetEntity, Map<string, unknown>>(DATASET_ENTITIES.map((e) => [e, new Map()]));
   for (const dir of dirs) {
     const metaPath = join(dir, 'meta.json');
@@ -70,8 +122,14 @@ export function readSnapshots(dirs: string[]): Dataset {
     for (const entity of DATASET_ENTITIES) {
       const path = join(dir, `${entity}.ndjson`);
       if (!existsSync(path)) throw new SnapshotError(`Snapshot "${dir}" is missing ${entity}.ndjson.`);
-      const m = maps.get(entity)!;
-      for (const r of readNdjson(path)) m.set(keyOf(entity, r), r);
+      const prep = entity === 'jobs' ? internJobs() : (r: Record<string, unknown>) => r;
+      if (single) {
+        const rows = rowsOf.get(entity)!;
+        readNdjson(path, (r) => rows.push(prep(r)));
+      } else {
+        const m = maps.get(entity)!;
+        readNdjson(path, (r) => m.set(keyOf(entity, r), prep(r)));
+      }
     }
   }
   const first = metas[0]!;
@@ -99,7 +157,9 @@ export function readSnapshots(dirs: string[]): Dataset {
       shards: Math.max(metas.length, first.shards),
     },
   } as Dataset;
-  for (const entity of DATASET_ENTITIES) (ds as unknown as Record<string, unknown[]>)[entity] = [...maps.get(entity)!.values()];
+  for (const entity of DATASET_ENTITIES) {
+    (ds as unknown as Record<string, unknown[]>)[entity] = single ? rowsOf.get(entity)! : [...maps.get(entity)!.values()];
+  }
   sortDataset(ds);
   return ds;
 }
