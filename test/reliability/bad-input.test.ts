@@ -14,7 +14,7 @@ import { runCli, type CliRun } from './cli';
 import { Summary } from './summary';
 
 const TOKEN = 'glpat-RELIABILITY-bad-input-7391';
-const summary = new Summary('Bad input (CLI, exit 2)');
+const summary = new Summary('Bad input (CLI)');
 const dir = mkdtempSync(join(tmpdir(), 'dora-bad-input-'));
 
 /** Team files as a user would write them, on disk. */
