@@ -101,27 +101,49 @@ export function normalizePipeline(raw: unknown, projectId: number): PipelineReco
   };
 }
 
+/**
+ * A year of a 200-project group is ~1M jobs whose names, stages, refs and tag lists repeat:
+ * one shared copy per distinct value keeps the collected data small.
+ */
+const internedStrings = new Map<string, string>();
+const internedTags = new Map<string, string[]>();
+function intern(v: string): string {
+  const hit = internedStrings.get(v);
+  if (hit !== undefined) return hit;
+  if (internedStrings.size < 100_000) internedStrings.set(v, v);
+  return v;
+}
+function internTags(tags: string[]): string[] {
+  const key = tags.join('\u0000');
+  const hit = internedTags.get(key);
+  if (hit !== undefined) return hit;
+  if (internedTags.size < 10_000) internedTags.set(key, tags);
+  return tags;
+}
+
 export function normalizeJob(raw: unknown, projectId: number): JobRecord {
   const o = obj(raw) ?? {};
   const runner = obj(o.runner);
   const pipeline = obj(o.pipeline);
-  const status = str(o.status) ?? '';
+  const status = intern(str(o.status) ?? '');
+  const runnerType = str(runner?.runner_type);
+  const failureReason = status === 'failed' ? str(o.failure_reason) : null;
   return {
     id: reqNum(o, 'id', 'job'),
     projectId,
     pipelineId: num(pipeline?.id),
-    name: str(o.name) ?? '',
-    stage: str(o.stage) ?? '',
+    name: intern(str(o.name) ?? ''),
+    stage: intern(str(o.stage) ?? ''),
     status,
-    ref: str(o.ref) ?? '',
+    ref: intern(str(o.ref) ?? ''),
     createdAt: reqIso(o, 'created_at', 'job'),
     startedAt: iso(o.started_at),
     finishedAt: iso(o.finished_at),
     duration: num(o.duration),
     queuedDuration: num(o.queued_duration),
-    failureReason: status === 'failed' ? str(o.failure_reason) : null,
-    runnerType: str(runner?.runner_type),
-    tags: strs(o.tag_list),
+    failureReason: failureReason === null ? null : intern(failureReason),
+    runnerType: runnerType === null ? null : intern(runnerType),
+    tags: internTags(strs(o.tag_list)),
   };
 }
 
