@@ -157,7 +157,8 @@ async function runCli(fake: Fake, name: string, month: string): Promise<CliRun> 
   if (sampler) clearInterval(sampler);
   const wallMs = Date.now() - started;
   if (code !== 0) throw new Error(`${name}: dora-report exited with ${code}`);
-  const at = (needle: string) => lines.find((l) => l.text.includes(needle))?.at ?? null;
+  // the summary lines start with these words ("projects collected: 10/203" must not match)
+  const at = (start: string) => lines.find((l) => l.text.trimStart().startsWith(start))?.at ?? null;
   const collected = at('collected:');
   const written = at('artifacts written');
   const rssKb = gnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(lines.map((l) => l.text).join('\n'))?.[1] ?? NaN) : sampledKb;
@@ -261,6 +262,9 @@ say(table(['measure', 'value', 'target', 'verdict'], [
   ['compute after collection', sec(cold.computeMs), '', ''],
   ['peak RSS of the CLI', cold.peakRssMb === null ? 'n/a' : `${fmt(cold.peakRssMb)} MB`, '', ''],
   ['max requests in flight (server)', fmt(sCold.maxInFlight), `<= ${opt.concurrency}`, verdict(sCold.maxInFlight <= opt.concurrency)],
+  // each request spends at least the latency in flight, so this is the pool's mean occupancy
+  ['mean requests in flight (requests x latency / collection)', cold.collectMs ? fmt((coldTotal * opt.latency) / cold.collectMs, 1) : 'n/a', '', ''],
+  ['request rate during collection', cold.collectMs ? `${fmt((coldTotal / cold.collectMs) * 60_000)}/min` : 'n/a', `${fmt(limits.global)}/min limit`, ''],
 ]));
 say();
 say(`floor = max(minimum ${fmt(minTotal)} x ${opt.latency} ms / concurrency ${opt.concurrency}, ${fmt(minTotal)} / ${fmt(limits.global)} per min, jobs ${fmt(minCold[JOBS_KEY] ?? 0)} / ${fmt(limits.jobs)} per min)`);
@@ -282,7 +286,15 @@ say(table(['measure', 'value', 'target', 'verdict'], [
   ['429 responses', fmt(sCached.total429), '0', verdict(sCached.total429 === 0)],
   ['wall time', sec(cached.wallMs), '', ''],
 ]));
-if (differing.length) say(`differing CSVs: ${differing.join(', ')}`);
+for (const f of differing) {
+  const a = existsSync(join(cold.outDir, f)) ? readFileSync(join(cold.outDir, f), 'utf8').split('\n') : [];
+  const b = existsSync(join(cached.outDir, f)) ? readFileSync(join(cached.outDir, f), 'utf8').split('\n') : [];
+  const i = a.findIndex((l, k) => l !== b[k]);
+  const changed = a.filter((l, k) => l !== b[k]).length;
+  say(`- ${f}: ${changed} of ${a.length} lines differ; first at line ${i + 1} (header: ${a[0] ?? ''})`);
+  say(`  cold:   ${a[i] ?? '(missing)'}`);
+  say(`  cached: ${b[i] ?? '(missing)'}`);
+}
 
 say();
 say(`## 3. Next month's run (report month ${LAST_MONTH}) with the cache`);
