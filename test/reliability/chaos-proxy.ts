@@ -84,7 +84,15 @@ export interface SmallPages {
  * data set spans several pages; the fake's Link headers then carry the small size and every
  * later page follows it.
  */
-export async function startChaosProxy(targetUrl: string, rules: ChaosRule[], opts: { smallPages?: SmallPages } = {}): Promise<ChaosProxy> {
+export async function startChaosProxy(
+  targetUrl: string,
+  rules: ChaosRule[],
+  opts: {
+    smallPages?: SmallPages;
+    /** rewrites every successful JSON answer, to craft API objects the fake does not produce */
+    rewrite?: (path: string, body: unknown) => unknown;
+  } = {},
+): Promise<ChaosProxy> {
   const target = new URL(targetUrl);
   const seen = rules.map(() => 0);
   const hits = rules.map(() => 0);
@@ -145,6 +153,12 @@ export async function startChaosProxy(targetUrl: string, rules: ChaosRule[], opt
           send(res, up.status, up.headers, Buffer.from(JSON.stringify(shifted)));
           return;
         }
+      }
+      const json = String(up.headers['content-type'] ?? '').startsWith('application/json');
+      if (opts.rewrite && up.status < 300 && json) {
+        const body = opts.rewrite(path, JSON.parse(up.body.toString('utf8')));
+        send(res, up.status, up.headers, Buffer.from(JSON.stringify(body)));
+        return;
       }
       send(res, up.status, up.headers, up.body);
     })().catch(() => {

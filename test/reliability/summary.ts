@@ -25,10 +25,18 @@ product promises (PRODUCT.md section 7, exit codes 0 ok, 2 bad input, 3 wiki pub
 4 GitLab failed), and what the run under test actually did.
 `;
 
-/** A cell of a GFM table: pipes escaped, line breaks flattened, long values shortened. */
+/**
+ * A cell of a GFM table: the hostile inputs listed here must stay inert in this page too, so
+ * Markdown punctuation is backslash-escaped and & < > become entities (as src/report does).
+ */
 function cell(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  const short = [...flat].length > 160 ? `${[...flat].slice(0, 157).join('')}...` : flat;
+  return short
+    .replace(/[\\|`*_[\]#~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function renderSection(title: string, rows: SummaryRow[]): string {
