@@ -5,7 +5,7 @@
  * received and what is accepted. test/config/resolve-errors.test.ts covers resolveConfig
  * itself; this catalogue checks what a user actually sees on stderr and the exit code.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,7 +100,10 @@ function record(name: string, argv: string[], env: Record<string, string>, expec
   summary.add({ scenario: name, input: shown || '(defaults)', expected, observed: `exit ${r.code}${ok ? ', message names input, value and accepted values' : ', message incomplete'}` });
 }
 
-afterAll(() => summary.write());
+afterAll(async () => {
+  await summary.write();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('bad input through the CLI: exit 2 and a message naming input, value and accepted values', () => {
   it.concurrent.each(CASES)('$name', async (c) => {

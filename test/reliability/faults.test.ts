@@ -6,7 +6,7 @@
  * byte-identical to the clean run, or fail with exit 4 naming the endpoint; when a project
  * is skipped, the month is never presented as complete.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,7 +86,10 @@ beforeAll(async () => {
   // the comparison means something only when the clean month has data
   expect(clean['dora_monthly.csv']?.split('\n').length).toBeGreaterThan(2);
 }, 120_000);
-afterAll(() => summary.write());
+afterAll(async () => {
+  await summary.write();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const p = `/api/v4/projects/${target.id}`;
 const SURVIVED: Scenario[] = [

@@ -6,7 +6,7 @@
  * thousands of labels. Nothing may crash, CSV name cells are neutralised, report.md tables
  * stay well formed with no raw HTML, and the numbers are the ones worked out by hand below.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -126,7 +126,10 @@ beforeAll(async () => {
     await fake.close();
   }
 }, 120_000);
-afterAll(() => summary.write());
+afterAll(async () => {
+  await summary.write();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const NAME_COLUMNS = ['team', 'project', 'ref'];
 

@@ -50,6 +50,7 @@ export function renderSection(title: string, rows: SummaryRow[]): string {
     '| scenario | fault / input | expected outcome | observed |',
     '|---|---|---|---|',
     ...sorted.map((r) => `| ${cell(r.scenario)} | ${cell(r.input)} | ${cell(r.expected)} | ${cell(r.observed)} |`),
+    '',
     `<!-- /section:${title} -->`,
   ];
   return lines.join('\n');
