@@ -13,7 +13,8 @@ export function content(version: number): string {
   return unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE) + `\nEND ${version}\n`;
 }
 
-const dir = process.argv[2];
+// Only when run as the child process, never when the test imports `content`.
+const dir = process.argv[1]?.endsWith('atomic-writer.ts') ? process.argv[2] : undefined;
 if (dir) {
   process.stdout.write('ready\n');
   for (let v = 1; ; v++) writeFileAtomic(join(dir, 'report.md'), content(v));
