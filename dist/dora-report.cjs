@@ -31903,14 +31903,17 @@ var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
 var str = (v) => typeof v === "string" ? v : null;
 var strs = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
 var iso = (v) => toUtcIso(str(v));
+var MalformedRecordError = class extends Error {
+  name = "MalformedRecordError";
+};
 function reqNum(o, key, what) {
   const v = num(o[key]);
-  if (v === null) throw new Error(`${what}: field "${key}" missing or not a number`);
+  if (v === null) throw new MalformedRecordError(`a ${what} record has field "${key}" missing or not a number (received ${JSON.stringify(o[key] ?? null)})`);
   return v;
 }
 function reqIso(o, key, what) {
   const v = iso(o[key]);
-  if (v === null) throw new Error(`${what}: field "${key}" missing or not a timestamp`);
+  if (v === null) throw new MalformedRecordError(`a ${what} record has field "${key}" missing or not a timestamp (received ${JSON.stringify(o[key] ?? null)})`);
   return v;
 }
 function normalizeEnvironment(raw, projectId) {
@@ -31970,27 +31973,44 @@ function normalizePipeline(raw, projectId) {
     webUrl: str(o.web_url) ?? ""
   };
 }
+var internedStrings = /* @__PURE__ */ new Map();
+var internedTags = /* @__PURE__ */ new Map();
+function intern(v) {
+  const hit = internedStrings.get(v);
+  if (hit !== void 0) return hit;
+  if (internedStrings.size < 1e5) internedStrings.set(v, v);
+  return v;
+}
+function internTags(tags) {
+  const key = tags.join("\0");
+  const hit = internedTags.get(key);
+  if (hit !== void 0) return hit;
+  if (internedTags.size < 1e4) internedTags.set(key, tags);
+  return tags;
+}
 function normalizeJob(raw, projectId) {
   const o = obj(raw) ?? {};
   const runner = obj(o.runner);
   const pipeline = obj(o.pipeline);
-  const status = str(o.status) ?? "";
+  const status = intern(str(o.status) ?? "");
+  const runnerType = str(runner?.runner_type);
+  const failureReason = status === "failed" ? str(o.failure_reason) : null;
   return {
     id: reqNum(o, "id", "job"),
     projectId,
     pipelineId: num(pipeline?.id),
-    name: str(o.name) ?? "",
-    stage: str(o.stage) ?? "",
+    name: intern(str(o.name) ?? ""),
+    stage: intern(str(o.stage) ?? ""),
     status,
-    ref: str(o.ref) ?? "",
+    ref: intern(str(o.ref) ?? ""),
     createdAt: reqIso(o, "created_at", "job"),
     startedAt: iso(o.started_at),
     finishedAt: iso(o.finished_at),
     duration: num(o.duration),
     queuedDuration: num(o.queued_duration),
-    failureReason: status === "failed" ? str(o.failure_reason) : null,
-    runnerType: str(runner?.runner_type),
-    tags: strs(o.tag_list)
+    failureReason: failureReason === null ? null : intern(failureReason),
+    runnerType: runnerType === null ? null : intern(runnerType),
+    tags: internTags(strs(o.tag_list))
   };
 }
 function normalizeIssue(raw) {
@@ -32057,6 +32077,9 @@ var GroupAccessError = class extends Error {
   }
 };
 var byId = (a, b) => a.id - b.id;
+function uniqueById(rows) {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
 function inWindow(iso2, startMs, endMs) {
   const t = Date.parse(iso2);
   return t >= startMs && t < endMs;
@@ -32091,7 +32114,7 @@ async function collect(o) {
     archived: false,
     perPage: PER_PAGE
   });
-  let listed = apiProjects.map(normalizeProject);
+  let listed = uniqueById(apiProjects.map(normalizeProject));
   if (config.shard) {
     const { index, total } = config.shard;
     listed = listed.filter((p) => p.id % total === index - 1);
@@ -32225,8 +32248,8 @@ function mergeById(cached, fresh) {
 async function collectProject(o, p, startMs, endMs, cache) {
   const { client, config } = o;
   const api = client.api;
-  const envs = (await api.Environments.all(p.id, { perPage: PER_PAGE })).map(
-    (e) => normalizeEnvironment(e, p.id)
+  const envs = uniqueById(
+    (await api.Environments.all(p.id, { perPage: PER_PAGE })).map((e) => normalizeEnvironment(e, p.id))
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
@@ -32304,7 +32327,7 @@ async function collectEnvironmentDeployments(o, projectId, env, startMs, endMs, 
       per_page: "1"
     })
   ]);
-  const deployments = [...success, ...failed].map((d) => normalizeDeployment(d, projectId)).filter((d) => d.environmentId === env.id || d.environmentName === env.name).filter((d) => inWindow(d.finishedAt, startMs, endMs));
+  const deployments = uniqueById([...success, ...failed].map((d) => normalizeDeployment(d, projectId))).filter((d) => d.environmentId === env.id || d.environmentName === env.name).filter((d) => inWindow(d.finishedAt, startMs, endMs));
   if (cachedBaseline) return { deployments, baseline: cachedBaseline };
   const prev = before && Array.isArray(before.body) && before.body.length > 0 ? normalizeDeployment(before.body[0], projectId) : null;
   return {
@@ -32339,7 +32362,9 @@ async function collectShippedMrs(o, projectId, deployments, baselines, cachedDep
   };
   const parts = await Promise.all(
     deployments.filter((d) => d.status === "success").map(async (d) => {
-      const mrs = await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE });
+      const mrs = uniqueById(
+        await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE })
+      );
       const isBaseline = baselineDeploymentIds.has(d.id);
       return Promise.all(
         mrs.map(async (mr) => {
@@ -32358,7 +32383,7 @@ async function collectPipelines(o, projectId, startMs, endMs) {
     createdBefore: o.windowEnd,
     perPage: PER_PAGE
   });
-  return rows.map((r) => normalizePipeline(r, projectId)).filter((p) => inWindow(p.createdAt, startMs, endMs));
+  return uniqueById(rows.map((r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
 }
 async function collectJobs(o, projectId, startMs, endMs) {
   const jobs = [];
@@ -40436,6 +40461,7 @@ function createGitLabClient(opts) {
 
 // src/store/snapshot.ts
 var import_node_fs2 = require("node:fs");
+var import_node_string_decoder = require("node:string_decoder");
 var import_node_path2 = require("node:path");
 
 // src/model/types.ts
@@ -40473,6 +40499,17 @@ function writeFileAtomic(path, content) {
     throw e;
   }
 }
+function removeStaleTemps(dir) {
+  if (!(0, import_node_fs.existsSync)(dir)) return 0;
+  let removed = 0;
+  for (const name of (0, import_node_fs.readdirSync)(dir)) {
+    if (/^\..+\.\d+\.\d+\.tmp$/.test(name)) {
+      (0, import_node_fs.rmSync)((0, import_node_path.join)(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
 
 // src/store/snapshot.ts
 var SNAPSHOT_FORMAT = 1;
@@ -40496,24 +40533,64 @@ function keyOf(entity, r) {
       return String(r.id);
   }
 }
-function readNdjson(path) {
-  const text = (0, import_node_fs2.readFileSync)(path, "utf8");
-  const out = [];
+function readNdjson(path, onRow) {
+  const fd = (0, import_node_fs2.openSync)(path, "r");
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const decoder = new import_node_string_decoder.StringDecoder("utf8");
+  let carry = "";
   let lineNo = 0;
-  for (const line of text.split("\n")) {
+  const handle = (line) => {
     lineNo++;
-    if (line.trim() === "") continue;
+    if (line.length === 0) return;
+    let row;
     try {
-      out.push(JSON.parse(line));
+      row = JSON.parse(line);
     } catch {
       throw new SnapshotError(`Snapshot file ${path} line ${lineNo} is not valid JSON. Accepted: a directory written by dora-report --snapshot-out.`);
     }
+    onRow(row);
+  };
+  try {
+    for (; ; ) {
+      const n = (0, import_node_fs2.readSync)(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = carry + decoder.write(buf.subarray(0, n));
+      let start = 0;
+      for (let end = text.indexOf("\n", start); end !== -1; end = text.indexOf("\n", start)) {
+        handle(text.slice(start, end));
+        start = end + 1;
+      }
+      carry = text.slice(start);
+    }
+    handle(carry + decoder.end());
+  } finally {
+    (0, import_node_fs2.closeSync)(fd);
   }
-  return out;
+}
+function internJobs() {
+  const strings = /* @__PURE__ */ new Map();
+  const tagLists = /* @__PURE__ */ new Map();
+  const s = (v) => {
+    if (typeof v !== "string") return v;
+    const hit = strings.get(v);
+    if (hit !== void 0) return hit;
+    strings.set(v, v);
+    return v;
+  };
+  return (row) => {
+    for (const k of ["name", "stage", "status", "ref", "runnerType", "failureReason"]) row[k] = s(row[k]);
+    const key = JSON.stringify(row.tags);
+    const hit = tagLists.get(key);
+    if (hit !== void 0) row.tags = hit;
+    else tagLists.set(key, row.tags);
+    return row;
+  };
 }
 function readSnapshots(dirs) {
   if (dirs.length === 0) throw new SnapshotError("No snapshot directory given.");
   const metas = [];
+  const single = dirs.length === 1;
+  const rowsOf = new Map(DATASET_ENTITIES.map((e) => [e, []]));
   const maps = new Map(DATASET_ENTITIES.map((e) => [e, /* @__PURE__ */ new Map()]));
   for (const dir of dirs) {
     const metaPath = (0, import_node_path2.join)(dir, "meta.json");
@@ -40530,8 +40607,14 @@ function readSnapshots(dirs) {
     for (const entity of DATASET_ENTITIES) {
       const path = (0, import_node_path2.join)(dir, `${entity}.ndjson`);
       if (!(0, import_node_fs2.existsSync)(path)) throw new SnapshotError(`Snapshot "${dir}" is missing ${entity}.ndjson.`);
-      const m = maps.get(entity);
-      for (const r of readNdjson(path)) m.set(keyOf(entity, r), r);
+      const prep = entity === "jobs" ? internJobs() : (r) => r;
+      if (single) {
+        const rows = rowsOf.get(entity);
+        readNdjson(path, (r) => rows.push(prep(r)));
+      } else {
+        const m = maps.get(entity);
+        readNdjson(path, (r) => m.set(keyOf(entity, r), prep(r)));
+      }
     }
   }
   const first = metas[0];
@@ -40559,7 +40642,9 @@ function readSnapshots(dirs) {
       shards: Math.max(metas.length, first.shards)
     }
   };
-  for (const entity of DATASET_ENTITIES) ds[entity] = [...maps.get(entity).values()];
+  for (const entity of DATASET_ENTITIES) {
+    ds[entity] = single ? rowsOf.get(entity) : [...maps.get(entity).values()];
+  }
   sortDataset(ds);
   return ds;
 }
@@ -43109,8 +43194,12 @@ function fmtChange(delta2, mode, previousMonth) {
   if (!delta2 || !previousMonth || !hasValue(delta2.abs)) return "n/a";
   const a = arrow(delta2);
   const vs = ` vs ${previousMonth}`;
-  if (mode === "pp") return `${a} ${fmtNumber(Math.abs(delta2.abs), 1)} pp${vs}`;
-  if (hasValue(delta2.pct)) return `${a} ${fmtNumber(Math.abs(delta2.pct), 1)}%${vs}`;
+  const shown = (v) => {
+    const text = fmtNumber(Math.abs(v), 1);
+    return `${Number(text.replace(/,/g, "")) === 0 ? "\u25AC" : v > 0 ? "\u25B2" : "\u25BC"} ${text}`;
+  };
+  if (mode === "pp") return `${shown(delta2.abs)} pp${vs}`;
+  if (hasValue(delta2.pct)) return `${shown(delta2.pct)}%${vs}`;
   const sign = delta2.abs > 0 ? "+" : delta2.abs < 0 ? "-" : "\xB1";
   return `${a} ${sign}${fmtAmount(Math.abs(delta2.abs))}${vs}`;
 }
@@ -43869,6 +43958,7 @@ async function run(config, deps) {
   };
   const files = renderArtifacts(result, ctx);
   const outDir = (0, import_node_path4.join)(config.outputDir, config.month);
+  removeStaleTemps(outDir);
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     writeFileAtomic((0, import_node_path4.join)(outDir, name), content);
   }
@@ -43921,6 +44011,10 @@ ${e.message}`);
     if (e instanceof GroupAccessError || e instanceof SnapshotError) {
       log.warn(`${e.message} (exit 2)`);
       return EXIT.BAD_INPUT;
+    }
+    if (e instanceof MalformedRecordError) {
+      log.warn(`collection failed (exit 4): GitLab sent a record the tool cannot read: ${e.message}. Nothing was published.`);
+      return EXIT.GITLAB_FAILED;
     }
     if (isGitLabApiError(e)) {
       log.warn(`collection failed (exit 4): ${e.message}. Nothing was published; rerun when GitLab answers again.`);

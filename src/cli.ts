@@ -8,6 +8,7 @@ import { ConfigError } from './config/errors';
 import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/resolve';
 import { GroupAccessError } from './gitlab/collect';
 import { isGitLabApiError } from './gitlab/errors';
+import { MalformedRecordError } from './gitlab/normalize';
 import { createLogger, redact, registerSecret } from './log';
 import { EXIT, run } from './run';
 import { SnapshotError } from './store/snapshot';
@@ -47,6 +48,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (e instanceof GroupAccessError || e instanceof SnapshotError) {
       log.warn(`${e.message} (exit 2)`);
       return EXIT.BAD_INPUT;
+    }
+    if (e instanceof MalformedRecordError) {
+      log.warn(`collection failed (exit 4): GitLab sent a record the tool cannot read: ${e.message}. Nothing was published.`);
+      return EXIT.GITLAB_FAILED;
     }
     if (isGitLabApiError(e)) {
       log.warn(`collection failed (exit 4): ${e.message}. Nothing was published; rerun when GitLab answers again.`);

@@ -11,7 +11,7 @@ import type { Dataset } from './model/types';
 import { createGitLabClient, type GitLabClient } from './gitlab/client';
 import { collect } from './gitlab/collect';
 import { readSnapshots, writeSnapshot } from './store/snapshot';
-import { writeFileAtomic } from './store/fs';
+import { removeStaleTemps, writeFileAtomic } from './store/fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
 import { computeMetrics } from './metrics/compute';
 import { renderArtifacts } from './report';
@@ -121,6 +121,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   };
   const files = renderArtifacts(result, ctx);
   const outDir = join(config.outputDir, config.month);
+  removeStaleTemps(outDir);
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     writeFileAtomic(join(outDir, name), content);
   }

@@ -72,6 +72,14 @@ interface ProjectData {
 
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
 
+/**
+ * GitLab's offset pagination repeats a record on the next page when one is inserted ahead
+ * of it mid-listing (gitlab-api-notes §4): every listing is de-duplicated by id.
+ */
+function uniqueById<T extends { id: number }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
 function inWindow(iso: string, startMs: number, endMs: number): boolean {
   const t = Date.parse(iso);
   return t >= startMs && t < endMs;
@@ -109,7 +117,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     archived: false,
     perPage: PER_PAGE,
   } as never)) as unknown[];
-  let listed = apiProjects.map(normalizeProject);
+  let listed = uniqueById(apiProjects.map(normalizeProject));
   if (config.shard) {
     const { index, total } = config.shard;
     listed = listed.filter((p) => p.id % total === index - 1);
@@ -273,8 +281,8 @@ function mergeById<T extends { id: number }>(cached: T[], fresh: T[]): T[] {
 async function collectProject(o: CollectOptions, p: ApiProject, startMs: number, endMs: number, cache: ProjectCache | null): Promise<ProjectData> {
   const { client, config } = o;
   const api = client.api;
-  const envs = ((await api.Environments.all(p.id, { perPage: PER_PAGE } as never)) as unknown[]).map((e) =>
-    normalizeEnvironment(e, p.id),
+  const envs = uniqueById(
+    ((await api.Environments.all(p.id, { perPage: PER_PAGE } as never)) as unknown[]).map((e) => normalizeEnvironment(e, p.id)),
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
@@ -371,8 +379,7 @@ async function collectEnvironmentDeployments(
           per_page: '1',
         }),
   ]);
-  const deployments = [...success, ...failed]
-    .map((d) => normalizeDeployment(d, projectId))
+  const deployments = uniqueById([...success, ...failed].map((d) => normalizeDeployment(d, projectId)))
     .filter((d) => d.environmentId === env.id || d.environmentName === env.name)
     .filter((d) => inWindow(d.finishedAt, startMs, endMs));
   if (cachedBaseline) return { deployments, baseline: cachedBaseline };
@@ -423,7 +430,9 @@ async function collectShippedMrs(
     deployments
       .filter((d) => d.status === 'success')
       .map(async (d) => {
-        const mrs = (await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE } as never)) as unknown[];
+        const mrs = uniqueById(
+          (await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE } as never)) as unknown as Array<{ id: number; iid: number; project_id?: number }>,
+        );
         const isBaseline = baselineDeploymentIds.has(d.id);
         return Promise.all(
           mrs.map(async (mr) => {
@@ -443,7 +452,7 @@ async function collectPipelines(o: CollectOptions, projectId: number, startMs: n
     createdBefore: o.windowEnd,
     perPage: PER_PAGE,
   } as never)) as unknown[];
-  return rows.map((r) => normalizePipeline(r, projectId)).filter((p) => inWindow(p.createdAt, startMs, endMs));
+  return uniqueById(rows.map((r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
 }
 
 /**

@@ -23,15 +23,20 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const iso = (v: unknown): string | null => toUtcIso(str(v));
 
+/** GitLab sent a record without a field every version has: collection cannot trust the listing. */
+export class MalformedRecordError extends Error {
+  override name = 'MalformedRecordError';
+}
+
 function reqNum(o: Obj, key: string, what: string): number {
   const v = num(o[key]);
-  if (v === null) throw new Error(`${what}: field "${key}" missing or not a number`);
+  if (v === null) throw new MalformedRecordError(`a ${what} record has field "${key}" missing or not a number (received ${JSON.stringify(o[key] ?? null)})`);
   return v;
 }
 
 function reqIso(o: Obj, key: string, what: string): string {
   const v = iso(o[key]);
-  if (v === null) throw new Error(`${what}: field "${key}" missing or not a timestamp`);
+  if (v === null) throw new MalformedRecordError(`a ${what} record has field "${key}" missing or not a timestamp (received ${JSON.stringify(o[key] ?? null)})`);
   return v;
 }
 

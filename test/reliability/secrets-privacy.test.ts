@@ -2,7 +2,7 @@
  * Secrets and privacy through the real CLI. The token must never appear in a log line, an
  * error message (HTTP client errors can carry request headers), an output file, a snapshot,
  * the cache or a wiki page, on the success path and on every error path (persistent 500,
- * 401, connection resets, a malformed API object that ends in an unexpected error).
+ * 401, connection resets, a malformed API object that fails collection with exit 4).
  * No person's name, username or e-mail may appear in any of them either (PRODUCT.md 1, 7).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,8 +52,8 @@ const CASES: Case[] = [
   { name: 'connection resets', fault: 'every jobs request reset', expectedCode: 4, chaos: [{ kind: 'reset', match: /\/jobs\?/ }], extra: () => ['--no-wiki'] },
   {
     name: 'malformed API object',
-    fault: 'pipelines answered without their id (unexpected error, stack trace printed)',
-    expectedCode: 1,
+    fault: 'pipelines answered without their id (collection fails, exit 4)',
+    expectedCode: 4,
     rewrite: (path, body) => (/\/pipelines\?/.test(path) && Array.isArray(body) ? body.map((p: object) => ({ ...p, id: null })) : body),
     extra: () => ['--no-wiki'],
   },
@@ -113,7 +113,7 @@ describe('the token and person data never leave the process', () => {
     expect(runs.get('persistent 500')?.run.stderr).toMatch(/collection failed \(exit 4\): GET \/projects\/\d+\/pipelines failed: HTTP 500/);
     expect(runs.get('token rejected')?.run.stderr).toMatch(/401.*DORA_REPORT_TOKEN/);
     expect(runs.get('connection resets')?.run.stderr).toMatch(/GET \/projects\/\d+\/jobs failed: network error/);
-    expect(runs.get('malformed API object')?.run.stderr).toMatch(/unexpected error \(exit 1\)/);
+    expect(runs.get('malformed API object')?.run.stderr).toMatch(/collection failed \(exit 4\): GitLab sent a record the tool cannot read/);
     expect(runs.get('wiki refused')?.run.stderr).toMatch(/api scope/);
   });
 });
