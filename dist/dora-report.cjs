@@ -32126,7 +32126,7 @@ async function collect(o) {
   const results = /* @__PURE__ */ new Map();
   let done = 0;
   let lastLogged = 0;
-  await forEachLimited(listed, Math.max(4, config.concurrency), async (p) => {
+  await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
     try {
       results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
     } catch (e) {
@@ -32379,7 +32379,8 @@ async function collectShippedMrs(o, projectId, deployments, baselines, cachedDep
 }
 async function collectPipelines(o, projectId, startMs, endMs) {
   const rows = await o.client.api.Pipelines.all(projectId, {
-    createdAfter: o.windowStart,
+    // From the window start, or from the cache boundary when the cache holds what is older.
+    createdAfter: new Date(startMs).toISOString(),
     createdBefore: o.windowEnd,
     perPage: PER_PAGE
   });
@@ -40499,6 +40500,35 @@ function writeFileAtomic(path, content) {
     throw e;
   }
 }
+function writeLinesAtomic(path, lines) {
+  const dir = (0, import_node_path.dirname)(path);
+  (0, import_node_fs.mkdirSync)(dir, { recursive: true });
+  const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${++counter}.tmp`);
+  try {
+    const fd = (0, import_node_fs.openSync)(tmp, "w");
+    try {
+      let batch = [];
+      let size = 0;
+      for (const line of lines) {
+        batch.push(line);
+        size += line.length + 1;
+        if (size >= 1 << 20) {
+          (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
+          batch = [];
+          size = 0;
+        }
+      }
+      if (batch.length) (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
+      (0, import_node_fs.fsyncSync)(fd);
+    } finally {
+      (0, import_node_fs.closeSync)(fd);
+    }
+    (0, import_node_fs.renameSync)(tmp, path);
+  } catch (e) {
+    (0, import_node_fs.rmSync)(tmp, { force: true });
+    throw e;
+  }
+}
 function removeStaleTemps(dir) {
   if (!(0, import_node_fs.existsSync)(dir)) return 0;
   let removed = 0;
@@ -40519,7 +40549,12 @@ var SnapshotError = class extends Error {
 function writeSnapshot(dir, ds) {
   for (const entity of DATASET_ENTITIES) {
     const rows = ds[entity];
-    writeFileAtomic((0, import_node_path2.join)(dir, `${entity}.ndjson`), rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""));
+    writeLinesAtomic(
+      (0, import_node_path2.join)(dir, `${entity}.ndjson`),
+      (function* () {
+        for (const r of rows) yield JSON.stringify(r);
+      })()
+    );
   }
   writeFileAtomic((0, import_node_path2.join)(dir, "meta.json"), JSON.stringify({ format: SNAPSHOT_FORMAT, ...ds.meta }, null, 2) + "\n");
 }

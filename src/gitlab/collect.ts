@@ -132,7 +132,9 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   let lastLogged = 0;
   // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
   // this keeps memory flat and each project's requests close together.
-  await forEachLimited(listed, Math.max(4, config.concurrency), async (p) => {
+  // Each project's requests form chains (job pages follow a cursor; commits follow their MR
+  // list), so several projects per request slot keep the pool full.
+  await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
       try {
         results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
       } catch (e) {
@@ -448,7 +450,8 @@ async function collectShippedMrs(
 
 async function collectPipelines(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<PipelineRecord[]> {
   const rows = (await o.client.api.Pipelines.all(projectId, {
-    createdAfter: o.windowStart,
+    // From the window start, or from the cache boundary when the cache holds what is older.
+    createdAfter: new Date(startMs).toISOString(),
     createdBefore: o.windowEnd,
     perPage: PER_PAGE,
   } as never)) as unknown[];

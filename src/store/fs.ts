@@ -27,6 +27,40 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
+/**
+ * Atomic write of many lines without building one big string: a year of jobs is ~300 MB
+ * of NDJSON. Lines are written in ~1 MB batches to the temp file, then renamed.
+ */
+export function writeLinesAtomic(path: string, lines: Iterable<string>): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      let batch: string[] = [];
+      let size = 0;
+      for (const line of lines) {
+        batch.push(line);
+        size += line.length + 1;
+        if (size >= 1 << 20) {
+          writeSync(fd, batch.join('\n') + '\n');
+          batch = [];
+          size = 0;
+        }
+      }
+      if (batch.length) writeSync(fd, batch.join('\n') + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
 /** Temp files left by a killed run (`.<name>.<pid>.<n>.tmp`) are removed before writing anew. */
 export function removeStaleTemps(dir: string): number {
   if (!existsSync(dir)) return 0;

@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { DATASET_ENTITIES, type CollectionMeta, type Dataset, type DatasetEntity } from '../model/types';
 import { sortDataset } from '../gitlab/collect';
-import { writeFileAtomic } from './fs';
+import { writeFileAtomic, writeLinesAtomic } from './fs';
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -19,7 +19,12 @@ export class SnapshotError extends Error {
 export function writeSnapshot(dir: string, ds: Dataset): void {
   for (const entity of DATASET_ENTITIES) {
     const rows = ds[entity] as unknown[];
-    writeFileAtomic(join(dir, `${entity}.ndjson`), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+    writeLinesAtomic(
+      join(dir, `${entity}.ndjson`),
+      (function* () {
+        for (const r of rows) yield JSON.stringify(r);
+      })(),
+    );
   }
   // meta.json last: its presence marks a complete snapshot.
   writeFileAtomic(join(dir, 'meta.json'), JSON.stringify({ format: SNAPSHOT_FORMAT, ...ds.meta }, null, 2) + '\n');

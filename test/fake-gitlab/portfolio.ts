@@ -241,7 +241,7 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
   }
 
   const ctx: GenContext = { seed, dataStart, dataEnd, runners, milestones, teamNames };
-  const activity = lruActivity(64, (projectId) => {
+  const activity = lruActivity(128, (projectId) => {
     const p = projects.find((x) => x.id === projectId);
     const profile = profiles.get(projectId);
     const slot = slotOf.get(projectId);
