@@ -8,14 +8,15 @@ import { dirname, join, basename } from 'node:path';
 
 let counter = 0;
 
-export function writeFileAtomic(path: string, content: string): void {
+/** Runs `write` on a temp file beside `path`, flushes it, then renames it over `path`. */
+function atomically(path: string, write: (fd: number) => void): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, content);
+      write(fd);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -27,38 +28,29 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
+export function writeFileAtomic(path: string, content: string): void {
+  atomically(path, (fd) => writeSync(fd, content));
+}
+
 /**
  * Atomic write of many lines without building one big string: a year of jobs is ~300 MB
- * of NDJSON. Lines are written in ~1 MB batches to the temp file, then renamed.
+ * of NDJSON. Lines go to the temp file in ~1 MB batches.
  */
 export function writeLinesAtomic(path: string, lines: Iterable<string>): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      let batch: string[] = [];
-      let size = 0;
-      for (const line of lines) {
-        batch.push(line);
-        size += line.length + 1;
-        if (size >= 1 << 20) {
-          writeSync(fd, batch.join('\n') + '\n');
-          batch = [];
-          size = 0;
-        }
+  atomically(path, (fd) => {
+    let batch: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      batch.push(line);
+      size += line.length + 1;
+      if (size >= 1 << 20) {
+        writeSync(fd, batch.join('\n') + '\n');
+        batch = [];
+        size = 0;
       }
-      if (batch.length) writeSync(fd, batch.join('\n') + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
     }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+    if (batch.length) writeSync(fd, batch.join('\n') + '\n');
+  });
 }
 
 /** Temp files left by a killed run (`.<name>.<pid>.<n>.tmp`) are removed before writing anew. */

@@ -3,6 +3,7 @@
 import type { Config } from '../../src/config/types';
 import { computeMetrics } from '../../src/metrics/compute';
 import type { MetricsResult, MonthMetrics } from '../../src/metrics/types';
+import { baseConfig } from '../gitlab/config-fixture';
 import type {
   Dataset,
   DeploymentMergeRequestRecord,
@@ -15,43 +16,9 @@ import type {
   ProjectRecord,
 } from '../../src/model/types';
 
+/** The shared test Config with the defaults these hand-worked scenarios assume. */
 export function makeConfig(over: Partial<Config> = {}): Config {
-  return {
-    group: 'acme',
-    gitlabUrl: 'https://gitlab.example.com',
-    token: 'x',
-    tokenVariable: 'GITLAB_TOKEN',
-    environmentTier: 'production',
-    environment: null,
-    costPerMinute: 0.01,
-    runnerRates: [],
-    runnerRatesText: '',
-    currency: 'USD',
-    month: '2025-03',
-    months: 1,
-    timezone: 'UTC',
-    teamSource: 'subgroup',
-    teamFile: null,
-    teamFilePath: '',
-    changeFailure: 'deployments',
-    incidentLabels: ['type::incident'],
-    hotfixPattern: { source: '(?i)hotfix', pattern: 'hotfix', flags: 'i' },
-    wiki: false,
-    wikiProject: '',
-    wikiPrefix: 'dora-reports',
-    outputDir: 'reports',
-    cacheDir: null,
-    snapshotDirs: [],
-    snapshotOut: null,
-    concurrency: 4,
-    shard: null,
-    quiet: true,
-    requestTimeoutMs: 1000,
-    maxAttempts: 1,
-    rateLimitPerMinute: 1000,
-    jobsRateLimitPerMinute: 600,
-    ...over,
-  };
+  return baseConfig({ costPerMinute: 0.01, month: '2025-03', months: 1, ...over });
 }
 
 export class Data {
