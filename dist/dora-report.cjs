@@ -40211,22 +40211,24 @@ var RateLimiter = class {
     this.now = now;
     this.sleep = sleep;
     this.intervalMs = perMinute > 0 ? 6e4 / perMinute * 1.01 : 0;
+    this.burst = Math.max(1, Math.floor(perMinute * 9e-3));
   }
   now;
   sleep;
   nextSlot = 0;
   intervalMs;
+  burst;
   /** Waits for the next free slot. */
   async take() {
     if (this.intervalMs === 0) return;
     const now = this.now();
-    const slot = Math.max(now, this.nextSlot);
+    const slot = Math.max(this.nextSlot, now - (this.burst - 1) * this.intervalMs);
     this.nextSlot = slot + this.intervalMs;
     if (slot > now) await this.sleep(slot - now);
   }
   /** Pushes every future slot back until `untilMs` (after a 429 told us to wait). */
   pauseUntil(untilMs) {
-    this.nextSlot = Math.max(this.nextSlot, untilMs);
+    this.nextSlot = Math.max(this.nextSlot, untilMs + (this.burst - 1) * this.intervalMs);
   }
 };
 
@@ -40304,10 +40306,10 @@ var Transport = class {
     for (let attempt = 1; ; attempt++) {
       let response;
       let failure;
+      if (jobsList) await this.jobs.take();
       await this.sem.acquire();
       try {
         await this.global.take();
-        if (jobsList) await this.jobs.take();
         this.stats.total++;
         this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
         response = await this.fetchImpl(url12, {
@@ -40482,14 +40484,14 @@ var DATASET_ENTITIES = [
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 var counter = 0;
-function writeFileAtomic(path, content) {
+function atomically(path, write) {
   const dir = (0, import_node_path.dirname)(path);
   (0, import_node_fs.mkdirSync)(dir, { recursive: true });
   const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${++counter}.tmp`);
   try {
     const fd = (0, import_node_fs.openSync)(tmp, "w");
     try {
-      (0, import_node_fs.writeSync)(fd, content);
+      write(fd);
       (0, import_node_fs.fsyncSync)(fd);
     } finally {
       (0, import_node_fs.closeSync)(fd);
@@ -40500,34 +40502,24 @@ function writeFileAtomic(path, content) {
     throw e;
   }
 }
+function writeFileAtomic(path, content) {
+  atomically(path, (fd) => (0, import_node_fs.writeSync)(fd, content));
+}
 function writeLinesAtomic(path, lines) {
-  const dir = (0, import_node_path.dirname)(path);
-  (0, import_node_fs.mkdirSync)(dir, { recursive: true });
-  const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${++counter}.tmp`);
-  try {
-    const fd = (0, import_node_fs.openSync)(tmp, "w");
-    try {
-      let batch = [];
-      let size = 0;
-      for (const line of lines) {
-        batch.push(line);
-        size += line.length + 1;
-        if (size >= 1 << 20) {
-          (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
-          batch = [];
-          size = 0;
-        }
+  atomically(path, (fd) => {
+    let batch = [];
+    let size = 0;
+    for (const line of lines) {
+      batch.push(line);
+      size += line.length + 1;
+      if (size >= 1 << 20) {
+        (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
+        batch = [];
+        size = 0;
       }
-      if (batch.length) (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
-      (0, import_node_fs.fsyncSync)(fd);
-    } finally {
-      (0, import_node_fs.closeSync)(fd);
     }
-    (0, import_node_fs.renameSync)(tmp, path);
-  } catch (e) {
-    (0, import_node_fs.rmSync)(tmp, { force: true });
-    throw e;
-  }
+    if (batch.length) (0, import_node_fs.writeSync)(fd, batch.join("\n") + "\n");
+  });
 }
 function removeStaleTemps(dir) {
   if (!(0, import_node_fs.existsSync)(dir)) return 0;

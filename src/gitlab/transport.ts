@@ -132,10 +132,12 @@ export class Transport {
       let response: Response | undefined;
       let failure: { cause: string; detail: string; status: number } | undefined;
 
+      // The project-jobs slot is awaited before taking a concurrency permit: jobs requests
+      // queued behind their lower limit must not hold permits that other requests could use.
+      if (jobsList) await this.jobs.take();
       await this.sem.acquire();
       try {
         await this.global.take();
-        if (jobsList) await this.jobs.take();
         this.stats.total++;
         this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
         response = await this.fetchImpl(url, {

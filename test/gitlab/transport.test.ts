@@ -122,7 +122,7 @@ describe('RateLimiter', () => {
       await rl.take();
       starts.push(now);
     }
-    // Sliding 60 s window: for every start i, starts within [t, t + 60 000) must be <= 600.
+    // Sliding 60 s window: for every start i, starts within (t - 60 000, t] must be <= 600.
     let maxInWindow = 0;
     let j = 0;
     for (let i = 0; i < starts.length; i++) {
@@ -131,5 +131,33 @@ describe('RateLimiter', () => {
     }
     expect(maxInWindow).toBeLessThanOrEqual(600);
     expect(maxInWindow).toBeGreaterThan(590); // and it is not needlessly slow (1% margin)
+  });
+
+  it('catches up after a stall with a small burst, still never above the limit per 60 s', async () => {
+    let now = 0;
+    const starts: number[] = [];
+    const rl = new RateLimiter(2000, () => now, async (ms) => {
+      now += ms;
+    });
+    for (let i = 0; i < 6000; i++) {
+      // Every 500th request the event loop "stalls" for 2 s (a late timer).
+      if (i % 500 === 499) now += 2000;
+      await rl.take();
+      starts.push(now);
+    }
+    let maxInWindow = 0;
+    let j = 0;
+    for (let i = 0; i < starts.length; i++) {
+      while (starts[j]! <= starts[i]! - 60_000) j++;
+      maxInWindow = Math.max(maxInWindow, i - j + 1);
+    }
+    // burst = floor(2000 × 0.009) = 18; 18 + 2000 / 1.01 = 1998 <= 2000
+    expect(maxInWindow).toBeLessThanOrEqual(2000);
+    // interval = 60 000 / 2000 × 1.01 = 30.3 ms. 12 stalls of 2 s (i = 499, 999, ..., 5999);
+    // each lets (18 - 1) × 30.3 ms = 515 ms of unused slots be caught up, so the run ends near
+    // 5999 × 30.3 + 12 × (2000 - 515) = 181 770 + 17 820 = 199 590 ms. Without the burst every
+    // stall would be lost whole: 181 770 + 24 000 = 205 770 ms.
+    expect(now).toBeGreaterThan(199_000);
+    expect(now).toBeLessThan(200_000);
   });
 });
