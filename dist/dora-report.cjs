@@ -32409,37 +32409,38 @@ function groupSince(o, cacheFor) {
   const any = cacheFor(-1);
   return any ? any.since : null;
 }
+async function listNormalized(o, endpoint2, query, normalize) {
+  const out = [];
+  await o.client.forEachPage(endpoint2, { ...query, per_page: String(PER_PAGE) }, (items) => {
+    for (const raw of items) out.push(normalize(raw));
+  });
+  return out;
+}
 async function collectIssues(o, groupId, cacheFor) {
-  const api = o.client.api;
   const since = groupSince(o, cacheFor);
+  const endpoint2 = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
-    api.Issues.all({ groupId, scope: "all", updatedAfter: since ?? o.windowStart, perPage: PER_PAGE }),
+    listNormalized(o, endpoint2, { scope: "all", updated_after: since ?? o.windowStart }, normalizeIssue),
     // Opened before the window and still open (open incidents, spillover); a cache has them.
-    since ? Promise.resolve([]) : api.Issues.all({ groupId, scope: "all", state: "opened", createdBefore: o.windowStart, perPage: PER_PAGE })
+    since ? Promise.resolve([]) : listNormalized(o, endpoint2, { scope: "all", state: "opened", created_before: o.windowStart }, normalizeIssue)
   ]);
   const byIssueId = /* @__PURE__ */ new Map();
   if (since) for (const i of o.cache.dataset.issues) byIssueId.set(i.id, i);
-  for (const raw of [...changed, ...stillOpen]) {
-    const i = normalizeIssue(raw);
-    byIssueId.set(i.id, i);
-  }
+  for (const i of [...changed, ...stillOpen]) byIssueId.set(i.id, i);
   return [...byIssueId.values()];
 }
 async function collectMergeRequests(o, groupId, cacheFor) {
   const since = groupSince(o, cacheFor);
-  const rows = await o.client.api.MergeRequests.all({
-    groupId,
-    state: "merged",
-    updatedAfter: since ?? o.windowStart,
-    perPage: PER_PAGE
-  });
+  const rows = await listNormalized(
+    o,
+    `groups/${groupId}/merge_requests`,
+    { state: "merged", updated_after: since ?? o.windowStart },
+    normalizeMergeRequest
+  );
   const byMrId = /* @__PURE__ */ new Map();
   if (since) for (const m of o.cache.dataset.mergeRequests) byMrId.set(m.id, m);
-  for (const raw of rows) {
-    const m = normalizeMergeRequest(raw);
-    byMrId.set(m.id, m);
-  }
+  for (const m of rows) byMrId.set(m.id, m);
   return [...byMrId.values()];
 }
 

@@ -488,41 +488,45 @@ function groupSince(o: CollectOptions, cacheFor: (id: number) => ProjectCache | 
   return any ? any.since : null;
 }
 
+/**
+ * Group-wide listings are large (tens of thousands of MRs a year): each page is normalized as
+ * it arrives, so the raw API objects (with their person fields) never pile up in memory.
+ */
+async function listNormalized<T>(o: CollectOptions, endpoint: string, query: Record<string, string>, normalize: (raw: unknown) => T): Promise<T[]> {
+  const out: T[] = [];
+  await o.client.forEachPage(endpoint, { ...query, per_page: String(PER_PAGE) }, (items) => {
+    for (const raw of items) out.push(normalize(raw));
+  });
+  return out;
+}
+
 async function collectIssues(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<IssueRecord[]> {
-  const api = o.client.api;
   const since = groupSince(o, cacheFor);
+  const endpoint = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
-    api.Issues.all({ groupId, scope: 'all', updatedAfter: since ?? o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>,
+    listNormalized(o, endpoint, { scope: 'all', updated_after: since ?? o.windowStart }, normalizeIssue),
     // Opened before the window and still open (open incidents, spillover); a cache has them.
-    since
-      ? Promise.resolve([] as unknown[])
-      : (api.Issues.all({ groupId, scope: 'all', state: 'opened', createdBefore: o.windowStart, perPage: PER_PAGE } as never) as Promise<unknown[]>),
+    since ? Promise.resolve([]) : listNormalized(o, endpoint, { scope: 'all', state: 'opened', created_before: o.windowStart }, normalizeIssue),
   ]);
   const byIssueId = new Map<number, IssueRecord>();
   if (since) for (const i of o.cache!.dataset.issues) byIssueId.set(i.id, i);
-  for (const raw of [...changed, ...stillOpen]) {
-    const i = normalizeIssue(raw);
-    byIssueId.set(i.id, i);
-  }
+  for (const i of [...changed, ...stillOpen]) byIssueId.set(i.id, i);
   return [...byIssueId.values()];
 }
 
 async function collectMergeRequests(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<MergeRequestRecord[]> {
   const since = groupSince(o, cacheFor);
   // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
-  const rows = (await o.client.api.MergeRequests.all({
-    groupId,
-    state: 'merged',
-    updatedAfter: since ?? o.windowStart,
-    perPage: PER_PAGE,
-  } as never)) as unknown[];
+  const rows = await listNormalized(
+    o,
+    `groups/${groupId}/merge_requests`,
+    { state: 'merged', updated_after: since ?? o.windowStart },
+    normalizeMergeRequest,
+  );
   const byMrId = new Map<number, MergeRequestRecord>();
   if (since) for (const m of o.cache!.dataset.mergeRequests) byMrId.set(m.id, m);
-  for (const raw of rows) {
-    const m = normalizeMergeRequest(raw);
-    byMrId.set(m.id, m);
-  }
+  for (const m of rows) byMrId.set(m.id, m);
   return [...byMrId.values()];
 }
 
