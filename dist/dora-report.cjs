@@ -31872,6 +31872,33 @@ function withoutStatefulFlags(flags) {
   return flags.replace(/[gy]/g, "");
 }
 
+// src/model/types.ts
+var DATASET_ENTITIES = [
+  "projects",
+  "environments",
+  "deployments",
+  "baselines",
+  "deploymentMergeRequests",
+  "pipelines",
+  "jobs",
+  "issues",
+  "mergeRequests"
+];
+function emptyDataset(meta) {
+  return {
+    meta,
+    projects: [],
+    environments: [],
+    deployments: [],
+    baselines: [],
+    deploymentMergeRequests: [],
+    pipelines: [],
+    jobs: [],
+    issues: [],
+    mergeRequests: []
+  };
+}
+
 // src/gitlab/errors.ts
 var GitLabApiError = class extends Error {
   constructor(method, path, endpoint2, status, detail, attempts) {
@@ -32151,36 +32178,31 @@ async function collect(o) {
   }
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects = listed.filter((p) => !skippedIds.has(p.id)).map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
-  const ds = {
-    meta: {
-      toolVersion: o.toolVersion,
-      group: group.fullPath,
-      windowStart: o.windowStart,
-      windowEnd: o.windowEnd,
-      skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
-      retries: { ...client.transport.stats.retries },
-      requests: { ...client.transport.stats.requests },
-      shards: config.shard?.total ?? 1
-    },
-    projects,
-    environments: [],
-    deployments: [],
-    baselines: [],
-    deploymentMergeRequests: [],
-    pipelines: [],
-    jobs: [],
-    issues,
-    mergeRequests
+  const ds = emptyDataset({
+    toolVersion: o.toolVersion,
+    group: group.fullPath,
+    windowStart: o.windowStart,
+    windowEnd: o.windowEnd,
+    skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
+    retries: { ...client.transport.stats.retries },
+    requests: { ...client.transport.stats.requests },
+    shards: config.shard?.total ?? 1
+  });
+  ds.projects = projects;
+  ds.issues = issues;
+  ds.mergeRequests = mergeRequests;
+  const append = (to, from) => {
+    for (const r of from) to.push(r);
   };
   for (const p of projects) {
     const r = results.get(p.id);
     if (!r) continue;
-    ds.environments.push(...r.environments);
-    ds.deployments.push(...r.deployments);
-    ds.baselines.push(...r.baselines);
-    ds.deploymentMergeRequests.push(...r.deploymentMergeRequests);
-    ds.pipelines.push(...r.pipelines);
-    ds.jobs.push(...r.jobs);
+    append(ds.environments, r.environments);
+    append(ds.deployments, r.deployments);
+    append(ds.baselines, r.baselines);
+    append(ds.deploymentMergeRequests, r.deploymentMergeRequests);
+    append(ds.pipelines, r.pipelines);
+    append(ds.jobs, r.jobs);
   }
   sortDataset(ds);
   return ds;
@@ -40467,19 +40489,6 @@ function createGitLabClient(opts) {
 var import_node_fs2 = require("node:fs");
 var import_node_string_decoder = require("node:string_decoder");
 var import_node_path2 = require("node:path");
-
-// src/model/types.ts
-var DATASET_ENTITIES = [
-  "projects",
-  "environments",
-  "deployments",
-  "baselines",
-  "deploymentMergeRequests",
-  "pipelines",
-  "jobs",
-  "issues",
-  "mergeRequests"
-];
 
 // src/store/fs.ts
 var import_node_fs = require("node:fs");

@@ -6,18 +6,19 @@
 import type { Config } from '../config/types';
 import { teamOf } from '../config/teams';
 import { isProductionEnvironment } from '../metrics/production';
-import type {
-  Dataset,
-  DeploymentMergeRequestRecord,
-  DeploymentRecord,
-  EnvironmentBaselineRecord,
-  EnvironmentRecord,
-  IssueRecord,
-  JobRecord,
-  MergeRequestRecord,
-  PipelineRecord,
-  ProjectRecord,
-  SkippedProject,
+import {
+  emptyDataset,
+  type Dataset,
+  type DeploymentMergeRequestRecord,
+  type DeploymentRecord,
+  type EnvironmentBaselineRecord,
+  type EnvironmentRecord,
+  type IssueRecord,
+  type JobRecord,
+  type MergeRequestRecord,
+  type PipelineRecord,
+  type ProjectRecord,
+  type SkippedProject,
 } from '../model/types';
 import type { Logger } from '../log';
 import type { GitLabClient } from './client';
@@ -165,36 +166,32 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     .filter((p) => !skippedIds.has(p.id))
     .map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
 
-  const ds: Dataset = {
-    meta: {
-      toolVersion: o.toolVersion,
-      group: group.fullPath,
-      windowStart: o.windowStart,
-      windowEnd: o.windowEnd,
-      skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
-      retries: { ...client.transport.stats.retries },
-      requests: { ...client.transport.stats.requests },
-      shards: config.shard?.total ?? 1,
-    },
-    projects,
-    environments: [],
-    deployments: [],
-    baselines: [],
-    deploymentMergeRequests: [],
-    pipelines: [],
-    jobs: [],
-    issues,
-    mergeRequests,
+  const ds = emptyDataset({
+    toolVersion: o.toolVersion,
+    group: group.fullPath,
+    windowStart: o.windowStart,
+    windowEnd: o.windowEnd,
+    skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
+    retries: { ...client.transport.stats.retries },
+    requests: { ...client.transport.stats.requests },
+    shards: config.shard?.total ?? 1,
+  });
+  ds.projects = projects;
+  ds.issues = issues;
+  ds.mergeRequests = mergeRequests;
+  // Appended one by one: a project can hold millions of jobs, too many for push(...spread).
+  const append = <T>(to: T[], from: T[]) => {
+    for (const r of from) to.push(r);
   };
   for (const p of projects) {
     const r = results.get(p.id);
     if (!r) continue;
-    ds.environments.push(...r.environments);
-    ds.deployments.push(...r.deployments);
-    ds.baselines.push(...r.baselines);
-    ds.deploymentMergeRequests.push(...r.deploymentMergeRequests);
-    ds.pipelines.push(...r.pipelines);
-    ds.jobs.push(...r.jobs);
+    append(ds.environments, r.environments);
+    append(ds.deployments, r.deployments);
+    append(ds.baselines, r.baselines);
+    append(ds.deploymentMergeRequests, r.deploymentMergeRequests);
+    append(ds.pipelines, r.pipelines);
+    append(ds.jobs, r.jobs);
   }
   sortDataset(ds);
   return ds;

@@ -4,16 +4,17 @@ import type { Config } from '../../src/config/types';
 import { computeMetrics } from '../../src/metrics/compute';
 import type { MetricsResult, MonthMetrics } from '../../src/metrics/types';
 import { baseConfig } from '../gitlab/config-fixture';
-import type {
-  Dataset,
+import {
+  emptyDataset,
+  type Dataset,
   DeploymentMergeRequestRecord,
   DeploymentRecord,
-  EnvironmentRecord,
-  IssueRecord,
-  JobRecord,
-  MergeRequestRecord,
-  PipelineRecord,
-  ProjectRecord,
+  type EnvironmentRecord,
+  type IssueRecord,
+  type JobRecord,
+  type MergeRequestRecord,
+  type PipelineRecord,
+  type ProjectRecord,
 } from '../../src/model/types';
 
 /** The shared test Config with the defaults these hand-worked scenarios assume. */
@@ -22,27 +23,16 @@ export function makeConfig(over: Partial<Config> = {}): Config {
 }
 
 export class Data {
-  readonly ds: Dataset = {
-    meta: {
-      toolVersion: 'test',
-      group: 'acme',
-      windowStart: '2025-01-01T00:00:00.000Z',
-      windowEnd: '2025-04-01T00:00:00.000Z',
-      skippedProjects: [],
-      retries: {},
-      requests: {},
-      shards: 1,
-    },
-    projects: [],
-    environments: [],
-    deployments: [],
-    baselines: [],
-    deploymentMergeRequests: [],
-    pipelines: [],
-    jobs: [],
-    issues: [],
-    mergeRequests: [],
-  };
+  readonly ds: Dataset = emptyDataset({
+    toolVersion: 'test',
+    group: 'acme',
+    windowStart: '2025-01-01T00:00:00.000Z',
+    windowEnd: '2025-04-01T00:00:00.000Z',
+    skippedProjects: [],
+    retries: {},
+    requests: {},
+    shards: 1,
+  });
   private nextId = 1;
   private id(): number {
     return this.nextId++;
