@@ -32149,6 +32149,8 @@ async function collect(o) {
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ""}`);
   const cacheFor = projectCaches(o, startMs);
+  const groupLists = !config.shard || config.shard.index === 1 ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]) : Promise.resolve([[], []]);
+  groupLists.catch(() => void 0);
   const skipped = [];
   const results = /* @__PURE__ */ new Map();
   let done = 0;
@@ -32170,12 +32172,8 @@ async function collect(o) {
       log.info(`projects collected: ${done}/${listed.length}`);
     }
   });
-  let issues = [];
-  let mergeRequests = [];
-  if (!config.shard || config.shard.index === 1) {
-    [issues, mergeRequests] = await Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]);
-    log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
-  }
+  const [issues, mergeRequests] = await groupLists;
+  if (!config.shard || config.shard.index === 1) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects = listed.filter((p) => !skippedIds.has(p.id)).map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
   const ds = emptyDataset({
@@ -44065,7 +44063,7 @@ var invokedDirectly = typeof require !== "undefined" ? require.main === module :
 if (invokedDirectly) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
-      process.exitCode = code;
+      process.exit(code);
     },
     (e) => {
       process.stderr.write(redact(String(e?.stack ?? e)) + "\n");

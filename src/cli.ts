@@ -67,7 +67,9 @@ const invokedDirectly = typeof require !== 'undefined' ? require.main === module
 if (invokedDirectly) {
   main(process.argv.slice(2), process.env).then(
     (code) => {
-      process.exitCode = code;
+      // Exit now: after a collection failure, listings still running in the background
+      // (e.g. the group-wide ones) must not keep the process alive.
+      process.exit(code);
     },
     (e: unknown) => {
       process.stderr.write(redact(String((e as Error)?.stack ?? e)) + '\n');

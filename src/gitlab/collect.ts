@@ -127,6 +127,14 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ''}`);
 
   const cacheFor = projectCaches(o, startMs);
+  // Group-wide listings (never per project) are long sequential page chains: they run
+  // alongside the projects instead of after them. With sharding only shard 1 reads them.
+  const groupLists: Promise<[IssueRecord[], MergeRequestRecord[]]> =
+    !config.shard || config.shard.index === 1
+      ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)])
+      : Promise.resolve([[], []]);
+  // Keep an early failure from surfacing as an unhandled rejection; it is awaited below.
+  groupLists.catch(() => undefined);
   const skipped: SkippedProject[] = [];
   const results = new Map<number, ProjectData>();
   let done = 0;
@@ -153,13 +161,8 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
       }
   });
 
-  // Group-wide listings (never per project). With sharding only shard 1 reads them.
-  let issues: IssueRecord[] = [];
-  let mergeRequests: MergeRequestRecord[] = [];
-  if (!config.shard || config.shard.index === 1) {
-    [issues, mergeRequests] = await Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]);
-    log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
-  }
+  const [issues, mergeRequests] = await groupLists;
+  if (!config.shard || config.shard.index === 1) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
 
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects: ProjectRecord[] = listed
