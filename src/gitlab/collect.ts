@@ -62,14 +62,8 @@ export interface CollectOptions {
   cache?: { dataset: Dataset; coveredUntil: string } | null;
 }
 
-interface ProjectData {
-  environments: EnvironmentRecord[];
-  deployments: DeploymentRecord[];
-  baselines: EnvironmentBaselineRecord[];
-  deploymentMergeRequests: DeploymentMergeRequestRecord[];
-  pipelines: PipelineRecord[];
-  jobs: JobRecord[];
-}
+/** The per-project part of a Dataset. */
+type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baselines' | 'deploymentMergeRequests' | 'pipelines' | 'jobs'>;
 
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
 

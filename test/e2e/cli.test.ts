@@ -3,54 +3,19 @@
  * GitLab: artifacts, wiki upsert, exit codes, privacy and secrecy, snapshots and shards,
  * and the incremental cache.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePortfolio, personStrings, startFakeGitLabHttp } from '../fake-gitlab';
 import { assertWellFormedTables } from '../report/md-table';
+import { csvs, filesUnder, runCli as runCliWith, type CliRun } from '../reliability/cli';
 
 const TOKEN = 'glpat-ZZsecretZZ-e2e-4242';
 const data = generatePortfolio({ teams: 3, projects: 10, months: 4, seed: 11 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', GITLAB_TOKEN: TOKEN, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-const csvs = (dir: string) =>
-  Object.fromEntries(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.csv'))
-      .sort()
-      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
-  );
+/** The real CLI with the test token unless a test overrides GITLAB_TOKEN. */
+const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => runCliWith(args, { GITLAB_TOKEN: TOKEN, ...env });
 
 const common = (url: string, out: string) => [
   '--gitlab-url', url, '--group', 'acme', '--month', '2026-10', '--months', '4',
