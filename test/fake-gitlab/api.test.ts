@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario } from './scenario';
+import { generatePortfolio } from './portfolio';
 import { BASE, get, links, send, server, useFake } from './helpers';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -296,5 +297,54 @@ describe('wikis', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as Obj).error).toBe('insufficient_scope');
     expect((await get('/projects/1/wikis')).status).toBe(200);
+  });
+});
+
+describe('group-wide listings page through one filtered, sorted list per group and query', () => {
+  const data = generatePortfolio({ projects: 12, teams: 3, months: 2, endMonth: '2026-10' });
+  const root = data.groups.find((g) => g.parentId === null);
+  const team = data.groups.find((g) => g.parentId === root?.id);
+
+  async function allIds(path: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let page = 1; ; page++) {
+      const res = await get(`${path}&per_page=20&page=${page}`);
+      ids.push(...((await res.json()) as Obj[]).map((o) => Number(o.id)));
+      if (res.headers.get('x-next-page') === '') return ids;
+    }
+  }
+  const projectsOf = (groupId: number): Set<number> => {
+    const groups = new Set([groupId]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const g of data.groups) if (g.parentId !== null && groups.has(g.parentId) && !groups.has(g.id)) { groups.add(g.id); grew = true; }
+    }
+    return new Set(data.projects.filter((p) => groups.has(p.namespaceId) && !p.archived).map((p) => p.id));
+  };
+
+  it('each group and each filter gets its own list, in GitLab order, whatever was asked before', async () => {
+    if (!root || !team) throw new Error('portfolio without a team subgroup');
+    useFake(data);
+    const since = '2026-10-01T00:00:00Z';
+    const q = `state=merged&updated_after=${since}&order_by=updated_at&sort=asc`;
+    // worked out from the records: merged MRs of the group's projects updated at or after the
+    // 1st of October, oldest update first (ties by id)
+    const expected = (groupId: number, state: string) => {
+      const inGroup = projectsOf(groupId);
+      return data.allMergeRequests()
+        .filter((m) => inGroup.has(m.projectId) && m.state === state && m.updatedAt >= Date.parse(since))
+        .sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id)
+        .map((m) => m.id);
+    };
+    const rootMerged = await allIds(`/groups/${String(root.id)}/merge_requests?${q}`);
+    const teamMerged = await allIds(`/groups/${String(team.id)}/merge_requests?${q}`);
+    const rootOpened = await allIds(`/groups/${String(root.id)}/merge_requests?${q.replace('merged', 'opened')}`);
+    expect(rootMerged).toEqual(expected(root.id, 'merged'));
+    expect(teamMerged).toEqual(expected(team.id, 'merged'));
+    expect(rootOpened).toEqual(expected(root.id, 'opened'));
+    expect(teamMerged.length).toBeLessThan(rootMerged.length);
+    expect(rootMerged.length).toBeGreaterThan(20); // more than one page
+    // asked again after the others: the same answer
+    expect(await allIds(`/groups/${String(root.id)}/merge_requests?${q}`)).toEqual(rootMerged);
   });
 });

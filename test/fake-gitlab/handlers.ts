@@ -4,7 +4,7 @@
  * in-process (msw setupServer) and over HTTP (http.ts), sharing knobs and counters.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { DeployRec, FakeData, GroupRec, IssueRec, JobRec, MrRec, ProjectRec } from './model';
+import type { DeployRec, FakeData, GroupRec, JobRec, MrRec, ProjectRec } from './model';
 import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
   userBasic, iso, type Json,
@@ -262,13 +262,38 @@ export function createFakeGitLab(
     if (l === 'Any') return labels.length > 0;
     return l.split(',').every((x) => labels.includes(x.trim()));
   }
-  /** IssuableFinder date filters are inclusive on both ends */
-  function issuableDates(url: URL, x: { createdAt: number; updatedAt: number }): boolean {
+  /** IssuableFinder date filters, inclusive on both ends; the bounds are read once per request */
+  function issuableDates(url: URL): (x: { createdAt: number; updatedAt: number }) => boolean {
     const ca = time(url, 'created_after');
     const cb = time(url, 'created_before');
     const ua = time(url, 'updated_after');
     const ub = time(url, 'updated_before');
-    return (ca === null || x.createdAt >= ca) && (cb === null || x.createdAt <= cb) && (ua === null || x.updatedAt >= ua) && (ub === null || x.updatedAt <= ub);
+    return (x) => (ca === null || x.createdAt >= ca) && (cb === null || x.createdAt <= cb) && (ua === null || x.updatedAt >= ua) && (ub === null || x.updatedAt <= ub);
+  }
+  /**
+   * Group-wide listings filter and sort tens of thousands of records, and a collector asks for
+   * them page after page with the same query. The filtered, sorted list is kept per source list
+   * (by identity: the portfolio's group lists never change) and per query without its page
+   * parameters, so each page costs a slice. A source list built anew per call never hits.
+   */
+  const listingMemo = new WeakMap<object, Map<string, unknown[]>>();
+  function memoListing<T>(source: object, url: URL, build: () => T[] | null): T[] | null {
+    const q = new URLSearchParams(url.searchParams);
+    q.delete('page');
+    q.delete('per_page');
+    q.sort();
+    // the path names the group; the query, the filters and the order
+    const key = `${url.pathname}?${q.toString()}`;
+    let bySource = listingMemo.get(source);
+    const hit = bySource?.get(key);
+    if (hit) return hit as T[];
+    const built = build();
+    if (built === null) return null;
+    if (!bySource) listingMemo.set(source, (bySource = new Map()));
+    // a handful of distinct queries per run; keep the newest few
+    if (bySource.size >= 8) bySource.delete(bySource.keys().next().value as string);
+    bySource.set(key, built);
+    return built;
   }
   function issuableOrder<T extends { createdAt: number; updatedAt: number; id: number }>(url: URL, items: T[], extra: Record<string, (x: T) => number> = {}): T[] | null {
     const by = url.searchParams.get('order_by') ?? 'created_at';
@@ -413,22 +438,25 @@ export function createFakeGitLab(
 
     route('GET', '/groups/:id/issues', withGroup((g, { url }) => {
       const q = url.searchParams;
-      const inGroup = projectsUnder(g);
       const state_ = q.get('state') ?? 'all';
       if (!['opened', 'closed', 'all'].includes(state_)) return badParam('state');
       const type = q.get('issue_type');
       if (type && !['issue', 'incident', 'test_case', 'task'].includes(type)) return badParam('issue_type');
       const scope = q.get('scope') ?? 'all';
-      let items: IssueRec[] = scope === 'all' ? data.allIssues().filter((i) => inGroup.has(i.projectId)) : [];
-      items = items.filter((i) => (state_ === 'all' || i.state === state_) && (!type || i.issueType === type) && labelMatch(url, i.labels) && issuableDates(url, i));
-      const sorted = issuableOrder(url, items);
+      const all = data.allIssues();
+      const sorted = memoListing(all, url, () => {
+        const inGroup = projectsUnder(g);
+        const inDates = issuableDates(url);
+        const items = scope === 'all'
+          ? all.filter((i) => inGroup.has(i.projectId) && (state_ === 'all' || i.state === state_) && (!type || i.issueType === type) && labelMatch(url, i.labels) && inDates(i))
+          : [];
+        return issuableOrder(url, items);
+      });
       return sorted ? offset(url, sorted, (i) => issueJson(data, i)) : badParam('order_by');
     })),
 
     route('GET', '/groups/:id/merge_requests', withGroup((g, { url }) => {
-      const inGroup = projectsUnder(g);
-      const items = data.allMergeRequests().filter((m) => inGroup.has(m.projectId));
-      return mrList(url, items);
+      return mrList(url, data.allMergeRequests(), { include: () => { const inGroup = projectsUnder(g); return (m) => inGroup.has(m.projectId); } });
     })),
 
     route('GET', '/projects/:id', withProject((p) => json(projectJson(data, p)))),
@@ -501,7 +529,8 @@ export function createFakeGitLab(
     route('GET', '/projects/:id/issues', withProject((p, { url }) => {
       const state_ = url.searchParams.get('state') ?? 'all';
       const type = url.searchParams.get('issue_type');
-      const items = data.activity(p.id).issues.filter((i) => (state_ === 'all' || i.state === state_) && (!type || i.issueType === type) && labelMatch(url, i.labels) && issuableDates(url, i));
+      const inDates = issuableDates(url);
+      const items = data.activity(p.id).issues.filter((i) => (state_ === 'all' || i.state === state_) && (!type || i.issueType === type) && labelMatch(url, i.labels) && inDates(i));
       const sorted = issuableOrder(url, items);
       return sorted ? offset(url, sorted, (i) => issueJson(data, i)) : badParam('order_by');
     })),
@@ -617,14 +646,22 @@ export function createFakeGitLab(
     ...wikiRoutes('groups'),
   ];
 
-  function mrList(url: URL, all: MrRec[]): Response {
+  /** `group`: a group-wide listing, memoized per group (see memoListing), of the MRs `include` keeps */
+  function mrList(url: URL, all: MrRec[], group?: { include: () => (m: MrRec) => boolean }): Response {
     const q = url.searchParams;
     const st = q.get('state') ?? 'all';
     if (!['opened', 'closed', 'locked', 'merged', 'all'].includes(st)) return badParam('state');
-    // merged_after / merged_before are not REST parameters: Grape drops them silently
-    const items = all.filter((m) => (st === 'all' || m.state === st) && labelMatch(url, m.labels) && issuableDates(url, m) &&
-      (!q.get('target_branch') || m.targetBranch === q.get('target_branch')) && (!q.get('source_branch') || m.sourceBranch === q.get('source_branch')));
-    const sorted = issuableOrder(url, items, { merged_at: (m) => m.mergedAt ?? 0, title: (m) => m.id });
+    const build = () => {
+      const include = group ? group.include() : () => true;
+      const inDates = issuableDates(url);
+      const target = q.get('target_branch');
+      const source = q.get('source_branch');
+      // merged_after / merged_before are not REST parameters: Grape drops them silently
+      const items = all.filter((m) => include(m) && (st === 'all' || m.state === st) && labelMatch(url, m.labels) && inDates(m) &&
+        (!target || m.targetBranch === target) && (!source || m.sourceBranch === source));
+      return issuableOrder(url, items, { merged_at: (m) => m.mergedAt ?? 0, title: (m) => m.id });
+    };
+    const sorted = group ? memoListing(all, url, build) : build();
     return sorted ? offset(url, sorted, (m) => mrJson(data, m)) : badParam('order_by');
   }
 
