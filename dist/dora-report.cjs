@@ -31086,10 +31086,12 @@ var require_lib2 = __commonJS({
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
-  main: () => main
+  main: () => main,
+  tuneHeap: () => tuneHeap
 });
 module.exports = __toCommonJS(cli_exports);
 var import_node_fs4 = require("node:fs");
+var import_node_v8 = require("node:v8");
 
 // src/config/errors.ts
 var catalog = {
@@ -44059,8 +44061,14 @@ ${e.message}`);
     return 1;
   }
 }
+function tuneHeap(execArgv) {
+  if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return false;
+  (0, import_node_v8.setFlagsFromString)("--heap-growing-percent=50");
+  return true;
+}
 var invokedDirectly = typeof require !== "undefined" ? require.main === module : process.argv[1]?.endsWith("cli.ts");
 if (invokedDirectly) {
+  tuneHeap(process.execArgv);
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exit(code);
@@ -44073,5 +44081,6 @@ if (invokedDirectly) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
-  main
+  main,
+  tuneHeap
 });

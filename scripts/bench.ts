@@ -30,6 +30,7 @@ import { runNaive, type NaiveResult } from './bench/naive';
 
 const GITLAB_COM = { global: 2000, jobs: 600 };
 const JOBS_KEY = 'GET /projects/:id/jobs';
+const PER_CHANGE_KEYS = ['GET /projects/:id/deployments/:deployment_id/merge_requests', 'GET /projects/:id/merge_requests/:iid/commits'];
 const TOKEN = 'bench-token';
 const LAST_MONTH = '2026-10';
 
@@ -82,9 +83,11 @@ const windowOf = (month: string, months: number) => ({
 });
 const coldWindow = windowOf(coldMonth, opt.months);
 const newMonthWindow = windowOf(LAST_MONTH, 1);
+const nextWindow = windowOf(LAST_MONTH, opt.months);
 const data = generatePortfolio(portfolio);
 const minCold = minimumRequests(data, coldWindow);
 const minNewMonth = minimumRequests(data, newMonthWindow);
+const lastMonthPerChange = PER_CHANGE_KEYS.reduce((a, k) => a + (minNewMonth[k] ?? 0), 0);
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 console.log(`portfolio: ${data.projects.length} projects; cold window ${coldWindow.start} .. ${coldWindow.end} (report month ${coldMonth}), next month ${LAST_MONTH}`);
 
@@ -204,6 +207,7 @@ function floorMs(total: number, jobs: number, rates: { global: number; jobs: num
 // ---------- runs ----------
 const fake = await startFake({ latencyMs: opt.latency, rateLimitPerMinute: limits.global, jobsRateLimitPerMinute: limits.jobs });
 let naiveCold: NaiveResult | null = null;
+let naiveNext: NaiveResult | null = null;
 let naiveMonth: NaiveResult | null = null;
 let cold: CliRun, cached: CliRun, next: CliRun;
 let sCold: FakeServerState, sCached: FakeServerState, sNext: FakeServerState;
@@ -227,7 +231,11 @@ if (!opt.skipNaive) {
     const lastDay = (w: { end: string }) => new Date(Date.parse(w.end) - 86_400_000).toISOString().slice(0, 10);
     console.error('naive baseline: 12-month window ...');
     naiveCold = await runNaive({ ...base, startDate: coldWindow.start.slice(0, 10), endDate: lastDay(coldWindow) });
-    console.error('naive baseline: one month ...');
+    // The next month's report (a 12-month trend ending at the new month) from a tool without a
+    // cache means reading its whole window again: that is the naive run the cached run replaces.
+    console.error(`naive baseline: the next month's ${opt.months}-month report window ...`);
+    naiveNext = await runNaive({ ...base, startDate: nextWindow.start.slice(0, 10), endDate: lastDay(nextWindow) });
+    console.error('naive baseline: the new month alone ...');
     naiveMonth = await runNaive({ ...base, startDate: newMonthWindow.start.slice(0, 10), endDate: lastDay(newMonthWindow) });
   } finally {
     plain.stop();
@@ -237,6 +245,13 @@ if (!opt.skipNaive) {
 // ---------- report ----------
 const out: string[] = [];
 const say = (s = '') => out.push(s);
+/** every target of the performance issue, gathered for the summary printed first */
+const targets: string[][] = [];
+function target(what: string, value: string, goal: string, ok: boolean): string[] {
+  const row = [what, value, goal, verdict(ok)];
+  targets.push(row);
+  return row;
+}
 const minTotal = sum(minCold);
 const coldTotal = sCold.total;
 const endpoints = [...new Set([...Object.keys(minCold), ...Object.keys(sCold.requestsByEndpoint)])].sort();
@@ -254,15 +269,15 @@ say(table(['endpoint', 'requests', 'minimum', 'ratio'], [
 const coldFloor = floorMs(minTotal, minCold[JOBS_KEY] ?? 0, limits);
 say();
 say(table(['measure', 'value', 'target', 'verdict'], [
-  ['requests / minimum', fmt(coldTotal / minTotal, 3), '<= 1.05', verdict(coldTotal / minTotal <= 1.05)],
-  ['429 responses', fmt(sCold.total429), '0', verdict(sCold.total429 === 0)],
+  target('requests / minimum', fmt(coldTotal / minTotal, 3), '<= 1.05', coldTotal / minTotal <= 1.05),
+  target('429 responses', fmt(sCold.total429), '0', sCold.total429 === 0),
   ['wall time', sec(cold.wallMs), '', ''],
   ['floor (minimum requests)', sec(coldFloor), '', ''],
-  ['wall / floor', fmt(cold.wallMs / coldFloor, 2), '<= 1.25', verdict(cold.wallMs / coldFloor <= 1.25)],
+  target('wall / floor', fmt(cold.wallMs / coldFloor, 2), '<= 1.25', cold.wallMs / coldFloor <= 1.25),
   ['collection (start to "collected:")', sec(cold.collectMs), '', ''],
   ['collection / floor', cold.collectMs === null ? 'n/a' : fmt(cold.collectMs / coldFloor, 2), '', ''],
-  ['compute after collection', sec(cold.computeMs), '', ''],
-  ['peak RSS of the CLI', cold.peakRssMb === null ? 'n/a' : `${fmt(cold.peakRssMb)} MB`, '', ''],
+  target('compute after collection', sec(cold.computeMs), '<= 30 s', cold.computeMs !== null && cold.computeMs <= 30_000),
+  target('peak RSS of the CLI', cold.peakRssMb === null ? 'n/a' : `${fmt(cold.peakRssMb)} MB`, '<= 1,024 MB', cold.peakRssMb !== null && cold.peakRssMb <= 1024),
   ['max requests in flight (server)', fmt(sCold.maxInFlight), `<= ${opt.concurrency}`, verdict(sCold.maxInFlight <= opt.concurrency)],
   // each request spends at least the latency in flight, so this is the pool's mean occupancy
   ['mean requests in flight (requests x latency / collection)', cold.collectMs ? fmt((coldTotal * opt.latency) / cold.collectMs, 1) : 'n/a', '', ''],
@@ -282,10 +297,10 @@ const differing = [...new Set([...coldCsvs, ...cachedCsvs])].filter((f) => {
   return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
 });
 say(table(['measure', 'value', 'target', 'verdict'], [
-  ['requests', fmt(sCached.total), `<= ${fmt(coldTotal * 0.1)} (10% of cold)`, verdict(sCached.total <= coldTotal * 0.1)],
+  target('cached rerun: requests', fmt(sCached.total), `<= ${fmt(coldTotal * 0.1)} (10% of cold)`, sCached.total <= coldTotal * 0.1),
   ['requests / cold', `${fmt((100 * sCached.total) / coldTotal, 2)} %`, '<= 10 %', ''],
-  ['CSV files identical to the cold run', `${coldCsvs.length - differing.length} of ${coldCsvs.length}`, 'all', verdict(differing.length === 0 && coldCsvs.length > 0)],
-  ['429 responses', fmt(sCached.total429), '0', verdict(sCached.total429 === 0)],
+  target('cached rerun: CSV files identical to the cold run', `${coldCsvs.length - differing.length} of ${coldCsvs.length}`, 'all', differing.length === 0 && coldCsvs.length > 0),
+  target('cached rerun: 429 responses', fmt(sCached.total429), '0', sCached.total429 === 0),
   ['wall time', sec(cached.wallMs), '', ''],
 ]));
 for (const f of differing) {
@@ -313,22 +328,25 @@ say(table(['endpoint', 'requests', 'new month needs', 'ratio'], [
 ]));
 say();
 say(table(['measure', 'value', 'target', 'verdict'], [
-  ['requests / new month minimum', fmt(sNext.total / minNew, 3), '<= 1.2', verdict(sNext.total / minNew <= 1.2)],
-  ['429 responses', fmt(sNext.total429), '0', verdict(sNext.total429 === 0)],
+  target('next month: requests / new month minimum', fmt(sNext.total / minNew, 3), '<= 1.2', sNext.total / minNew <= 1.2),
+  target('next month: 429 responses', fmt(sNext.total429), '0', sNext.total429 === 0),
   ['wall time', sec(next.wallMs), '', ''],
 ]));
 
 say();
 say('## 4. Naive baseline (the customer sketch: serial, per-pipeline jobs, page until empty)');
 say();
-if (naiveCold && naiveMonth) {
+if (naiveCold && naiveNext && naiveMonth) {
   const how = (r: NaiveResult) => (r.extrapolated ? `extrapolated from ${r.measuredProjects} of ${r.projects} projects (${fmt(r.measuredRequests)} requests measured)` : 'measured, all projects');
   say(table(['run', 'naive requests', 'ours', 'naive / ours', 'target', 'verdict'], [
-    [`${opt.months}-month window (cold)`, fmt(naiveCold.requests), fmt(coldTotal), fmt(naiveCold.requests / coldTotal, 2), 'ours fewer', verdict(coldTotal < naiveCold.requests)],
-    ['one month (next month)', fmt(naiveMonth.requests), fmt(sNext.total), fmt(naiveMonth.requests / sNext.total, 2), '>= 10x fewer', verdict(naiveMonth.requests >= 10 * sNext.total)],
+    [`cold: the ${coldMonth} report (${opt.months}-month window)`, fmt(naiveCold.requests), fmt(coldTotal), ...target('cold: naive / ours', fmt(naiveCold.requests / coldTotal, 2), 'ours fewer', coldTotal < naiveCold.requests).slice(1)],
+    [`next month: the ${LAST_MONTH} report (${opt.months}-month window; ours with the cache)`, fmt(naiveNext.requests), fmt(sNext.total), ...target('next month: naive / ours', fmt(naiveNext.requests / sNext.total, 2), '>= 10x fewer', naiveNext.requests >= 10 * sNext.total).slice(1)],
+    [`the new month ${LAST_MONTH} alone (naive reads one month only; no trend)`, fmt(naiveMonth.requests), fmt(sNext.total), fmt(naiveMonth.requests / sNext.total, 2), 'for information', ''],
   ]));
   say();
-  say(`naive ${opt.months}-month: ${how(naiveCold)}; one month: ${how(naiveMonth)}. Counted against the fake with no latency and no limits; at GitLab.com's 2,000/min the ${opt.months}-month naive run would take at least ${fmt(naiveCold.requests / GITLAB_COM.global, 0)} min.`);
+  say(`The sketch has no cache: the ${LAST_MONTH} report with its ${opt.months}-month trend means reading the ${opt.months} months again, which is the run the cached next-month run replaces. Read against a naive run of the new month alone (a report with no trend), the ratio is the last row: even a perfect collector could not reach 10x there, since ${fmt(lastMonthPerChange)} of the new month's ${fmt(sum(minNewMonth))} minimum requests are the per-deployment MR and per-MR commit lists lead time needs (PRODUCT.md 3.1), calls the sketch never makes.`);
+  say();
+  say(`naive ${coldMonth} report: ${how(naiveCold)}; ${LAST_MONTH} report: ${how(naiveNext)}; new month alone: ${how(naiveMonth)}. Counted against the fake with no latency and no limits; at GitLab.com's 2,000/min the ${opt.months}-month naive run would take at least ${fmt(naiveCold.requests / GITLAB_COM.global, 0)} min.`);
 } else {
   say('skipped (--skip-naive)');
 }
@@ -352,5 +370,5 @@ say(table(['measure', 'scaled x' + String(opt.scale) + ' (measured)', 'GitLab.co
 say();
 say('projected wall = max(bound for our cold requests at the real limits, the scaled run\'s collection time) + its compute after collection: a lower bound that assumes the client limiter runs at the real limit once that limit binds.');
 
-console.log(out.join('\n'));
+console.log(['## Targets', '', table(['target', 'measured', 'goal', 'verdict'], targets), '', ...out].join('\n'));
 rmSync(work, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * 4 GitLab failed during collection, 1 unexpected error.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError } from './config/errors';
 import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/resolve';
 import { GroupAccessError } from './gitlab/collect';
@@ -62,9 +63,24 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
+/**
+ * Collection parses ~100k response pages; a jobs page is a ~250 KB string, which V8 puts
+ * straight into the old generation, so garbage piles up there. With V8's default growing
+ * factor the heap reaches ~3-4x the live data before a full GC: 1.7 GB peak RSS for a
+ * 200-project year whose live data is ~450 MB. A factor of 1.5 keeps that run under 900 MB
+ * for ~25% more GC CPU, which a rate-limited collection has to spare. It is not a cap: a
+ * larger group still gets all the heap it needs. A --heap-growing-percent given to node wins.
+ */
+export function tuneHeap(execArgv: readonly string[]): boolean {
+  if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return false;
+  setFlagsFromString('--heap-growing-percent=50');
+  return true;
+}
+
 // Run when executed directly (bundle or tsx), not when imported by tests.
 const invokedDirectly = typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('cli.ts');
 if (invokedDirectly) {
+  tuneHeap(process.execArgv);
   main(process.argv.slice(2), process.env).then(
     (code) => {
       // Exit now: after a collection failure, listings still running in the background
