@@ -1,0 +1,578 @@
+/**
+ * Independent reference implementation of PRODUCT.md sections 4, 4.1 and 5 (metric
+ * definitions and CSV columns), written from the spec text alone to cross-check the
+ * product's CSVs. Deliberately written without reading src/metrics or src/report.
+ *
+ * Every place where the spec leaves room carries a `// SPEC-READING:` comment naming
+ * the choice made.
+ */
+import type { Dataset, DeploymentRecord, IssueRecord, JobRecord, ProjectRecord } from '../../src/model/types';
+import type { RunnerRate } from '../../src/config/types';
+
+export interface RefConfig {
+  environmentTier: string;
+  /** When set, replaces the tier rule. */
+  environmentPattern: RegExp | null;
+  timezone: string;
+  costPerMinute: number;
+  runnerRates: RunnerRate[];
+  changeFailure: 'deployments' | 'incidents';
+  incidentLabels: string[];
+  hotfixPattern: RegExp;
+  /** Report month YYYY-MM and trend length. */
+  month: string;
+  months: number;
+}
+
+export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
+export type RefOutput = Record<string, Row[]>;
+
+export const DORA_COLUMNS = [
+  'prod_deployments',
+  'lead_time_hours',
+  'change_failure_rate',
+  'mttr_minutes',
+  'deployments_per_day',
+  'deployment_days',
+  'lead_time_p90_hours',
+  'lead_time_merge_hours',
+  'cfr_deployments',
+  'cfr_incidents',
+  'incidents',
+  'open_incidents',
+  'time_to_restore_median_minutes',
+] as const;
+
+export const FILE_COLUMNS: Record<string, string[]> = {
+  'dora_monthly.csv': ['month', ...DORA_COLUMNS],
+  'dora_team_monthly.csv': ['month', 'team', ...DORA_COLUMNS],
+  'dora_project_monthly.csv': ['month', 'team', 'project', ...DORA_COLUMNS],
+  'ci_cost_monthly.csv': ['month', 'ci_minutes', 'ci_cost'],
+  'ci_cost_team_monthly.csv': ['month', 'team', 'ci_minutes', 'ci_cost'],
+  'ci_cost_project_monthly.csv': ['month', 'team', 'project', 'ci_minutes', 'ci_cost'],
+  'pipelines_team_monthly.csv': [
+    'month',
+    'team',
+    'pipelines',
+    'pipeline_success_rate',
+    'retry_rate',
+    'infra_failure_share',
+    'pipeline_duration_median_minutes',
+    'queue_time_p90_minutes',
+  ],
+  'delivery_team_monthly.csv': ['month', 'team', 'issues_closed', 'mrs_merged', 'mr_cycle_time_hours', 'spillover', 'bugs_opened', 'hotfix_ratio'],
+};
+
+// ---------- statistics (4.1: median of even count = mean of middles; p90 = PERCENTILE.INC) ----------
+
+export function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+const median = (v: number[]) => quantile(v, 0.5);
+const mean = (v: number[]) => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
+const ratio = (num: number, den: number) => (den === 0 ? null : (num / den) * 100);
+
+// ---------- time ----------
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+function makeClock(timezone: string) {
+  const utc = timezone === 'UTC' || timezone === 'Etc/UTC';
+  const fmt = utc
+    ? null
+    : new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  /** Local calendar day YYYY-MM-DD of a UTC instant in the configured zone. */
+  const dayOf = (iso: string): string => (fmt === null ? new Date(iso).toISOString().slice(0, 10) : fmt.format(new Date(iso)));
+  return { dayOf, monthOf: (iso: string) => dayOf(iso).slice(0, 7) };
+}
+
+function monthList(last: string, count: number): string[] {
+  const [y, m] = last.split('-').map(Number) as [number, number];
+  const out: string[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const idx = y * 12 + (m - 1) - i;
+    out.push(`${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`);
+  }
+  return out;
+}
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+function daysInMonth(month: string): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+const ms = (iso: string) => Date.parse(iso);
+
+// ---------- production releases (4.1: one pipeline's production deployments = one deployment) ----------
+
+interface Release {
+  key: string;
+  projectId: number;
+  /** The deciding deployment per environment (last attempt to it in the pipeline). */
+  members: DeploymentRecord[];
+  success: boolean;
+  finishMs: number;
+  finishIso: string;
+}
+
+const isAttempt = (d: DeploymentRecord) => d.status === 'success' || d.status === 'failed';
+
+function buildReleases(deps: DeploymentRecord[]): Release[] {
+  const groups = new Map<string, DeploymentRecord[]>();
+  for (const d of deps) {
+    // SPEC-READING: canceled/skipped/blocked/running deployments are not attempts and are
+    // dropped before grouping, so they never decide a release's status.
+    if (!isAttempt(d)) continue;
+    // Deployments without a pipeline (API-created) stand alone.
+    const key = d.pipelineId === null ? `api:${d.id}` : `${d.projectId}:${d.pipelineId}`;
+    const g = groups.get(key);
+    if (g) g.push(d);
+    else groups.set(key, [d]);
+  }
+  const releases: Release[] = [];
+  for (const [key, list] of groups) {
+    // SPEC-READING: "the last deployment to each environment in that pipeline" = the one
+    // that finished last (ties: higher deployment id).
+    const lastPerEnv = new Map<number, DeploymentRecord>();
+    for (const d of list) {
+      const cur = lastPerEnv.get(d.environmentId);
+      if (!cur || ms(d.finishedAt) > ms(cur.finishedAt) || (ms(d.finishedAt) === ms(cur.finishedAt) && d.id > cur.id)) {
+        lastPerEnv.set(d.environmentId, d);
+      }
+    }
+    const members = [...lastPerEnv.values()];
+    let last = members[0]!;
+    for (const m of members) if (ms(m.finishedAt) > ms(last.finishedAt)) last = m;
+    releases.push({
+      key,
+      projectId: list[0]!.projectId,
+      members,
+      success: members.every((m) => m.status === 'success'),
+      finishMs: ms(last.finishedAt),
+      finishIso: last.finishedAt,
+    });
+  }
+  return releases.sort((a, b) => a.finishMs - b.finishMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// ---------- per-release facts ----------
+
+interface Change {
+  startMs: number | null;
+  mergedMs: number | null;
+}
+interface ReleaseFacts {
+  release: Release;
+  changes: Change[];
+  changeFailure: boolean;
+  hotfix: boolean;
+  incidentAttributed: boolean;
+}
+
+function teamLabel(labels: string[]): string | null {
+  const teams = labels.filter((l) => l.startsWith('team::'));
+  return teams.length === 1 ? teams[0]!.slice('team::'.length) : null;
+}
+
+export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
+  const clock = makeClock(cfg.timezone);
+  const months = monthList(cfg.month, cfg.months);
+  const monthSet = new Set(months);
+  const projectById = new Map<number, ProjectRecord>(ds.projects.map((p) => [p.id, p]));
+  const teamOfProject = (id: number) => projectById.get(id)?.team ?? null;
+
+  // Production = environment tier equals environment_tier, or name matches `environment`.
+  const envById = new Map(ds.environments.map((e) => [e.id, e]));
+  const isProduction = (d: DeploymentRecord) => {
+    const env = envById.get(d.environmentId);
+    if (cfg.environmentPattern) return cfg.environmentPattern.test(env?.name ?? d.environmentName);
+    // SPEC-READING: a deployment whose environment record is missing is kept (only production
+    // deployments are collected), since its tier cannot be checked.
+    return env === undefined || env.tier === cfg.environmentTier;
+  };
+  const prodDeps = ds.deployments.filter(isProduction);
+  const releases = buildReleases(prodDeps);
+  const releaseOfDeployment = new Map<number, Release>();
+  for (const r of releases) for (const m of r.members) releaseOfDeployment.set(m.id, r);
+
+  const mrsOfDeployment = new Map<number, Dataset['deploymentMergeRequests']>();
+  for (const l of ds.deploymentMergeRequests) {
+    const a = mrsOfDeployment.get(l.deploymentId);
+    if (a) a.push(l);
+    else mrsOfDeployment.set(l.deploymentId, [l]);
+  }
+  const baselineOf = new Map(ds.baselines.map((b) => [`${b.projectId}:${b.environmentId}`, b]));
+
+  // Environment timelines: successful deciding deployments per environment, by finish.
+  // SPEC-READING: a successful deployment inside a failed release still made its SHA live
+  // in its environment, so it belongs to that environment's timeline.
+  const timeline = new Map<number, DeploymentRecord[]>();
+  for (const r of releases) {
+    for (const m of r.members) {
+      if (m.status !== 'success') continue;
+      const t = timeline.get(m.environmentId);
+      if (t) t.push(m);
+      else timeline.set(m.environmentId, [m]);
+    }
+  }
+  for (const t of timeline.values()) t.sort((a, b) => ms(a.finishedAt) - ms(b.finishedAt) || a.id - b.id);
+
+  // Baseline: first successful deployment to an environment without any earlier success.
+  const baselineDeployments = new Set<number>();
+  for (const [envId, t] of timeline) {
+    const first = t[0]!;
+    const b = baselineOf.get(`${first.projectId}:${envId}`);
+    // SPEC-READING: without a baseline record the environment is assumed to have history.
+    if (b && !b.hasEarlierSuccess) baselineDeployments.add(first.id);
+  }
+
+  const shipsHotfixMr = (d: DeploymentRecord) => (mrsOfDeployment.get(d.id) ?? []).some((l) => l.labels.includes('type::hotfix'));
+  const isHotfixDeployment = (d: DeploymentRecord) => cfg.hotfixPattern.test(d.ref) || shipsHotfixMr(d);
+
+  // Position of each deciding deployment in its environment's timeline.
+  const posInTimeline = new Map<number, number>();
+  for (const t of timeline.values()) t.forEach((d, i) => posInTimeline.set(d.id, i));
+
+  const facts = new Map<Release, ReleaseFacts>();
+  // Lead-time changes, per project, in release order.
+  const liveMrs = new Set<string>();
+  const liveShas = new Set<string>();
+  for (const b of ds.baselines) if (b.lastSha) liveShas.add(`${b.projectId}:${b.lastSha}`);
+
+  for (const r of releases) {
+    const f: ReleaseFacts = { release: r, changes: [], changeFailure: !r.success, hotfix: false, incidentAttributed: false };
+    facts.set(r, f);
+    if (r.success) f.hotfix = r.members.some(isHotfixDeployment);
+
+    // Change failure via hotfix / rollback (4.1), checked per member environment.
+    if (r.success) {
+      for (const m of r.members) {
+        const t = timeline.get(m.environmentId) ?? [];
+        const i = posInTimeline.get(m.id);
+        if (i === undefined) continue;
+        // SPEC-READING: "finishing after D and at most 24 h after it" uses D's release finish time.
+        const hot = t.slice(i + 1).some((h) => ms(h.finishedAt) > r.finishMs && ms(h.finishedAt) <= r.finishMs + 24 * HOUR && isHotfixDeployment(h));
+        const liveBefore = new Set(t.slice(0, i).map((d) => d.sha));
+        const b = baselineOf.get(`${m.projectId}:${m.environmentId}`);
+        if (b?.lastSha) liveBefore.add(b.lastSha);
+        liveBefore.delete(m.sha);
+        // SPEC-READING: "a later successful deployment" has no time bound: any later redeploy
+        // of a SHA live before D marks D.
+        const rolledBack = t.slice(i + 1).some((h) => liveBefore.has(h.sha));
+        if (hot || rolledBack) f.changeFailure = true;
+      }
+    }
+
+    // Changes shipped (lead time). SPEC-READING: only successful releases ship changes;
+    // MRs linked to members of a failed release are neither changes nor marked live.
+    if (!r.success) continue;
+    let anyLinkedMr = false;
+    const shipped = new Map<string, Change>();
+    for (const m of r.members) {
+      const links = mrsOfDeployment.get(m.id) ?? [];
+      if (links.length > 0) anyLinkedMr = true;
+      for (const l of links) {
+        const key = `${r.projectId}:${l.mrId}`;
+        if (liveMrs.has(key)) continue;
+        liveMrs.add(key);
+        // The baseline ships no change, but its MRs are live in production from then on.
+        if (baselineDeployments.has(m.id)) continue;
+        const merged = l.mergedAt === null ? null : ms(l.mergedAt);
+        const first = l.firstCommitAuthoredAt === null ? null : ms(l.firstCommitAuthoredAt);
+        // Start = earliest commit, never later than merged_at.
+        // SPEC-READING: an MR without commits starts at merged_at; without both, no start.
+        const start = first === null ? merged : merged === null ? first : Math.min(first, merged);
+        shipped.set(key, { startMs: start, mergedMs: merged });
+      }
+    }
+    // SPEC-READING: the "no linked MR" rule applies when no member of the release has a
+    // linked MR; the commit counts once per project like an MR.
+    if (!anyLinkedMr) {
+      for (const m of r.members) {
+        const shaKey = `${r.projectId}:${m.sha}`;
+        const t = timeline.get(m.environmentId) ?? [];
+        const i = posInTimeline.get(m.id) ?? 0;
+        const prev = i > 0 ? t[i - 1]!.sha : (baselineOf.get(`${m.projectId}:${m.environmentId}`)?.lastSha ?? null);
+        const isBaseline = baselineDeployments.has(m.id);
+        const differs = prev !== m.sha;
+        if (!isBaseline && differs && !liveShas.has(shaKey) && !shipped.has(shaKey)) {
+          // SPEC-READING: a commit without authored_date is a change without a lead time.
+          shipped.set(shaKey, { startMs: m.commitAuthoredAt === null ? null : ms(m.commitAuthoredAt), mergedMs: null });
+        }
+      }
+    }
+    for (const m of r.members) liveShas.add(`${r.projectId}:${m.sha}`);
+    f.changes = [...shipped.values()];
+  }
+
+  // ---------- incidents ----------
+  const labelSet = new Set(cfg.incidentLabels);
+  const incidents = ds.issues.filter((i) => i.issueType === 'incident' || i.labels.some((l) => labelSet.has(l)));
+  const incidentTeam = (i: IssueRecord) => teamLabel(i.labels) ?? teamOfProject(i.projectId);
+
+  const successByProject = new Map<number, Release[]>();
+  const successByTeam = new Map<string, Release[]>();
+  for (const r of releases) {
+    if (!r.success) continue;
+    const pl = successByProject.get(r.projectId) ?? [];
+    pl.push(r);
+    successByProject.set(r.projectId, pl);
+    const team = teamOfProject(r.projectId);
+    if (team !== null) {
+      const tl = successByTeam.get(team) ?? [];
+      tl.push(r);
+      successByTeam.set(team, tl);
+    }
+  }
+  const latestBefore = (list: Release[], t: number): Release | null => {
+    let best: Release | null = null;
+    for (const r of list) if (r.finishMs < t) best = r; // list is in finish order
+    return best;
+  };
+  for (const inc of incidents) {
+    const created = ms(inc.createdAt);
+    const own = successByProject.get(inc.projectId);
+    let target: Release | null;
+    if (own && own.length > 0) target = latestBefore(own, created);
+    else {
+      // Team fallback only when the project has no successful production deployment at all.
+      const team = incidentTeam(inc);
+      target = team === null ? null : latestBefore(successByTeam.get(team) ?? [], created);
+    }
+    if (target) facts.get(target)!.incidentAttributed = true;
+  }
+
+  // ---------- DORA rows ----------
+  type Scope = (projectId: number) => boolean;
+  const factsByMonth = new Map<string, ReleaseFacts[]>();
+  for (const f of facts.values()) {
+    const m = clock.monthOf(f.release.finishIso);
+    const a = factsByMonth.get(m);
+    if (a) a.push(f);
+    else factsByMonth.set(m, [f]);
+  }
+  const doraRow = (month: string, inScope: Scope, incidentInScope: (i: IssueRecord) => boolean): Row => {
+    const inMonth = (factsByMonth.get(month) ?? []).filter((f) => inScope(f.release.projectId));
+    const ok = inMonth.filter((f) => f.release.success);
+    const changes = ok.flatMap((f) => f.changes.map((c) => ({ c, finish: f.release.finishMs })));
+    const lead = changes.filter((x) => x.c.startMs !== null).map((x) => (x.finish - x.c.startMs!) / HOUR);
+    // Merge → deploy below zero counts as 0.
+    const leadMerge = changes.filter((x) => x.c.mergedMs !== null).map((x) => Math.max(0, x.finish - x.c.mergedMs!) / HOUR);
+    const cfrDep = ratio(inMonth.filter((f) => f.changeFailure).length, inMonth.length);
+    const cfrInc = ratio(ok.filter((f) => f.incidentAttributed).length, ok.length);
+    const scopeIncidents = incidents.filter(incidentInScope);
+    const end = monthEndMs(month);
+    const closed = scopeIncidents
+      .filter((i) => i.closedAt !== null && clock.monthOf(i.closedAt) === month)
+      .map((i) => (ms(i.closedAt!) - ms(i.createdAt)) / MINUTE);
+    return {
+      prod_deployments: ok.length,
+      lead_time_hours: median(lead),
+      change_failure_rate: cfg.changeFailure === 'deployments' ? cfrDep : cfrInc,
+      mttr_minutes: mean(closed),
+      deployments_per_day: ok.length / daysInMonth(month),
+      deployment_days: new Set(ok.map((f) => clock.dayOf(f.release.finishIso))).size,
+      lead_time_p90_hours: quantile(lead, 0.9),
+      lead_time_merge_hours: median(leadMerge),
+      cfr_deployments: cfrDep,
+      cfr_incidents: cfrInc,
+      incidents: scopeIncidents.filter((i) => clock.monthOf(i.createdAt) === month).length,
+      open_incidents: scopeIncidents.filter((i) => ms(i.createdAt) < end && (i.closedAt === null || ms(i.closedAt) >= end)).length,
+      time_to_restore_median_minutes: median(closed),
+    };
+  };
+  // Month end in the configured zone: the first instant whose local month is the next month.
+  const monthEndCache = new Map<string, number>();
+  function monthEndMs(month: string): number {
+    const hit = monthEndCache.get(month);
+    if (hit !== undefined) return hit;
+    const next = nextMonth(month);
+    // Search the UTC hours around the next month's start for the first one in that month.
+    const [y, m] = next.split('-').map(Number) as [number, number];
+    let t = Date.UTC(y, m - 1, 1) - 15 * HOUR;
+    while (clock.monthOf(new Date(t).toISOString()) !== next) t += MINUTE * 15;
+    monthEndCache.set(month, t);
+    return t;
+  }
+
+  const teams = [...new Set(ds.projects.map((p) => p.team).filter((t): t is string => t !== null))].sort();
+  // SPEC-READING: team rows for teams known only from an incident's team:: label are also produced.
+  const incidentTeams = new Set(incidents.map(incidentTeam).filter((t): t is string => t !== null));
+  const doraTeams = [...new Set([...teams, ...incidentTeams])].sort();
+  const projects = [...ds.projects].sort((a, b) => (a.team ?? '').localeCompare(b.team ?? '') || a.path.localeCompare(b.path));
+
+  const out: RefOutput = {};
+  out['dora_monthly.csv'] = months.map((month) => ({ month, ...doraRow(month, () => true, () => true) }));
+  out['dora_team_monthly.csv'] = months.flatMap((month) =>
+    doraTeams.map((team) => ({ month, team, ...doraRow(month, (p) => teamOfProject(p) === team, (i) => incidentTeam(i) === team) })),
+  );
+  out['dora_project_monthly.csv'] = months.flatMap((month) =>
+    projects.map((p) => ({ month, team: p.team, project: p.path, ...doraRow(month, (id) => id === p.id, (i) => i.projectId === p.id) })),
+  );
+
+  // ---------- CI minutes and cost ----------
+  const rateOf = (j: JobRecord): number => {
+    for (const r of cfg.runnerRates) if (r.kind === 'tag' && j.tags.includes(r.tag)) return r.rate;
+    for (const r of cfg.runnerRates) if (r.kind === 'runner_type' && j.runnerType === r.runnerType) return r.rate;
+    return cfg.costPerMinute;
+  };
+  const minutes = new Map<string, number>(); // `${month}|${projectId}`
+  const cost = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+
+  // Retry: a later job with the same name in the same pipeline exists.
+  // SPEC-READING: "later" = created later (ties: higher id).
+  const latestOf = new Map<string, JobRecord>();
+  for (const j of ds.jobs) {
+    if (j.pipelineId === null) continue;
+    const k = `${j.pipelineId}|${j.name}`;
+    const cur = latestOf.get(k);
+    if (!cur || ms(j.createdAt) > ms(cur.createdAt) || (ms(j.createdAt) === ms(cur.createdAt) && j.id > cur.id)) latestOf.set(k, j);
+  }
+  interface PipeAgg {
+    ran: number;
+    retried: number;
+    failed: number;
+    infra: number;
+    queue: number[];
+  }
+  const jobAgg = new Map<string, PipeAgg>(); // `${month}|${team}`
+  for (const j of ds.jobs) {
+    const month = clock.monthOf(j.createdAt);
+    if (!monthSet.has(month)) continue;
+    const ran = j.duration !== null && j.duration > 0;
+    if (ran) {
+      add(minutes, `${month}|${j.projectId}`, j.duration! / 60);
+      add(cost, `${month}|${j.projectId}`, (j.duration! / 60) * rateOf(j));
+    }
+    const team = teamOfProject(j.projectId);
+    if (team === null) continue;
+    const key = `${month}|${team}`;
+    let a = jobAgg.get(key);
+    if (!a) jobAgg.set(key, (a = { ran: 0, retried: 0, failed: 0, infra: 0, queue: [] }));
+    if (ran) a.ran++;
+    // SPEC-READING: the retry numerator counts every retried job created in the month (the
+    // text does not restrict it to jobs that ran).
+    if (j.pipelineId !== null && latestOf.get(`${j.pipelineId}|${j.name}`) !== j) a.retried++;
+    if (j.status === 'failed') {
+      a.failed++;
+      // SPEC-READING: a failed job without failure_reason is not script_failure (counts as infra).
+      if (j.failureReason !== 'script_failure') a.infra++;
+    }
+    // SPEC-READING: queue time over every job created in the month with a known queued_duration.
+    if (j.queuedDuration !== null) a.queue.push(j.queuedDuration / 60);
+  }
+  const sumWhere = (m: Map<string, number>, month: string, pred: (id: number) => boolean) => {
+    let s = 0;
+    for (const p of ds.projects) if (pred(p.id)) s += m.get(`${month}|${p.id}`) ?? 0;
+    return s;
+  };
+  out['ci_cost_monthly.csv'] = months.map((month) => ({
+    month,
+    ci_minutes: sumWhere(minutes, month, () => true),
+    ci_cost: sumWhere(cost, month, () => true),
+  }));
+  out['ci_cost_team_monthly.csv'] = months.flatMap((month) =>
+    teams.map((team) => ({
+      month,
+      team,
+      ci_minutes: sumWhere(minutes, month, (id) => teamOfProject(id) === team),
+      ci_cost: sumWhere(cost, month, (id) => teamOfProject(id) === team),
+    })),
+  );
+  out['ci_cost_project_monthly.csv'] = months.flatMap((month) =>
+    projects.map((p) => ({
+      month,
+      team: p.team,
+      project: p.path,
+      ci_minutes: minutes.get(`${month}|${p.id}`) ?? 0,
+      ci_cost: cost.get(`${month}|${p.id}`) ?? 0,
+    })),
+  );
+
+  // ---------- pipelines ----------
+  interface PlAgg {
+    count: number;
+    success: number;
+    failed: number;
+    durations: number[];
+  }
+  const plAgg = new Map<string, PlAgg>();
+  for (const p of ds.pipelines) {
+    const team = teamOfProject(p.projectId);
+    const month = clock.monthOf(p.createdAt);
+    if (team === null || !monthSet.has(month)) continue;
+    const key = `${month}|${team}`;
+    let a = plAgg.get(key);
+    if (!a) plAgg.set(key, (a = { count: 0, success: 0, failed: 0, durations: [] }));
+    a.count++;
+    if (p.status === 'success') a.success++;
+    if (p.status === 'failed') a.failed++;
+    // SPEC-READING: the record has no duration; a finished pipeline's duration is
+    // updated_at − created_at, over pipelines that ended (success, failed, canceled).
+    if (p.status === 'success' || p.status === 'failed' || p.status === 'canceled') {
+      a.durations.push((ms(p.updatedAt) - ms(p.createdAt)) / MINUTE);
+    }
+  }
+  out['pipelines_team_monthly.csv'] = months.flatMap((month) =>
+    teams.map((team) => {
+      const p = plAgg.get(`${month}|${team}`);
+      const j = jobAgg.get(`${month}|${team}`);
+      return {
+        month,
+        team,
+        pipelines: p?.count ?? 0,
+        pipeline_success_rate: p ? ratio(p.success, p.success + p.failed) : null,
+        retry_rate: j ? ratio(j.retried, j.ran) : null,
+        infra_failure_share: j ? ratio(j.infra, j.failed) : null,
+        pipeline_duration_median_minutes: p ? median(p.durations) : null,
+        queue_time_p90_minutes: j ? quantile(j.queue, 0.9) : null,
+      };
+    }),
+  );
+
+  // ---------- delivery ----------
+  // SPEC-READING: an ordinary issue's team is its project's team (the team:: label rule is
+  // stated for incidents only); issues_closed counts issues of every type, incidents included.
+  out['delivery_team_monthly.csv'] = months.flatMap((month) =>
+    teams.map((team) => {
+      const inTeam = (projectId: number) => teamOfProject(projectId) === team;
+      const issues = ds.issues.filter((i) => inTeam(i.projectId));
+      const merged = ds.mergeRequests.filter((m) => inTeam(m.projectId) && m.mergedAt !== null && clock.monthOf(m.mergedAt) === month);
+      const end = monthEndMs(month);
+      const ok = (factsByMonth.get(month) ?? []).filter((f) => f.release.success && inTeam(f.release.projectId));
+      return {
+        month,
+        team,
+        issues_closed: issues.filter((i) => i.closedAt !== null && clock.monthOf(i.closedAt) === month).length,
+        mrs_merged: merged.length,
+        mr_cycle_time_hours: median(merged.map((m) => (ms(m.mergedAt!) - ms(m.createdAt)) / HOUR)),
+        // SPEC-READING: spillover = issues whose milestone due date (a calendar date) is in the
+        // month and that were still open at the month's end.
+        spillover: issues.filter(
+          (i) => i.milestoneDueDate !== null && i.milestoneDueDate.slice(0, 7) === month && ms(i.createdAt) < end && (i.closedAt === null || ms(i.closedAt) >= end),
+        ).length,
+        bugs_opened: issues.filter((i) => i.labels.includes('type::bug') && clock.monthOf(i.createdAt) === month).length,
+        // SPEC-READING: a hotfix deployment is a successful release whose ref matches
+        // hotfix_pattern or that ships an MR labelled type::hotfix.
+        hotfix_ratio: ratio(ok.filter((f) => f.hotfix).length, ok.length),
+      };
+    }),
+  );
+  return out;
+}
+
+/** `(?i)hotfix` → /hotfix/i (a leading RE2 inline flag group). */
+export function compilePattern(source: string): RegExp {
+  const m = /^\(\?([a-z]+)\)/.exec(source);
+  return m ? new RegExp(source.slice(m[0].length), m[1]!.replace(/[^imsu]/g, '')) : new RegExp(source);
+}
