@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
 import { DATASET_ENTITIES, type Dataset } from '../src/model/types';
-import { FILE_COLUMNS, compilePattern, computeReference, type Cell, type Row } from '../test/crosscheck/reference';
+import { EXTRA_COLUMNS, FILE_COLUMNS, compilePattern, computeReference, type Cell, type Row } from '../test/crosscheck/reference';
 
 async function loadSnapshot(dir: string): Promise<Dataset> {
   const ds = { meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) } as Record<string, unknown>;
@@ -106,7 +106,8 @@ async function main() {
     if (missingCols.length) console.log(`   product lacks columns: ${missingCols.join(', ')}`);
     if (onlyRef.length) console.log(`   rows only in reference (${onlyRef.length}): ${onlyRef.slice(0, 5).join(' | ')}`);
     if (onlyProd.length) console.log(`   rows only in product (${onlyProd.length}): ${onlyProd.slice(0, 5).join(' | ')}`);
-    for (const col of columns) {
+    const extras = EXTRA_COLUMNS.filter((c) => refRows[0]?.[c] !== undefined && (parsed.meta.fields ?? []).includes(c));
+    for (const col of [...columns, ...extras]) {
       if (keys.includes(col) || missingCols.includes(col)) continue;
       let compared = 0;
       const diffs: string[] = [];
@@ -122,7 +123,8 @@ async function main() {
           if (diffs.length < 5) diffs.push(`      ${keyOf(r)}: reference=${cellText(rv) || '(empty)'} product=${pv || '(empty)'}`);
         }
       }
-      console.log(`   ${nDiff === 0 ? 'OK  ' : 'DIFF'} ${col}: ${compared} rows, ${nDiff} differ`);
+      const label = extras.includes(col) ? `${col} (extra column)` : col;
+      console.log(`   ${nDiff === 0 ? 'OK  ' : 'DIFF'} ${label}: ${compared} rows, ${nDiff} differ`);
       for (const d of diffs) console.log(d);
     }
     console.log('');

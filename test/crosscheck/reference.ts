@@ -44,6 +44,9 @@ export const DORA_COLUMNS = [
   'time_to_restore_median_minutes',
 ] as const;
 
+/** Extra columns the reference also computes; compared when the product has them too. */
+export const EXTRA_COLUMNS = ['deployment_attempts', 'failed_deployments', 'changes', 'hotfix_deployments'];
+
 export const FILE_COLUMNS: Record<string, string[]> = {
   'dora_monthly.csv': ['month', ...DORA_COLUMNS],
   'dora_team_monthly.csv': ['month', 'team', ...DORA_COLUMNS],
@@ -117,6 +120,8 @@ const ms = (iso: string) => Date.parse(iso);
 interface Release {
   key: string;
   projectId: number;
+  /** Every attempt of the pipeline to production (all of them form the one deployment). */
+  records: DeploymentRecord[];
   /** The deciding deployment per environment (last attempt to it in the pipeline). */
   members: DeploymentRecord[];
   success: boolean;
@@ -155,6 +160,7 @@ function buildReleases(deps: DeploymentRecord[]): Release[] {
     releases.push({
       key,
       projectId: list[0]!.projectId,
+      records: list,
       members,
       success: members.every((m) => m.status === 'success'),
       finishMs: ms(last.finishedAt),
@@ -201,8 +207,6 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
   };
   const prodDeps = ds.deployments.filter(isProduction);
   const releases = buildReleases(prodDeps);
-  const releaseOfDeployment = new Map<number, Release>();
-  for (const r of releases) for (const m of r.members) releaseOfDeployment.set(m.id, r);
 
   const mrsOfDeployment = new Map<number, Dataset['deploymentMergeRequests']>();
   for (const l of ds.deploymentMergeRequests) {
@@ -212,19 +216,22 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
   }
   const baselineOf = new Map(ds.baselines.map((b) => [`${b.projectId}:${b.environmentId}`, b]));
 
-  // Environment timelines: successful deciding deployments per environment, by finish.
-  // SPEC-READING: a successful deployment inside a failed release still made its SHA live
-  // in its environment, so it belongs to that environment's timeline.
+  // Environment timelines: every successful production deployment record per environment,
+  // by finish. SPEC-READING: "live there before D" is about deployment records, so a
+  // record superseded inside its pipeline (e.g. a deploy job re-run later as a rollback),
+  // or a successful record inside a failed release, still made its SHA live.
   const timeline = new Map<number, DeploymentRecord[]>();
   for (const r of releases) {
-    for (const m of r.members) {
-      if (m.status !== 'success') continue;
-      const t = timeline.get(m.environmentId);
-      if (t) t.push(m);
-      else timeline.set(m.environmentId, [m]);
+    for (const d of r.records) {
+      if (d.status !== 'success') continue;
+      const t = timeline.get(d.environmentId);
+      if (t) t.push(d);
+      else timeline.set(d.environmentId, [d]);
     }
   }
   for (const t of timeline.values()) t.sort((a, b) => ms(a.finishedAt) - ms(b.finishedAt) || a.id - b.id);
+  const posInTimeline = new Map<number, number>();
+  for (const t of timeline.values()) t.forEach((d, i) => posInTimeline.set(d.id, i));
 
   // Baseline: first successful deployment to an environment without any earlier success.
   const baselineDeployments = new Set<number>();
@@ -235,12 +242,19 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     if (b && !b.hasEarlierSuccess) baselineDeployments.add(first.id);
   }
 
+  // Successful releases per environment they reached, in finish order.
+  const releasesInEnv = new Map<number, Release[]>();
+  for (const r of releases) {
+    if (!r.success) continue;
+    for (const m of r.members) {
+      const a = releasesInEnv.get(m.environmentId);
+      if (a) a.push(r);
+      else releasesInEnv.set(m.environmentId, [r]);
+    }
+  }
+
   const shipsHotfixMr = (d: DeploymentRecord) => (mrsOfDeployment.get(d.id) ?? []).some((l) => l.labels.includes('type::hotfix'));
   const isHotfixDeployment = (d: DeploymentRecord) => cfg.hotfixPattern.test(d.ref) || shipsHotfixMr(d);
-
-  // Position of each deciding deployment in its environment's timeline.
-  const posInTimeline = new Map<number, number>();
-  for (const t of timeline.values()) t.forEach((d, i) => posInTimeline.set(d.id, i));
 
   const facts = new Map<Release, ReleaseFacts>();
   // Lead-time changes, per project, in release order.
@@ -249,43 +263,48 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
   for (const b of ds.baselines) if (b.lastSha) liveShas.add(`${b.projectId}:${b.lastSha}`);
 
   for (const r of releases) {
+    const okRecords = r.records.filter((d) => d.status === 'success');
     const f: ReleaseFacts = { release: r, changes: [], changeFailure: !r.success, hotfix: false, incidentAttributed: false };
     facts.set(r, f);
-    if (r.success) f.hotfix = r.members.some(isHotfixDeployment);
+    if (r.success) f.hotfix = okRecords.some(isHotfixDeployment);
 
-    // Change failure via hotfix / rollback (4.1), checked per member environment.
+    // Change failure via hotfix / rollback (4.1), checked in each environment of the release.
+    // SPEC-READING: "ONE deployment in every count" makes the release the unit here too: the
+    // later deployment is a later successful release to the same environment, and its
+    // "finishing after D and at most 24 h after it" compares release finish times (a
+    // pipeline whose deploy job is re-run later finishes at the re-run). "Live there before
+    // D" is a fact about the environment, so it reads every successful record in it that
+    // finished before D's record there (and the pre-window SHA).
     if (r.success) {
       for (const m of r.members) {
+        const later = (releasesInEnv.get(m.environmentId) ?? []).filter((h) => h !== r && h.finishMs > r.finishMs);
+        const hot = later.some((h) => h.finishMs <= r.finishMs + 24 * HOUR && h.records.some((d) => d.status === 'success' && isHotfixDeployment(d)));
         const t = timeline.get(m.environmentId) ?? [];
-        const i = posInTimeline.get(m.id);
-        if (i === undefined) continue;
-        // SPEC-READING: "finishing after D and at most 24 h after it" uses D's release finish time.
-        const hot = t.slice(i + 1).some((h) => ms(h.finishedAt) > r.finishMs && ms(h.finishedAt) <= r.finishMs + 24 * HOUR && isHotfixDeployment(h));
-        const liveBefore = new Set(t.slice(0, i).map((d) => d.sha));
+        const liveBefore = new Set(t.filter((d) => ms(d.finishedAt) < ms(m.finishedAt)).map((d) => d.sha));
         const b = baselineOf.get(`${m.projectId}:${m.environmentId}`);
         if (b?.lastSha) liveBefore.add(b.lastSha);
         liveBefore.delete(m.sha);
         // SPEC-READING: "a later successful deployment" has no time bound: any later redeploy
         // of a SHA live before D marks D.
-        const rolledBack = t.slice(i + 1).some((h) => liveBefore.has(h.sha));
+        const rolledBack = later.some((h) => h.members.some((x) => x.environmentId === m.environmentId && liveBefore.has(x.sha)));
         if (hot || rolledBack) f.changeFailure = true;
       }
     }
 
     // Changes shipped (lead time). SPEC-READING: only successful releases ship changes;
-    // MRs linked to members of a failed release are neither changes nor marked live.
+    // MRs linked to records of a failed release are neither changes nor marked live.
     if (!r.success) continue;
-    let anyLinkedMr = false;
     const shipped = new Map<string, Change>();
-    for (const m of r.members) {
-      const links = mrsOfDeployment.get(m.id) ?? [];
-      if (links.length > 0) anyLinkedMr = true;
-      for (const l of links) {
+    // SPEC-READING: the release ships the MRs linked to any of its successful records
+    // (superseded ones included). Baseline records are read last: an MR that a non-baseline
+    // environment of the same release ships is a change; the baseline's own MRs become live.
+    const ordered = [...okRecords.filter((d) => !baselineDeployments.has(d.id)), ...okRecords.filter((d) => baselineDeployments.has(d.id))];
+    for (const d of ordered) {
+      for (const l of mrsOfDeployment.get(d.id) ?? []) {
         const key = `${r.projectId}:${l.mrId}`;
         if (liveMrs.has(key)) continue;
         liveMrs.add(key);
-        // The baseline ships no change, but its MRs are live in production from then on.
-        if (baselineDeployments.has(m.id)) continue;
+        if (baselineDeployments.has(d.id)) continue;
         const merged = l.mergedAt === null ? null : ms(l.mergedAt);
         const first = l.firstCommitAuthoredAt === null ? null : ms(l.firstCommitAuthoredAt);
         // Start = earliest commit, never later than merged_at.
@@ -294,23 +313,24 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
         shipped.set(key, { startMs: start, mergedMs: merged });
       }
     }
-    // SPEC-READING: the "no linked MR" rule applies when no member of the release has a
-    // linked MR; the commit counts once per project like an MR.
-    if (!anyLinkedMr) {
+    // SPEC-READING: the "no linked MR" rule applies when no record of the release has a
+    // linked MR; "the last successful production deployment to that environment" is the
+    // last one before this release's first record there; the commit counts once per
+    // project like an MR.
+    if (!okRecords.some((d) => (mrsOfDeployment.get(d.id) ?? []).length > 0)) {
       for (const m of r.members) {
-        const shaKey = `${r.projectId}:${m.sha}`;
         const t = timeline.get(m.environmentId) ?? [];
-        const i = posInTimeline.get(m.id) ?? 0;
+        const firstHere = okRecords.filter((d) => d.environmentId === m.environmentId).map((d) => posInTimeline.get(d.id)!);
+        const i = Math.min(...firstHere);
         const prev = i > 0 ? t[i - 1]!.sha : (baselineOf.get(`${m.projectId}:${m.environmentId}`)?.lastSha ?? null);
-        const isBaseline = baselineDeployments.has(m.id);
-        const differs = prev !== m.sha;
-        if (!isBaseline && differs && !liveShas.has(shaKey) && !shipped.has(shaKey)) {
+        const shaKey = `${r.projectId}:${m.sha}`;
+        if (!baselineDeployments.has(t[i]!.id) && prev !== m.sha && !liveShas.has(shaKey) && !shipped.has(shaKey)) {
           // SPEC-READING: a commit without authored_date is a change without a lead time.
           shipped.set(shaKey, { startMs: m.commitAuthoredAt === null ? null : ms(m.commitAuthoredAt), mergedMs: null });
         }
       }
     }
-    for (const m of r.members) liveShas.add(`${r.projectId}:${m.sha}`);
+    for (const d of okRecords) liveShas.add(`${r.projectId}:${d.sha}`);
     f.changes = [...shipped.values()];
   }
 
@@ -388,6 +408,11 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
       incidents: scopeIncidents.filter((i) => clock.monthOf(i.createdAt) === month).length,
       open_incidents: scopeIncidents.filter((i) => ms(i.createdAt) < end && (i.closedAt === null || ms(i.closedAt) >= end)).length,
       time_to_restore_median_minutes: median(closed),
+      // Extras (not required by section 5) that localise disagreements.
+      deployment_attempts: inMonth.length,
+      failed_deployments: inMonth.filter((f) => !f.release.success).length,
+      changes: changes.length,
+      hotfix_deployments: ok.filter((f) => f.hotfix).length,
     };
   };
   // Month end in the configured zone: the first instant whose local month is the next month.
@@ -446,7 +471,13 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     queue: number[];
   }
   const jobAgg = new Map<string, PipeAgg>(); // `${month}|${team}`
+  const jobIntervals = new Map<number, Array<[number, number]>>();
   for (const j of ds.jobs) {
+    if (j.pipelineId !== null && j.startedAt !== null && j.finishedAt !== null && latestOf.get(`${j.pipelineId}|${j.name}`) === j) {
+      const iv = jobIntervals.get(j.pipelineId) ?? [];
+      iv.push([ms(j.startedAt), ms(j.finishedAt)]);
+      jobIntervals.set(j.pipelineId, iv);
+    }
     const month = clock.monthOf(j.createdAt);
     if (!monthSet.has(month)) continue;
     const ran = j.duration !== null && j.duration > 0;
@@ -517,11 +548,12 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     a.count++;
     if (p.status === 'success') a.success++;
     if (p.status === 'failed') a.failed++;
-    // SPEC-READING: the record has no duration; a finished pipeline's duration is
-    // updated_at − created_at, over pipelines that ended (success, failed, canceled).
-    if (p.status === 'success' || p.status === 'failed' || p.status === 'canceled') {
-      a.durations.push((ms(p.updatedAt) - ms(p.createdAt)) / MINUTE);
-    }
+    // SPEC-READING: the record has no duration and PRODUCT.md does not define it; GitLab's
+    // pipeline `duration` is "seconds spent running" (gitlab-api-notes.md), i.e. the union of
+    // its jobs' running periods (latest, non-retried jobs; gaps where nothing runs excluded).
+    // Pipelines without a job that started and finished have no duration.
+    const d = runningSeconds(jobIntervals.get(p.id) ?? []);
+    if (d !== null) a.durations.push(d / 60);
   }
   out['pipelines_team_monthly.csv'] = months.flatMap((month) =>
     teams.map((team) => {
@@ -569,6 +601,21 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     }),
   );
   return out;
+}
+
+/** Length of the union of [start, end] intervals, in seconds; null when there are none. */
+export function runningSeconds(intervals: Array<[number, number]>): number | null {
+  if (intervals.length === 0) return null;
+  const iv = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [cs, ce] = iv[0]!;
+  for (const [s, e] of iv.slice(1)) {
+    if (s > ce) {
+      total += ce - cs;
+      [cs, ce] = [s, e];
+    } else ce = Math.max(ce, e);
+  }
+  return (total + ce - cs) / 1000;
 }
 
 /** `(?i)hotfix` → /hotfix/i (a leading RE2 inline flag group). */
