@@ -1,0 +1,377 @@
+/**
+ * Proves the cross-check reference right on its own: small hand-made datasets whose
+ * expected values are worked out by hand from PRODUCT.md 4 / 4.1 (arithmetic beside each
+ * assertion). Independent of the product's code.
+ */
+import { describe, expect, it } from 'vitest';
+import { emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord, type JobRecord } from '../../src/model/types';
+import { compilePattern, computeReference, runningSeconds, type RefConfig, type Row } from './reference';
+
+const cfg = (over: Partial<RefConfig> = {}): RefConfig => ({
+  environmentTier: 'production',
+  environmentPattern: null,
+  timezone: 'UTC',
+  costPerMinute: 0.008,
+  runnerRates: [],
+  changeFailure: 'deployments',
+  incidentLabels: ['type::incident'],
+  hotfixPattern: compilePattern('(?i)hotfix'),
+  month: '2025-11',
+  months: 1,
+  ...over,
+});
+
+function dataset(): Dataset {
+  const ds = emptyDataset({
+    toolVersion: 'test',
+    group: 'acme',
+    windowStart: '2025-10-01T00:00:00.000Z',
+    windowEnd: '2025-12-01T00:00:00.000Z',
+    skippedProjects: [],
+    retries: {},
+    requests: {},
+    shards: 1,
+  });
+  ds.projects.push(
+    { id: 1, name: 'api', path: 'acme/red/api', webUrl: '', namespacePath: 'acme/red', topics: [], team: 'red' },
+    { id: 2, name: 'web', path: 'acme/red/web', webUrl: '', namespacePath: 'acme/red', topics: [], team: 'red' },
+    { id: 3, name: 'app', path: 'acme/blue/app', webUrl: '', namespacePath: 'acme/blue', topics: [], team: 'blue' },
+  );
+  // Project 1 has two production environments and a staging one; 3 has one production.
+  ds.environments.push(
+    { id: 10, projectId: 1, name: 'production/eu', tier: 'production' },
+    { id: 11, projectId: 1, name: 'production/us', tier: 'production' },
+    { id: 12, projectId: 1, name: 'staging', tier: 'staging' },
+    { id: 30, projectId: 3, name: 'production', tier: 'production' },
+  );
+  ds.baselines.push(
+    { projectId: 1, environmentId: 10, environmentName: 'production/eu', hasEarlierSuccess: true, lastSha: 's0', lastFinishedAt: '2025-10-01T00:00:00.000Z' },
+    { projectId: 1, environmentId: 11, environmentName: 'production/us', hasEarlierSuccess: true, lastSha: 's0', lastFinishedAt: '2025-10-01T00:00:00.000Z' },
+    { projectId: 3, environmentId: 30, environmentName: 'production', hasEarlierSuccess: true, lastSha: 's0', lastFinishedAt: '2025-10-01T00:00:00.000Z' },
+  );
+  return ds;
+}
+
+let nextId = 1000;
+function dep(p: Partial<DeploymentRecord> & { finishedAt: string }): DeploymentRecord {
+  const envId = p.environmentId ?? 10;
+  return {
+    id: nextId++,
+    iid: 1,
+    projectId: envId === 30 ? 3 : 1,
+    environmentId: envId,
+    environmentName: '',
+    status: 'success',
+    ref: 'main',
+    sha: 'sx',
+    createdAt: p.finishedAt,
+    updatedAt: p.finishedAt,
+    pipelineId: nextId++,
+    commitAuthoredAt: null,
+    ...p,
+  };
+}
+function link(ds: Dataset, d: DeploymentRecord, mrId: number, mr: { first: string | null; merged: string | null; labels?: string[] }) {
+  ds.deploymentMergeRequests.push({
+    projectId: d.projectId,
+    deploymentId: d.id,
+    mrId,
+    mrIid: mrId,
+    mrProjectId: d.projectId,
+    createdAt: '2025-10-01T00:00:00.000Z',
+    mergedAt: mr.merged,
+    labels: mr.labels ?? [],
+    firstCommitAuthoredAt: mr.first,
+    commitCount: mr.first === null ? 0 : 1,
+  });
+}
+const find = (rows: Row[] | undefined, key: Partial<Row>): Row => {
+  const r = (rows ?? []).find((x) => Object.entries(key).every(([k, v]) => x[k] === v));
+  if (!r) throw new Error(`no row ${JSON.stringify(key)}`);
+  return r;
+};
+const portfolio = (ds: Dataset, c = cfg()) => find(computeReference(ds, c)['dora_monthly.csv'], { month: c.month });
+
+describe('production releases', () => {
+  it('counts one pipeline released to two production environments once, failing when one environment fails', () => {
+    const ds = dataset();
+    // Pipeline 500: eu 10:00 and us 10:30 succeed, same SHA; the MR is linked to both.
+    const eu = dep({ environmentId: 10, pipelineId: 500, sha: 'a1', finishedAt: '2025-11-03T10:00:00.000Z' });
+    const us = dep({ environmentId: 11, pipelineId: 500, sha: 'a1', finishedAt: '2025-11-03T10:30:00.000Z' });
+    // Pipeline 501: eu succeeds, us fails -> one failed attempt.
+    const eu2 = dep({ environmentId: 10, pipelineId: 501, sha: 'a2', finishedAt: '2025-11-05T10:00:00.000Z' });
+    const us2 = dep({ environmentId: 11, pipelineId: 501, sha: 'a2', status: 'failed', finishedAt: '2025-11-05T10:05:00.000Z' });
+    // A staging deployment of the same pipeline never counts.
+    const stg = dep({ environmentId: 12, pipelineId: 500, sha: 'a1', finishedAt: '2025-11-03T09:00:00.000Z' });
+    ds.deployments.push(eu, us, eu2, us2, stg);
+    link(ds, eu, 7, { first: '2025-11-02T10:30:00.000Z', merged: '2025-11-03T09:30:00.000Z' });
+    link(ds, us, 7, { first: '2025-11-02T10:30:00.000Z', merged: '2025-11-03T09:30:00.000Z' });
+    const r = portfolio(ds);
+    expect(r.prod_deployments).toBe(1); // pipeline 500 only (501 failed)
+    expect(r.deployment_attempts).toBe(2); // 500 + 501
+    expect(r.cfr_deployments).toBe(50); // 1 failed / 2 attempts
+    expect(r.changes).toBe(1); // MR 7 once, though linked to eu and us
+    expect(r.lead_time_hours).toBe(24); // release finishes with its last env (us 11-03 10:30) - first commit 11-02 10:30
+    expect(r.lead_time_merge_hours).toBe(1); // 10:30 - merged 09:30
+    expect(r.deployments_per_day).toBeCloseTo(1 / 30, 10); // November has 30 days
+  });
+
+  it('treats the first deployment ever to an environment as a baseline that ships no change but counts', () => {
+    const ds = dataset();
+    ds.baselines[2] = { projectId: 3, environmentId: 30, environmentName: 'production', hasEarlierSuccess: false, lastSha: null, lastFinishedAt: null };
+    const first = dep({ environmentId: 30, sha: 'b1', finishedAt: '2025-11-10T12:00:00.000Z' });
+    const second = dep({ environmentId: 30, sha: 'b2', finishedAt: '2025-11-11T12:00:00.000Z' });
+    ds.deployments.push(first, second);
+    // GitLab links every old MR to the first deployment, years back.
+    link(ds, first, 1, { first: '2022-01-01T00:00:00.000Z', merged: '2022-01-02T00:00:00.000Z' });
+    link(ds, first, 2, { first: '2023-01-01T00:00:00.000Z', merged: '2023-01-02T00:00:00.000Z' });
+    link(ds, second, 3, { first: '2025-11-11T00:00:00.000Z', merged: '2025-11-11T10:00:00.000Z' });
+    // MR 2 appears again on the second deployment: already live, not a change again.
+    link(ds, second, 2, { first: '2023-01-01T00:00:00.000Z', merged: '2023-01-02T00:00:00.000Z' });
+    const r = portfolio(ds);
+    expect(r.prod_deployments).toBe(2); // the baseline still counts as a deployment
+    expect(r.changes).toBe(1); // MR 3 only
+    expect(r.lead_time_hours).toBe(12); // 11-11 12:00 - 11-11 00:00
+  });
+
+  it('counts a deployment without MRs as one change when its SHA differs from the last one live there', () => {
+    const ds = dataset();
+    ds.deployments.push(
+      dep({ environmentId: 30, sha: 'c1', commitAuthoredAt: '2025-11-04T06:00:00.000Z', finishedAt: '2025-11-04T12:00:00.000Z' }),
+      // Same SHA again (a re-deploy): no new change.
+      dep({ environmentId: 30, sha: 'c1', commitAuthoredAt: '2025-11-04T06:00:00.000Z', finishedAt: '2025-11-05T12:00:00.000Z' }),
+    );
+    const r = portfolio(ds);
+    expect(r.changes).toBe(1); // only the first one changed the SHA (s0 -> c1)
+    expect(r.lead_time_hours).toBe(6); // 12:00 - commit 06:00
+    expect(r.lead_time_merge_hours).toBeNull(); // a commit change has no merge time
+  });
+});
+
+describe('change failures: hotfix and rollback', () => {
+  it('marks deployments followed within 24 h by a hotfix, and those a later deployment rolls back', () => {
+    const ds = dataset();
+    ds.deployments.push(
+      dep({ environmentId: 30, sha: 'd1', finishedAt: '2025-11-03T10:00:00.000Z' }), // D1
+      dep({ environmentId: 30, sha: 'd2', finishedAt: '2025-11-03T12:00:00.000Z' }), // D2
+      dep({ environmentId: 30, sha: 'd3', ref: 'HotFix/login', finishedAt: '2025-11-04T11:00:00.000Z' }), // D3
+      dep({ environmentId: 30, sha: 'd1', finishedAt: '2025-11-06T09:00:00.000Z' }), // D4 redeploys d1
+    );
+    // D3's ref matches (?i)hotfix: D2 (23 h before) is marked, D1 (25 h before) is not.
+    // D4 redeploys d1, live before D2 and before D3: both marked. D1 itself is d1: not marked.
+    // Failures {D2, D3} / 4 attempts = 50 %.
+    expect(portfolio(ds).cfr_deployments).toBe(50);
+    // hotfix_ratio = 1 hotfix deployment (D3) / 4 prod deployments = 25 %.
+    expect(find(computeReference(ds, cfg())['delivery_team_monthly.csv'], { team: 'blue' }).hotfix_ratio).toBe(25);
+  });
+
+  it('marks a deployment as failed when a later one ships an MR labelled type::hotfix within 24 h', () => {
+    const ds = dataset();
+    const d1 = dep({ environmentId: 30, sha: 'e1', finishedAt: '2025-11-03T10:00:00.000Z' });
+    const d2 = dep({ environmentId: 30, sha: 'e2', finishedAt: '2025-11-03T20:00:00.000Z' });
+    const d3 = dep({ environmentId: 30, sha: 'e3', finishedAt: '2025-11-06T20:00:00.000Z' });
+    ds.deployments.push(d1, d2, d3);
+    link(ds, d2, 9, { first: '2025-11-03T18:00:00.000Z', merged: '2025-11-03T19:00:00.000Z', labels: ['type::hotfix'] });
+    // d2 is a hotfix 10 h after d1: d1 failed. Nothing follows d2 / d3 within 24 h as a hotfix.
+    expect(portfolio(ds).cfr_deployments).toBeCloseTo(100 / 3, 10); // 1 / 3
+  });
+
+  it('sees a rollback made by re-running an older pipeline, which stays one deployment', () => {
+    const ds = dataset();
+    ds.deployments.push(
+      dep({ environmentId: 30, pipelineId: 700, sha: 'f1', finishedAt: '2025-11-03T09:00:00.000Z' }),
+      dep({ environmentId: 30, pipelineId: 701, sha: 'f2', finishedAt: '2025-11-03T16:00:00.000Z' }),
+      // The deploy job of pipeline 700 is re-run: f1 goes live again.
+      dep({ environmentId: 30, pipelineId: 700, sha: 'f1', finishedAt: '2025-11-03T18:00:00.000Z' }),
+    );
+    const r = portfolio(ds);
+    expect(r.prod_deployments).toBe(2); // pipelines 700 and 701
+    // f1 was live (09:00) before 701 (16:00) and is redeployed later (18:00): 701 failed. 1 / 2.
+    expect(r.cfr_deployments).toBe(50);
+  });
+});
+
+describe('incidents', () => {
+  const incident = (p: Partial<IssueRecord> & { id: number; projectId: number; createdAt: string }): IssueRecord => ({
+    iid: p.id,
+    state: p.closedAt ? 'closed' : 'opened',
+    closedAt: null,
+    labels: [],
+    issueType: 'incident',
+    milestoneDueDate: null,
+    ...p,
+  });
+
+  it('attributes to the latest earlier deployment of the project, else of the team when the project never deployed', () => {
+    const ds = dataset();
+    // red: project 1 deploys A1 (11-01) and A2 (11-10); project 2 never deploys.
+    // blue: project 3 deploys C1 (11-20) and C2 (11-28).
+    ds.deployments.push(
+      dep({ environmentId: 10, sha: 'a1', finishedAt: '2025-11-01T10:00:00.000Z' }),
+      dep({ environmentId: 10, sha: 'a2', finishedAt: '2025-11-10T10:00:00.000Z' }),
+      dep({ environmentId: 30, sha: 'c1', finishedAt: '2025-11-20T10:00:00.000Z' }),
+      dep({ environmentId: 30, sha: 'c2', finishedAt: '2025-11-28T10:00:00.000Z' }),
+    );
+    ds.issues.push(
+      // in project 1 on 11-05 -> A1; closed after 60 min
+      incident({ id: 1, projectId: 1, createdAt: '2025-11-05T00:00:00.000Z', closedAt: '2025-11-05T01:00:00.000Z' }),
+      // project 2 never deployed -> its team red -> latest red before 11-12 = A2; closed after 120 min
+      incident({ id: 2, projectId: 2, createdAt: '2025-11-12T00:00:00.000Z', closedAt: '2025-11-12T02:00:00.000Z' }),
+      // project 3 deployed, but only later: unattributed (no team fallback); closed after 30 min
+      incident({ id: 3, projectId: 3, createdAt: '2025-11-15T00:00:00.000Z', closedAt: '2025-11-15T00:30:00.000Z' }),
+      // project 2, labelled team::blue -> team blue -> latest blue before 11-25 = C1; still open
+      // (an issue of type issue, an incident by its type::incident label)
+      incident({ id: 4, projectId: 2, createdAt: '2025-11-25T00:00:00.000Z', labels: ['team::blue', 'type::incident'], issueType: 'issue' }),
+      // not an incident: plain issue without the incident label
+      incident({ id: 5, projectId: 1, createdAt: '2025-11-06T00:00:00.000Z', issueType: 'issue', labels: ['type::bug'] }),
+    );
+    const out = computeReference(ds, cfg());
+    const all = find(out['dora_monthly.csv'], { month: '2025-11' });
+    expect(all.cfr_incidents).toBe(75); // A1, A2, C1 attributed / 4 deployments
+    expect(all.incidents).toBe(4);
+    expect(all.mttr_minutes).toBe(70); // (60 + 120 + 30) / 3
+    expect(all.time_to_restore_median_minutes).toBe(60); // median of 30, 60, 120
+    expect(all.open_incidents).toBe(1); // incident 4
+    const red = find(out['dora_team_monthly.csv'], { team: 'red' });
+    const blue = find(out['dora_team_monthly.csv'], { team: 'blue' });
+    expect(red.cfr_incidents).toBe(100); // A1, A2 / 2
+    expect(blue.cfr_incidents).toBe(50); // C1 / C1, C2
+    expect(red.incidents).toBe(2); // 1 and 2 (project teams)
+    expect(blue.incidents).toBe(2); // 3 and 4 (label team::blue)
+    const web = find(out['dora_project_monthly.csv'], { project: 'acme/red/web' });
+    expect(web.incidents).toBe(2); // 2 and 4 are in project 2
+    expect(web.cfr_incidents).toBeNull(); // no deployments: empty, not 0
+  });
+});
+
+describe('lead time', () => {
+  it('never starts a change later than its merge and counts a negative merge -> deploy as 0', () => {
+    const ds = dataset();
+    const d = dep({ environmentId: 30, sha: 'g1', finishedAt: '2025-11-03T12:00:00.000Z' });
+    ds.deployments.push(d);
+    // MR 1: commit 10:00 authored after the merge 08:00 (rebase) -> start 08:00: lead 4 h, merge 4 h
+    link(ds, d, 1, { first: '2025-11-03T10:00:00.000Z', merged: '2025-11-03T08:00:00.000Z' });
+    // MR 2: commit 06:00, merged 09:00 -> lead 6 h, merge 3 h
+    link(ds, d, 2, { first: '2025-11-03T06:00:00.000Z', merged: '2025-11-03T09:00:00.000Z' });
+    // MR 3: deployed from the branch before its merge at 13:00 -> lead 1 h (from 11:00), merge -1 h -> 0
+    link(ds, d, 3, { first: '2025-11-03T11:00:00.000Z', merged: '2025-11-03T13:00:00.000Z' });
+    const r = portfolio(ds);
+    expect(r.lead_time_hours).toBe(4); // median of 1, 4, 6
+    expect(r.lead_time_p90_hours).toBeCloseTo(5.6, 10); // rank 0.9 * 2 = 1.8 -> 4 + 0.8 * (6 - 4)
+    expect(r.lead_time_merge_hours).toBe(3); // median of 0, 3, 4
+  });
+});
+
+describe('CI minutes, cost and pipelines', () => {
+  const job = (p: Partial<JobRecord> & { id: number; createdAt: string }): JobRecord => ({
+    projectId: 1,
+    pipelineId: 900,
+    name: 'build',
+    stage: 'build',
+    status: 'success',
+    ref: 'main',
+    startedAt: null,
+    finishedAt: null,
+    duration: null,
+    queuedDuration: null,
+    failureReason: null,
+    runnerType: 'instance_type',
+    tags: [],
+    ...p,
+  });
+
+  it('sums minutes of jobs that ran by created_at, pricing tag rates before runner-type rates', () => {
+    const ds = dataset();
+    ds.jobs.push(
+      job({ id: 1, createdAt: '2025-10-31T23:59:00.000Z', duration: 600 }), // October
+      job({ id: 2, createdAt: '2025-11-01T00:01:00.000Z', duration: 120, runnerType: 'project_type', tags: ['big'] }),
+      job({ id: 3, createdAt: '2025-11-02T00:00:00.000Z', duration: 0 }), // did not run
+      job({ id: 4, createdAt: '2025-11-02T00:00:00.000Z', duration: null, status: 'canceled' }),
+      job({ id: 5, createdAt: '2025-11-03T00:00:00.000Z', duration: 60, status: 'canceled', runnerType: 'project_type' }),
+      job({ id: 6, createdAt: '2025-11-04T00:00:00.000Z', duration: 30, runnerType: null }), // runner deleted
+    );
+    const c = cfg({
+      months: 2,
+      runnerRates: [
+        { kind: 'runner_type', runnerType: 'project_type', rate: 0.002 },
+        { kind: 'tag', tag: 'big', rate: 0.024 },
+      ],
+    });
+    const out = computeReference(ds, c);
+    const nov = find(out['ci_cost_monthly.csv'], { month: '2025-11' });
+    expect(nov.ci_minutes).toBeCloseTo(3.5, 10); // (120 + 60 + 30) / 60
+    // job 2: 2 min x 0.024 (tag beats project_type) = 0.048; job 5: 1 x 0.002; job 6: 0.5 x 0.008
+    expect(nov.ci_cost).toBeCloseTo(0.048 + 0.002 + 0.004, 10);
+    expect(find(out['ci_cost_monthly.csv'], { month: '2025-10' }).ci_minutes).toBeCloseTo(10, 10); // 600 / 60
+    expect(find(out['ci_cost_project_monthly.csv'], { month: '2025-11', project: 'acme/red/api' }).ci_minutes).toBeCloseTo(3.5, 10);
+    expect(find(out['ci_cost_team_monthly.csv'], { month: '2025-11', team: 'blue' }).ci_minutes).toBe(0);
+  });
+
+  it('computes retry rate over jobs that ran, infra failure share and pipeline running time', () => {
+    const ds = dataset();
+    ds.pipelines.push(
+      { id: 900, projectId: 1, ref: 'main', status: 'success', source: 'push', createdAt: '2025-11-03T10:00:00.000Z', updatedAt: '2025-11-03T11:00:00.000Z', webUrl: '' },
+      { id: 901, projectId: 2, ref: 'feature', status: 'failed', source: 'push', createdAt: '2025-11-04T10:00:00.000Z', updatedAt: '2025-11-04T11:00:00.000Z', webUrl: '' },
+      { id: 902, projectId: 2, ref: 'main', status: 'canceled', source: 'push', createdAt: '2025-11-05T10:00:00.000Z', updatedAt: '2025-11-05T10:01:00.000Z', webUrl: '' },
+    );
+    const t = (m: number) => new Date(Date.parse('2025-11-03T10:00:00.000Z') + m * 60_000).toISOString();
+    ds.jobs.push(
+      // build fails on a runner problem at 10:00-10:04, is retried 10:05-10:09; test 10:08-10:12
+      job({ id: 1, createdAt: t(0), startedAt: t(0), finishedAt: t(4), duration: 240, status: 'failed', failureReason: 'runner_system_failure', queuedDuration: 60 }),
+      job({ id: 2, createdAt: t(5), startedAt: t(5), finishedAt: t(9), duration: 240, queuedDuration: 120 }),
+      job({ id: 3, name: 'test', createdAt: t(6), startedAt: t(8), finishedAt: t(12), duration: 240, status: 'failed', failureReason: 'script_failure', queuedDuration: 180 }),
+      job({ id: 4, name: 'lint', createdAt: t(6), duration: 0, status: 'skipped' }),
+    );
+    const r = find(computeReference(ds, cfg())['pipelines_team_monthly.csv'], { team: 'red' });
+    expect(r.pipelines).toBe(3);
+    expect(r.pipeline_success_rate).toBe(50); // success 1 / (success 1 + failed 1); canceled out
+    expect(r.retry_rate).toBeCloseTo(100 / 3, 10); // job 1 retried / 3 jobs that ran (lint did not)
+    expect(r.infra_failure_share).toBe(50); // runner_system_failure 1 / failed 2
+    // Pipeline 900: retried job 1 is not its latest build, so jobs 2 (10:05-10:09) and
+    // 3 (10:08-10:12) count: union 10:05-10:12 = 7 min. 901 and 902 have no jobs.
+    expect(r.pipeline_duration_median_minutes).toBe(7);
+    // queue times 1, 2, 3 min: rank 0.9 * 2 = 1.8 -> 2 + 0.8 = 2.8
+    expect(r.queue_time_p90_minutes).toBeCloseTo(2.8, 10);
+  });
+
+  it('measures running time as the union of job running periods', () => {
+    // [0,10] and [5,15] overlap -> 15 s; [20,25] -> 5 s; total 20 s
+    expect(runningSeconds([[20_000, 25_000], [0, 10_000], [5_000, 15_000]])).toBe(20);
+    expect(runningSeconds([])).toBeNull();
+  });
+});
+
+describe('delivery', () => {
+  it('counts spillover as issues due in the month still open at its end', () => {
+    const ds = dataset();
+    const issue = (id: number, due: string | null, closedAt: string | null, labels: string[] = []): IssueRecord => ({
+      id,
+      iid: id,
+      projectId: 3,
+      state: closedAt ? 'closed' : 'opened',
+      createdAt: '2025-11-01T00:00:00.000Z',
+      closedAt,
+      labels,
+      issueType: 'issue',
+      milestoneDueDate: due,
+    });
+    ds.issues.push(
+      issue(1, '2025-11-15', null), // open: spills over
+      issue(2, '2025-11-15', '2025-11-20T00:00:00.000Z'), // closed in time
+      issue(3, '2025-11-30', '2025-12-03T00:00:00.000Z'), // open on 11-30 24:00: spills over
+      issue(4, '2025-12-01', null, ['type::bug']), // due next month
+    );
+    ds.mergeRequests.push(
+      { id: 1, iid: 1, projectId: 3, state: 'merged', targetBranch: 'main', createdAt: '2025-11-01T00:00:00.000Z', mergedAt: '2025-11-02T00:00:00.000Z', labels: [] },
+      { id: 2, iid: 2, projectId: 3, state: 'merged', targetBranch: 'dev', createdAt: '2025-11-01T00:00:00.000Z', mergedAt: '2025-11-01T12:00:00.000Z', labels: [] },
+      { id: 3, iid: 3, projectId: 3, state: 'opened', targetBranch: 'main', createdAt: '2025-11-01T00:00:00.000Z', mergedAt: null, labels: [] },
+    );
+    const r = find(computeReference(ds, cfg())['delivery_team_monthly.csv'], { team: 'blue' });
+    expect(r.spillover).toBe(2); // issues 1 and 3
+    expect(r.issues_closed).toBe(1); // issue 2 (issue 3 closed in December)
+    expect(r.bugs_opened).toBe(1); // issue 4, created in November
+    expect(r.mrs_merged).toBe(2); // any target branch
+    expect(r.mr_cycle_time_hours).toBe(18); // median of 24 h and 12 h
+    expect(r.hotfix_ratio).toBeNull(); // no deployments: empty
+  });
+});
