@@ -32275,14 +32275,15 @@ async function collectProject(o, p, startMs, endMs, cache) {
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
-  const [deploymentParts, pipelines, jobs] = await Promise.all([
-    Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))),
+  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
+  const [deploymentParts, freshMrs, pipelines, jobs] = await Promise.all([
+    deploymentsListed,
+    deploymentsListed.then((parts) => collectShippedMrs(o, p.id, parts.flatMap((d) => d.deployments), parts.map((d) => d.baseline), cache?.deployments ?? [])),
     collectPipelines(o, p.id, fromMs, endMs),
     collectJobs(o, p.id, fromMs, endMs)
   ]);
   const fresh = deploymentParts.flatMap((d) => d.deployments);
   const baselines = deploymentParts.map((d) => d.baseline);
-  const freshMrs = await collectShippedMrs(o, p.id, fresh, baselines, cache?.deployments ?? []);
   if (!cache) {
     return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
   }
@@ -40214,16 +40215,17 @@ var Semaphore = class {
   }
   max;
   active = 0;
+  urgent = [];
   queue = [];
-  async acquire() {
+  async acquire(urgent = false) {
     if (this.active < this.max) {
       this.active++;
       return;
     }
-    await new Promise((resolve) => this.queue.push(resolve));
+    await new Promise((resolve) => (urgent ? this.urgent : this.queue).push(resolve));
   }
   release() {
-    const next = this.queue.shift();
+    const next = this.urgent.shift() ?? this.queue.shift();
     if (next) next();
     else this.active--;
   }
@@ -40274,6 +40276,11 @@ function endpointKey(method, path) {
 function isProjectJobsList(method, key) {
   return method === "GET" && key === "GET /projects/:id/jobs";
 }
+var FAN_OUT = /* @__PURE__ */ new Set(["GET /projects/:id/deployments/:id/merge_requests", "GET /projects/:id/merge_requests/:id/commits"]);
+function isUrgent(key, url12) {
+  if (!FAN_OUT.has(key)) return true;
+  return url12.searchParams.has("cursor") || Number(url12.searchParams.get("page") ?? "1") > 1;
+}
 var Transport = class {
   constructor(opts) {
     this.opts = opts;
@@ -40322,6 +40329,7 @@ var Transport = class {
     const path = apiIdx >= 0 ? url12.pathname.slice(apiIdx + 7) : url12.pathname;
     const key = endpointKey(method, path);
     const jobsList = isProjectJobsList(method, key);
+    const urgent = isUrgent(key, url12);
     const maxAttempts = Math.max(1, this.opts.maxAttempts);
     const max429 = Math.max(1, this.opts.max429Attempts ?? 20);
     let failures = 0;
@@ -40330,7 +40338,7 @@ var Transport = class {
       let response;
       let failure;
       if (jobsList) await this.jobs.take();
-      await this.sem.acquire();
+      await this.sem.acquire(urgent);
       try {
         await this.global.take();
         this.stats.total++;

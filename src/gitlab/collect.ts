@@ -283,15 +283,18 @@ async function collectProject(o: CollectOptions, p: ApiProject, startMs: number,
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
 
-  const [deploymentParts, pipelines, jobs] = await Promise.all([
-    Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))),
+  // The shipped MRs (most of all requests) start as soon as the deployments are known, not
+  // after the project's job pages, which crawl at the lower project-jobs rate limit.
+  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
+  const [deploymentParts, freshMrs, pipelines, jobs] = await Promise.all([
+    deploymentsListed,
+    deploymentsListed.then((parts) => collectShippedMrs(o, p.id, parts.flatMap((d) => d.deployments), parts.map((d) => d.baseline), cache?.deployments ?? [])),
     collectPipelines(o, p.id, fromMs, endMs),
     collectJobs(o, p.id, fromMs, endMs),
   ]);
 
   const fresh = deploymentParts.flatMap((d) => d.deployments);
   const baselines = deploymentParts.map((d) => d.baseline);
-  const freshMrs = await collectShippedMrs(o, p.id, fresh, baselines, cache?.deployments ?? []);
   if (!cache) {
     return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
   }

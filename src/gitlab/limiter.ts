@@ -4,21 +4,30 @@
  * sliding or fixed one-minute window on the server ever sees more than `limit` requests.
  */
 
+/**
+ * A counting semaphore with two FIFO queues: `urgent` waiters are served first. Collection
+ * fans out thousands of independent requests (one per deployment, one per MR) next to a few
+ * long page chains (job pages follow a cursor, group listings follow next links). In one
+ * FIFO a chain's next page would wait behind the whole fan-out every time, and the run
+ * would end with the fan-out done and the chains crawling; served first, a chain advances
+ * one page per round trip while the fan-out fills the remaining permits.
+ */
 export class Semaphore {
   private active = 0;
+  private readonly urgent: Array<() => void> = [];
   private readonly queue: Array<() => void> = [];
   constructor(private readonly max: number) {}
 
-  async acquire(): Promise<void> {
+  async acquire(urgent = false): Promise<void> {
     if (this.active < this.max) {
       this.active++;
       return;
     }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
+    await new Promise<void>((resolve) => (urgent ? this.urgent : this.queue).push(resolve));
   }
 
   release(): void {
-    const next = this.queue.shift();
+    const next = this.urgent.shift() ?? this.queue.shift();
     if (next) next();
     else this.active--;
   }

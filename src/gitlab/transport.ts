@@ -71,6 +71,18 @@ function isProjectJobsList(method: string, key: string): boolean {
   return method === 'GET' && key === 'GET /projects/:id/jobs';
 }
 
+/** The requests collection issues by the thousand, one per deployment and one per MR. */
+const FAN_OUT = new Set(['GET /projects/:id/deployments/:id/merge_requests', 'GET /projects/:id/merge_requests/:id/commits']);
+
+/**
+ * Requests that others wait on go first (see Semaphore): listings and every next page (a
+ * `page` after the first, or a keyset `cursor`). The fan-out fills the remaining permits.
+ */
+export function isUrgent(key: string, url: URL): boolean {
+  if (!FAN_OUT.has(key)) return true;
+  return url.searchParams.has('cursor') || Number(url.searchParams.get('page') ?? '1') > 1;
+}
+
 export class Transport {
   readonly stats: TransportStats = { total: 0, requests: {}, retries: {} };
   private readonly sem: Semaphore;
@@ -123,6 +135,7 @@ export class Transport {
     const path = apiIdx >= 0 ? url.pathname.slice(apiIdx + 7) : url.pathname;
     const key = endpointKey(method, path);
     const jobsList = isProjectJobsList(method, key);
+    const urgent = isUrgent(key, url);
     const maxAttempts = Math.max(1, this.opts.maxAttempts);
     const max429 = Math.max(1, this.opts.max429Attempts ?? 20);
     let failures = 0;
@@ -135,7 +148,7 @@ export class Transport {
       // The project-jobs slot is awaited before taking a concurrency permit: jobs requests
       // queued behind their lower limit must not hold permits that other requests could use.
       if (jobsList) await this.jobs.take();
-      await this.sem.acquire();
+      await this.sem.acquire(urgent);
       try {
         await this.global.take();
         this.stats.total++;

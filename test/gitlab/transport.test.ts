@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Transport, endpointKey } from '../../src/gitlab/transport';
+import { Transport, endpointKey, isUrgent } from '../../src/gitlab/transport';
 import { GitLabApiError } from '../../src/gitlab/errors';
-import { RateLimiter } from '../../src/gitlab/limiter';
+import { RateLimiter, Semaphore } from '../../src/gitlab/limiter';
 import { silentLogger, type Logger } from '../../src/log';
 
 type Step = { status: number; headers?: Record<string, string>; body?: string } | 'network' | 'timeout';
@@ -159,5 +159,34 @@ describe('RateLimiter', () => {
     // stall would be lost whole: 181 770 + 24 000 = 205 770 ms.
     expect(now).toBeGreaterThan(199_000);
     expect(now).toBeLessThan(200_000);
+  });
+});
+
+describe('Semaphore', () => {
+  it('serves urgent waiters (page chains) before the fan-out, each queue in order', async () => {
+    const sem = new Semaphore(1);
+    await sem.acquire(); // the only permit is taken
+    const order: string[] = [];
+    const wait = (name: string, urgent: boolean) => sem.acquire(urgent).then(() => order.push(name));
+    const all = [wait('mr-1', false), wait('mr-2', false), wait('page-2', true), wait('mr-3', false), wait('cursor', true)];
+    for (let i = 0; i < 5; i++) {
+      await Promise.resolve();
+      sem.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(order).toEqual(['page-2', 'cursor', 'mr-1', 'mr-2', 'mr-3']);
+  });
+
+  it('a next page or a keyset cursor is urgent; a first page of the per-deployment / per-MR fan-out is not', () => {
+    const u = (path: string) => new URL(`https://gl.example/api/v4${path}`);
+    const dmr = 'GET /projects/:id/deployments/:id/merge_requests';
+    const commits = 'GET /projects/:id/merge_requests/:id/commits';
+    expect(isUrgent(dmr, u('/projects/1/deployments/9/merge_requests?per_page=100'))).toBe(false);
+    expect(isUrgent(commits, u('/projects/1/merge_requests/4/commits?per_page=100&page=1'))).toBe(false);
+    expect(isUrgent(commits, u('/projects/1/merge_requests/4/commits?per_page=100&page=2'))).toBe(true);
+    expect(isUrgent('GET /projects/:id/jobs', u('/projects/1/jobs?pagination=keyset&per_page=100'))).toBe(true);
+    expect(isUrgent('GET /groups/:id/merge_requests', u('/groups/1/merge_requests?page=7'))).toBe(true);
+    expect(isUrgent(dmr, u('/projects/1/deployments/9/merge_requests?cursor=abc'))).toBe(true);
   });
 });
