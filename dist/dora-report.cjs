@@ -41100,24 +41100,37 @@ function environmentHistories(groups) {
   for (const g of groups) {
     if (!g.success) continue;
     for (const d of g.deciding) {
+      const entry = { group: g, sha: d.sha, atMs: Date.parse(d.finishedAt) };
       const h = histories.get(d.environmentId);
-      if (h) h.push({ group: g, sha: d.sha });
-      else histories.set(d.environmentId, [{ group: g, sha: d.sha }]);
+      if (h) h.push(entry);
+      else histories.set(d.environmentId, [entry]);
     }
   }
   return histories;
 }
+function firstLiveBySha(groups) {
+  const out = /* @__PURE__ */ new Map();
+  for (const g of groups) {
+    for (const d of g.deployments) {
+      if (d.status !== "success") continue;
+      let bySha = out.get(d.environmentId);
+      if (!bySha) out.set(d.environmentId, bySha = /* @__PURE__ */ new Map());
+      const at = Date.parse(d.finishedAt);
+      const cur = bySha.get(d.sha);
+      if (cur === void 0 || at < cur) bySha.set(d.sha, at);
+    }
+  }
+  return out;
+}
 function markHotfixesAndRollbacks(groups, baselines) {
+  const liveFrom = firstLiveBySha(groups);
   for (const [envId, history] of environmentHistories(groups)) {
     const n = history.length;
     const nextHotfix = new Array(n + 1).fill(n);
     for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i].group.hotfix ? i : nextHotfix[i + 1];
-    const firstLive = /* @__PURE__ */ new Map();
-    history.forEach((e, i) => {
-      if (!firstLive.has(e.sha)) firstLive.set(e.sha, i);
-    });
     const before = baselines.get(envId)?.lastSha ?? null;
-    const liveSince = history.map((e) => e.sha === before ? -1 : firstLive.get(e.sha));
+    const shaLiveFrom = liveFrom.get(envId) ?? /* @__PURE__ */ new Map();
+    const liveSince = history.map((e) => e.sha === before ? -Infinity : shaLiveFrom.get(e.sha) ?? e.atMs);
     const best = new Array(n + 1);
     best[n] = { v: Infinity, sha: null, v2: Infinity };
     for (let k = n - 1; k >= 0; k--) {
@@ -41137,7 +41150,7 @@ function markHotfixesAndRollbacks(groups, baselines) {
       if (h < n && history[h].group.finishMs - d.group.finishMs <= HOTFIX_WINDOW_MS) d.group.followedByHotfix = true;
       const after = best[i + 1];
       const earliestOther = after.sha === d.sha ? after.v2 : after.v;
-      if (earliestOther < i) d.group.rolledBack = true;
+      if (earliestOther < d.atMs) d.group.rolledBack = true;
     }
   }
 }
@@ -41596,21 +41609,32 @@ function lastJobIds(jobs) {
   }
   return last;
 }
-function pipelineSpans(jobs) {
-  const spans = /* @__PURE__ */ new Map();
+function pipelineRunningMs(jobs, last) {
+  const periods = /* @__PURE__ */ new Map();
   for (const j of jobs) {
     if (j.pipelineId === null || !(j.duration !== null && j.duration > 0)) continue;
     if (j.startedAt === null || j.finishedAt === null) continue;
-    const start = Date.parse(j.startedAt);
-    const finish = Date.parse(j.finishedAt);
-    const s = spans.get(j.pipelineId);
-    if (!s) spans.set(j.pipelineId, { start, finish });
-    else {
-      if (start < s.start) s.start = start;
-      if (finish > s.finish) s.finish = finish;
-    }
+    if (last.get(j.pipelineId)?.get(j.name) !== j.id) continue;
+    const list = periods.get(j.pipelineId);
+    const period = [Date.parse(j.startedAt), Date.parse(j.finishedAt)];
+    if (list) list.push(period);
+    else periods.set(j.pipelineId, [period]);
   }
-  return spans;
+  const running = /* @__PURE__ */ new Map();
+  for (const [pipelineId, list] of periods) {
+    list.sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let [from, to] = list[0];
+    for (const [start, finish] of list) {
+      if (start > to) {
+        total += to - from;
+        from = start;
+        to = finish;
+      } else if (finish > to) to = finish;
+    }
+    running.set(pipelineId, total + (to - from));
+  }
+  return running;
 }
 function pipelineGrid(pipelines, jobs, cal, scopes) {
   const grid = new Grid(scopes.count, cal.length, () => ({
@@ -41642,12 +41666,12 @@ function pipelineGrid(pipelines, jobs, cal, scopes) {
       if (queue !== null) c2.queues.push(queue);
     }
   }
-  const spans = pipelineSpans(jobs);
+  const running = pipelineRunningMs(jobs, last);
   for (const p of pipelines) {
     const m = cal.monthOfIso(p.createdAt);
     if (m < 0) continue;
-    const span = spans.get(p.id);
-    const minutes = span ? (span.finish - span.start) / 6e4 : null;
+    const ms = running.get(p.id);
+    const minutes = ms === void 0 ? null : ms / 6e4;
     for (const s of scopes.ofProject(p.projectId)) {
       const c2 = grid.at(s, m);
       c2.pipelines++;

@@ -172,37 +172,61 @@ export function analyzeDeployments(
   return { groups, baselines, links, deploymentsWithoutJob };
 }
 
-/** Per production environment, the successful deployments in finish order with the SHA each made live. */
-function environmentHistories(groups: readonly DeploymentGroup[]): Map<number, { group: DeploymentGroup; sha: string }[]> {
-  const histories = new Map<number, { group: DeploymentGroup; sha: string }[]>();
+/**
+ * Per production environment, the successful deployments in finish order with the SHA each
+ * made live and the time its record there finished.
+ */
+function environmentHistories(groups: readonly DeploymentGroup[]): Map<number, { group: DeploymentGroup; sha: string; atMs: number }[]> {
+  const histories = new Map<number, { group: DeploymentGroup; sha: string; atMs: number }[]>();
   for (const g of groups) {
     if (!g.success) continue;
     for (const d of g.deciding) {
+      const entry = { group: g, sha: d.sha, atMs: Date.parse(d.finishedAt) };
       const h = histories.get(d.environmentId);
-      if (h) h.push({ group: g, sha: d.sha });
-      else histories.set(d.environmentId, [{ group: g, sha: d.sha }]);
+      if (h) h.push(entry);
+      else histories.set(d.environmentId, [entry]);
     }
   }
   return histories;
+}
+
+/**
+ * Per production environment, when each SHA was first live there: the earliest finish of ANY
+ * successful deployment record of it, including records a later one of the same pipeline
+ * superseded. Re-running an older pipeline's deploy job (GitLab's environment "Rollback")
+ * groups that pipeline's deployments into one finishing at the re-run, yet its SHA was live
+ * from the first run: the rollback must still be seen.
+ */
+function firstLiveBySha(groups: readonly DeploymentGroup[]): Map<number, Map<string, number>> {
+  const out = new Map<number, Map<string, number>>();
+  for (const g of groups) {
+    for (const d of g.deployments) {
+      if (d.status !== 'success') continue;
+      let bySha = out.get(d.environmentId);
+      if (!bySha) out.set(d.environmentId, (bySha = new Map()));
+      const at = Date.parse(d.finishedAt);
+      const cur = bySha.get(d.sha);
+      if (cur === undefined || at < cur) bySha.set(d.sha, at);
+    }
+  }
+  return out;
 }
 
 function markHotfixesAndRollbacks(
   groups: readonly DeploymentGroup[],
   baselines: ReadonlyMap<number, EnvironmentBaselineRecord>,
 ): void {
+  const liveFrom = firstLiveBySha(groups);
   for (const [envId, history] of environmentHistories(groups)) {
     const n = history.length;
     // nextHotfix[i]: first index >= i whose deployment is a hotfix (n if none).
     const nextHotfix = new Array<number>(n + 1).fill(n);
     for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i]!.group.hotfix ? i : nextHotfix[i + 1]!;
-    const firstLive = new Map<string, number>();
-    history.forEach((e, i) => {
-      if (!firstLive.has(e.sha)) firstLive.set(e.sha, i);
-    });
     const before = baselines.get(envId)?.lastSha ?? null;
-    // liveSince[k]: the first index at which entry k's SHA was live here (-1: before the window).
-    const liveSince = history.map((e) => (e.sha === before ? -1 : firstLive.get(e.sha)!));
-    // Over the suffix k > i, the smallest liveSince and the smallest among other SHAs than
+    const shaLiveFrom = liveFrom.get(envId) ?? new Map<string, number>();
+    // liveSince[k]: when entry k's SHA was first live here (-Infinity: before the window).
+    const liveSince = history.map((e) => (e.sha === before ? -Infinity : (shaLiveFrom.get(e.sha) ?? e.atMs)));
+    // Over the suffix k > i, the earliest liveSince and the earliest among other SHAs than
     // that one's, so "some later deployment redeploys a SHA other than D's that was live
     // before D" is answered in O(1) per D.
     const best: Array<{ v: number; sha: string | null; v2: number }> = new Array(n + 1);
@@ -229,7 +253,7 @@ function markHotfixesAndRollbacks(
       // one before the window). Rolling back from c to a therefore marks both b and c.
       const after = best[i + 1]!;
       const earliestOther = after.sha === d.sha ? after.v2 : after.v;
-      if (earliestOther < i) d.group.rolledBack = true;
+      if (earliestOther < d.atMs) d.group.rolledBack = true;
     }
   }
 }

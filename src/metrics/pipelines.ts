@@ -40,22 +40,38 @@ function lastJobIds(jobs: readonly JobRecord[]): Map<number, Map<string, number>
   return last;
 }
 
-/** Wall-clock span of each pipeline: first start → last finish over its jobs that ran. */
-function pipelineSpans(jobs: readonly JobRecord[]): Map<number, { start: number; finish: number }> {
-  const spans = new Map<number, { start: number; finish: number }>();
+/**
+ * Running time of each pipeline, as GitLab computes a pipeline's `duration` (its docs, "How
+ * pipeline duration is calculated"): the union of the running periods (started → finished)
+ * of its jobs, retried jobs excluded, so queueing and gaps between stages do not count.
+ * The REST pipeline list has no duration (gitlab-api-notes.md), hence from the jobs.
+ */
+function pipelineRunningMs(jobs: readonly JobRecord[], last: ReadonlyMap<number, ReadonlyMap<string, number>>): Map<number, number> {
+  const periods = new Map<number, [number, number][]>();
   for (const j of jobs) {
     if (j.pipelineId === null || !(j.duration !== null && j.duration > 0)) continue;
     if (j.startedAt === null || j.finishedAt === null) continue;
-    const start = Date.parse(j.startedAt);
-    const finish = Date.parse(j.finishedAt);
-    const s = spans.get(j.pipelineId);
-    if (!s) spans.set(j.pipelineId, { start, finish });
-    else {
-      if (start < s.start) s.start = start;
-      if (finish > s.finish) s.finish = finish;
-    }
+    if (last.get(j.pipelineId)?.get(j.name) !== j.id) continue; // retried
+    const list = periods.get(j.pipelineId);
+    const period: [number, number] = [Date.parse(j.startedAt), Date.parse(j.finishedAt)];
+    if (list) list.push(period);
+    else periods.set(j.pipelineId, [period]);
   }
-  return spans;
+  const running = new Map<number, number>();
+  for (const [pipelineId, list] of periods) {
+    list.sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let [from, to] = list[0]!;
+    for (const [start, finish] of list) {
+      if (start > to) {
+        total += to - from;
+        from = start;
+        to = finish;
+      } else if (finish > to) to = finish;
+    }
+    running.set(pipelineId, total + (to - from));
+  }
+  return running;
 }
 
 export function pipelineGrid(
@@ -101,12 +117,12 @@ export function pipelineGrid(
     }
   }
 
-  const spans = pipelineSpans(jobs);
+  const running = pipelineRunningMs(jobs, last);
   for (const p of pipelines) {
     const m = cal.monthOfIso(p.createdAt);
     if (m < 0) continue;
-    const span = spans.get(p.id);
-    const minutes = span ? (span.finish - span.start) / 60_000 : null;
+    const ms = running.get(p.id);
+    const minutes = ms === undefined ? null : ms / 60_000;
     for (const s of scopes.ofProject(p.projectId)) {
       const c = grid.at(s, m);
       c.pipelines++;

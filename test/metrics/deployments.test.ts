@@ -123,6 +123,19 @@ describe('rollbacks', () => {
     expect(portfolioMonth(d.run()).dora.cfr_deployments).toBe(0);
   });
 
+  it("sees a rollback made by re-running an older pipeline's deploy job (GitLab's environment Rollback)", () => {
+    const { d, prod } = setup();
+    d.deploy(prod, '2025-03-04T09:00:00.000Z', { sha: 'a', pipelineId: 401 });
+    d.deploy(prod, '2025-03-04T16:00:00.000Z', { sha: 'b', pipelineId: 402 });
+    d.deploy(prod, '2025-03-04T18:00:00.000Z', { sha: 'a', pipelineId: 401 }); // re-run of 401's job
+    // Pipeline 401 is one deployment, finishing at its re-run (18:00); a was live from 09:00,
+    // before b (16:00). So 401 at 18:00 redeploys a SHA live before 402: 402 is rolled back.
+    // 2 deployments (401, 402), 1 change failure → 50%.
+    const m = portfolioMonth(d.run());
+    expect(m.dora.prod_deployments).toBe(2);
+    expect(m.dora.cfr_deployments).toBe(50);
+  });
+
   it('looks at the same environment only', () => {
     const d = new Data();
     const app = d.project('acme/app', 'alpha');
