@@ -1,0 +1,153 @@
+/**
+ * Compares the independent reference (reference.ts) with the product's CSVs of one report
+ * month, cell by cell. Shared by scripts/crosscheck.ts (a printed report) and
+ * crosscheck.test.ts (a regression test).
+ *
+ * Snapshots are read here rather than with the product's reader so that the cross-check
+ * shares no code with the product beyond the record types.
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Papa from 'papaparse';
+import { DATASET_ENTITIES, type Dataset } from '../../src/model/types';
+import { EXTRA_COLUMNS, FILE_COLUMNS, type Cell, type RefOutput, type Row } from './reference';
+
+export interface ColumnComparison {
+  column: string;
+  /** A column beyond section 5's list that both sides happen to have. */
+  extra: boolean;
+  /** Rows present on both sides. */
+  compared: number;
+  /** Cells differing by more than 0.01, or empty on one side only. */
+  differing: number;
+  /** Up to `maxExamples` differing cells: `<row key>: reference=<v> product=<v>`. */
+  examples: string[];
+}
+
+export interface FileComparison {
+  file: string;
+  /** False when the product did not write the file (everything below is then empty). */
+  present: boolean;
+  referenceRows: number;
+  productRows: number;
+  /** Row keys (month / team / project) found on one side only. */
+  onlyInReference: string[];
+  onlyInProduct: string[];
+  /** Section 5 columns the product's header lacks. */
+  missingColumns: string[];
+  /** The product's header starts with section 5's columns in section 5's order. */
+  headerOrderAsSpec: boolean;
+  columns: ColumnComparison[];
+}
+
+export async function loadSnapshot(dir: string): Promise<Dataset> {
+  const ds = { meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) } as Record<string, unknown>;
+  const strings = new Map<string, string>();
+  const intern = (v: unknown) => {
+    if (typeof v !== 'string') return v;
+    const hit = strings.get(v);
+    if (hit !== undefined) return hit;
+    strings.set(v, v);
+    return v;
+  };
+  for (const entity of DATASET_ENTITIES) {
+    const rows: unknown[] = [];
+    // Line by line: jobs.ndjson of a year is hundreds of MB.
+    const rl = createInterface({ input: createReadStream(join(dir, `${entity}.ndjson`)), crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (line.length === 0) continue;
+      const r = JSON.parse(line) as Record<string, unknown>;
+      if (entity === 'jobs') {
+        for (const k of ['name', 'stage', 'status', 'ref', 'runnerType', 'failureReason']) r[k] = intern(r[k]);
+        r.tags = (r.tags as unknown[]).map(intern);
+      }
+      rows.push(r);
+    }
+    ds[entity] = rows;
+  }
+  return ds as unknown as Dataset;
+}
+
+const KEY_COLUMNS = ['month', 'team', 'project'];
+
+/** A reference value as the product's CSV writes it (2 decimals). */
+export function cellText(v: Cell): string {
+  if (v === null) return '';
+  return typeof v === 'number' ? String(Math.round(v * 100) / 100) : v;
+}
+
+/** Numbers may differ by the CSV's rounding (0.01); empty only matches empty. */
+function differs(ref: Cell, prod: string): boolean {
+  const r = ref === null ? '' : String(ref);
+  if (r === '' || prod === '') return r !== prod;
+  if (typeof ref === 'number') {
+    const p = Number(prod);
+    return Number.isNaN(p) || Math.abs(ref - p) > 0.01 + 1e-9;
+  }
+  return r !== prod;
+}
+
+export function compareWithProduct(ref: RefOutput, productMonthDir: string, maxExamples = 5): FileComparison[] {
+  return Object.entries(FILE_COLUMNS).map(([file, columns]): FileComparison => {
+    const refRows: Row[] = ref[file] ?? [];
+    const path = join(productMonthDir, file);
+    if (!existsSync(path)) {
+      return { file, present: false, referenceRows: refRows.length, productRows: 0, onlyInReference: [], onlyInProduct: [], missingColumns: [], headerOrderAsSpec: false, columns: [] };
+    }
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true });
+    const fields = parsed.meta.fields ?? [];
+    const keys = columns.filter((c) => KEY_COLUMNS.includes(c));
+    const keyOf = (r: Record<string, Cell>) => keys.map((k) => cellText(r[k] ?? null)).join(' / ');
+    const prodByKey = new Map(parsed.data.map((r) => [keyOf(r), r]));
+    const refKeys = new Set(refRows.map(keyOf));
+    const missingColumns = columns.filter((c) => !fields.includes(c));
+    const extras = EXTRA_COLUMNS.filter((c) => refRows[0]?.[c] !== undefined && fields.includes(c));
+    const compared = [...columns, ...extras].filter((c) => !keys.includes(c) && !missingColumns.includes(c));
+    return {
+      file,
+      present: true,
+      referenceRows: refRows.length,
+      productRows: parsed.data.length,
+      onlyInReference: refRows.map(keyOf).filter((k) => !prodByKey.has(k)),
+      onlyInProduct: [...prodByKey.keys()].filter((k) => !refKeys.has(k)),
+      missingColumns,
+      headerOrderAsSpec: fields.slice(0, columns.length).join(',') === columns.join(','),
+      columns: compared.map((column) => {
+        const c: ColumnComparison = { column, extra: extras.includes(column), compared: 0, differing: 0, examples: [] };
+        for (const r of refRows) {
+          const p = prodByKey.get(keyOf(r));
+          if (!p) continue;
+          c.compared++;
+          const rv = r[column] ?? null;
+          const pv = p[column] ?? '';
+          if (!differs(rv, pv)) continue;
+          c.differing++;
+          if (c.examples.length < maxExamples) c.examples.push(`${keyOf(r)}: reference=${cellText(rv) || '(empty)'} product=${pv || '(empty)'}`);
+        }
+        return c;
+      }),
+    };
+  });
+}
+
+/** The comparison as readable text: per file, row-key and header findings, then per column. */
+export function formatComparison(result: FileComparison[]): string {
+  const lines: string[] = [];
+  for (const f of result) {
+    if (!f.present) {
+      lines.push(`## ${f.file}: MISSING in product output`, '');
+      continue;
+    }
+    lines.push(`## ${f.file}: reference ${f.referenceRows} rows, product ${f.productRows} rows; header order as spec: ${f.headerOrderAsSpec ? 'yes' : 'NO'}`);
+    if (f.missingColumns.length) lines.push(`   product lacks columns: ${f.missingColumns.join(', ')}`);
+    if (f.onlyInReference.length) lines.push(`   rows only in reference (${f.onlyInReference.length}): ${f.onlyInReference.slice(0, 5).join(' | ')}`);
+    if (f.onlyInProduct.length) lines.push(`   rows only in product (${f.onlyInProduct.length}): ${f.onlyInProduct.slice(0, 5).join(' | ')}`);
+    for (const c of f.columns) {
+      lines.push(`   ${c.differing === 0 ? 'OK  ' : 'DIFF'} ${c.extra ? `${c.column} (extra column)` : c.column}: ${c.compared} rows, ${c.differing} differ`);
+      for (const e of c.examples) lines.push(`      ${e}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
