@@ -44095,7 +44095,7 @@ ${e.message}`);
 }
 function tuneHeap(execArgv) {
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return false;
-  (0, import_node_v8.setFlagsFromString)("--heap-growing-percent=50");
+  (0, import_node_v8.setFlagsFromString)("--heap-growing-percent=30");
   return true;
 }
 var invokedDirectly = typeof require !== "undefined" ? require.main === module : process.argv[1]?.endsWith("cli.ts");
