@@ -34,18 +34,18 @@ const DEFAULTS: RefConfig = {
 };
 
 /*
- * Non-default configuration, chosen against what the portfolio holds (a seed-1 portfolio
- * of 24 projects: runners instance_type with one saas-linux-<size>-amd64 tag, group_type
- * with tags docker + linux, deleted runners; no project_type job; production environments
+ * Non-default configuration, chosen against what the portfolio holds (seed 7, 24 projects:
+ * runners instance_type with one saas-linux-<size>-amd64 tag, group_type with tags docker +
+ * linux, project_type with tags gpu + linux, and deleted runners; production environments
  * production, production/eu, production/us and live):
  * - the regex keeps `production` and `production/eu` and drops `production/us` and `live`,
  *   so the multi-environment projects become single-environment ones;
- * - tag:docker precedes tag:linux (first tag entry wins) and beats group_type (tag beats
- *   runner type); tag:saas-linux-large-amd64 comes last in the string yet beats
- *   instance_type; small/medium instance jobs take instance_type; jobs of deleted runners
- *   without the large tag take cost_per_minute.
+ * - tag:docker beats group_type (tag beats runner type, group_type is never used);
+ *   tag:saas-linux-large-amd64 comes last in the string yet beats instance_type;
+ *   small/medium instance jobs take instance_type, gpu jobs project_type; jobs of deleted
+ *   runners without the large tag take cost_per_minute.
  */
-const RUNNER_RATES = 'tag:docker=0.02,tag:linux=0.03,instance_type=0.01,group_type=0.004,tag:saas-linux-large-amd64=0.024';
+const RUNNER_RATES = 'tag:docker=0.02,instance_type=0.01,project_type=0.002,group_type=0.004,tag:saas-linux-large-amd64=0.024';
 const ENVIRONMENT = '^production(/eu)?$';
 const NON_DEFAULTS: RefConfig = {
   ...DEFAULTS,
@@ -54,8 +54,8 @@ const NON_DEFAULTS: RefConfig = {
   costPerMinute: 0.005,
   runnerRates: [
     { kind: 'tag', tag: 'docker', rate: 0.02 },
-    { kind: 'tag', tag: 'linux', rate: 0.03 },
     { kind: 'runner_type', runnerType: 'instance_type', rate: 0.01 },
+    { kind: 'runner_type', runnerType: 'project_type', rate: 0.002 },
     { kind: 'runner_type', runnerType: 'group_type', rate: 0.004 },
     { kind: 'tag', tag: 'saas-linux-large-amd64', rate: 0.024 },
   ],
@@ -99,7 +99,7 @@ describe('product CSVs against the independent reference of PRODUCT.md 4', () =>
   let ds: Dataset;
 
   beforeAll(async () => {
-    const data = generatePortfolio({ projects: 24, teams: 4, months: 13, endMonth: MONTH });
+    const data = generatePortfolio({ seed: 7, projects: 24, teams: 4, months: 13, endMonth: MONTH });
     const server = await startFakeGitLabHttp(data, { token: TOKEN });
     try {
       collected = await runCli(
@@ -144,11 +144,12 @@ describe('product CSVs against the independent reference of PRODUCT.md 4', () =>
     expect(names.filter((n) => !NON_DEFAULTS.environmentPattern!.test(n)).length).toBeGreaterThan(0);
 
     // Each rate rule has jobs to price: docker-tagged (group runners), large-tagged
-    // instance jobs, other instance jobs, and untagged jobs of deleted runners.
+    // instance jobs, other instance jobs, project runners, untagged jobs of deleted runners.
     const jobs = ds.jobs.filter((j) => j.duration !== null && j.duration > 0);
     expect(jobs.some((j) => j.tags.includes('docker') && j.runnerType === 'group_type')).toBe(true);
     expect(jobs.some((j) => j.tags.includes('saas-linux-large-amd64') && j.runnerType === 'instance_type')).toBe(true);
     expect(jobs.some((j) => j.tags.includes('saas-linux-small-amd64') && j.runnerType === 'instance_type')).toBe(true);
+    expect(jobs.some((j) => j.runnerType === 'project_type')).toBe(true);
     expect(jobs.some((j) => j.tags.length === 0 && j.runnerType === null)).toBe(true);
 
     // Berlin month boundaries move records: some timestamp lies in the last UTC hour of a
