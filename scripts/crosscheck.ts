@@ -12,7 +12,7 @@
  */
 import { basename } from 'node:path';
 import { compareWithProduct, formatComparison, loadSnapshot } from '../test/crosscheck/compare';
-import { compilePattern, computeReference } from '../test/crosscheck/reference';
+import { computeReference, defaultRefConfig } from '../test/crosscheck/reference';
 
 async function main() {
   const [snapshotDir, productDir] = process.argv.slice(2);
@@ -24,18 +24,7 @@ async function main() {
   const t0 = Date.now();
   const ds = await loadSnapshot(snapshotDir);
   console.log(`loaded snapshot: ${ds.projects.length} projects, ${ds.deployments.length} deployments, ${ds.jobs.length} jobs (${Date.now() - t0} ms)`);
-  const ref = computeReference(ds, {
-    environmentTier: 'production',
-    environmentPattern: null,
-    timezone: 'UTC',
-    costPerMinute: 0.008,
-    runnerRates: [],
-    changeFailure: 'deployments',
-    incidentLabels: ['type::incident'],
-    hotfixPattern: compilePattern('(?i)hotfix'),
-    month,
-    months: 12,
-  });
+  const ref = computeReference(ds, defaultRefConfig(month));
   console.log(`reference computed (${Date.now() - t0} ms), month ${month}\n`);
   console.log(formatComparison(compareWithProduct(ref, productDir)));
 }

@@ -14,24 +14,13 @@ import type { Dataset } from '../../src/model/types';
 import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { runCli, type CliRun } from '../reliability/cli';
 import { compareWithProduct, loadSnapshot, type FileComparison } from './compare';
-import { compilePattern, computeReference, type RefConfig } from './reference';
+import { computeReference, defaultRefConfig, type RefConfig } from './reference';
 
 const TOKEN = 'glpat-crosscheck-0000-token';
 const MONTH = '2026-10';
 
 /** PRODUCT.md 2.1 defaults. */
-const DEFAULTS: RefConfig = {
-  environmentTier: 'production',
-  environmentPattern: null,
-  timezone: 'UTC',
-  costPerMinute: 0.008,
-  runnerRates: [],
-  changeFailure: 'deployments',
-  incidentLabels: ['type::incident'],
-  hotfixPattern: compilePattern('(?i)hotfix'),
-  month: MONTH,
-  months: 12,
-};
+const DEFAULTS: RefConfig = defaultRefConfig(MONTH);
 
 /*
  * Non-default configuration, chosen against what the portfolio holds (seed 7, 24 projects:

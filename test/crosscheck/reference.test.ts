@@ -5,21 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord, type JobRecord } from '../../src/model/types';
-import { compilePattern, computeReference, runningSeconds, type RefConfig, type Row } from './reference';
+import { computeReference, defaultRefConfig, runningSeconds, type RefConfig, type Row } from './reference';
 
-const cfg = (over: Partial<RefConfig> = {}): RefConfig => ({
-  environmentTier: 'production',
-  environmentPattern: null,
-  timezone: 'UTC',
-  costPerMinute: 0.008,
-  runnerRates: [],
-  changeFailure: 'deployments',
-  incidentLabels: ['type::incident'],
-  hotfixPattern: compilePattern('(?i)hotfix'),
-  month: '2025-11',
-  months: 1,
-  ...over,
-});
+const cfg = (over: Partial<RefConfig> = {}): RefConfig => ({ ...defaultRefConfig('2025-11', 1), ...over });
 
 function dataset(): Dataset {
   const ds = emptyDataset({

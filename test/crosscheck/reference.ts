@@ -623,3 +623,19 @@ export function compilePattern(source: string): RegExp {
   const m = /^\(\?([a-z]+)\)/.exec(source);
   return m ? new RegExp(source.slice(m[0].length), m[1]!.replace(/[^imsu]/g, '')) : new RegExp(source);
 }
+
+/** PRODUCT.md 2.1 defaults for a report month. */
+export function defaultRefConfig(month: string, months = 12): RefConfig {
+  return {
+    environmentTier: 'production',
+    environmentPattern: null,
+    timezone: 'UTC',
+    costPerMinute: 0.008,
+    runnerRates: [],
+    changeFailure: 'deployments',
+    incidentLabels: ['type::incident'],
+    hotfixPattern: compilePattern('(?i)hotfix'),
+    month,
+    months,
+  };
+}
