@@ -6,7 +6,8 @@
  *
  * Configuration = PRODUCT.md 2.1 defaults (tier production, UTC, 0.008/min, no runner rates,
  * change_failure deployments, incident label type::incident, hotfix (?i)hotfix, 12 months);
- * the report month is the product directory's name. Prints, per file and column, rows
+ * the report month is the product directory's name. Compares every CSV (extra columns such
+ * as the DORA levels included) and report.json's correlations. Prints, per file and column, rows
  * compared, cells differing by more than 0.01 (or empty vs non-empty) and up to 5 examples.
  * Always exits 0: it is a report.
  */

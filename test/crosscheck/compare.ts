@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
 import { DATASET_ENTITIES, type Dataset } from '../../src/model/types';
-import { EXTRA_COLUMNS, FILE_COLUMNS, type Cell, type RefOutput, type Row } from './reference';
+import { CORRELATIONS, FILE_SPECS, type Cell, type RefOutput, type Row } from './reference';
 
 export interface ColumnComparison {
   column: string;
-  /** A column beyond section 5's list that both sides happen to have. */
+  /** A column beyond section 5's list. */
   extra: boolean;
   /** Rows present on both sides. */
   compared: number;
@@ -36,6 +36,8 @@ export interface FileComparison {
   onlyInProduct: string[];
   /** Section 5 columns the product's header lacks. */
   missingColumns: string[];
+  /** Extra columns (computed by the reference, written by the product so far) the header lacks. */
+  missingExtras: string[];
   /** The product's header starts with section 5's columns in section 5's order. */
   headerOrderAsSpec: boolean;
   columns: ColumnComparison[];
@@ -69,8 +71,6 @@ export async function loadSnapshot(dir: string): Promise<Dataset> {
   return ds as unknown as Dataset;
 }
 
-const KEY_COLUMNS = ['month', 'team', 'project'];
-
 /** A reference value as the product's CSV writes it (2 decimals). */
 export function cellText(v: Cell): string {
   if (v === null) return '';
@@ -88,30 +88,61 @@ function differs(ref: Cell, prod: string): boolean {
   return r !== prod;
 }
 
+/**
+ * The product's rows of one output as text cells with the header, or null when the product
+ * did not write it. Correlations come from report.json (`correlations.<metric>.{r, n}`),
+ * one row per metric.
+ */
+function productRows(productMonthDir: string, file: string): { fields: string[]; rows: Array<Record<string, string>> } | null {
+  if (file === CORRELATIONS) {
+    const path = join(productMonthDir, 'report.json');
+    if (!existsSync(path)) return null;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { correlations?: Record<string, unknown> };
+    const rows = Object.entries(json.correlations ?? {})
+      .filter((e): e is [string, { r: number | null; n: number }] => typeof e[1] === 'object' && e[1] !== null)
+      .map(([metric, v]) => ({ metric, r: v.r === null ? '' : String(v.r), n: String(v.n) }));
+    return { fields: ['metric', 'r', 'n'], rows };
+  }
+  const path = join(productMonthDir, file);
+  if (!existsSync(path)) return null;
+  const parsed = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true });
+  return { fields: parsed.meta.fields ?? [], rows: parsed.data };
+}
+
 export function compareWithProduct(ref: RefOutput, productMonthDir: string, maxExamples = 5): FileComparison[] {
-  return Object.entries(FILE_COLUMNS).map(([file, columns]): FileComparison => {
+  return Object.entries(FILE_SPECS).map(([file, { keys, columns, extras }]): FileComparison => {
     const refRows: Row[] = ref[file] ?? [];
-    const path = join(productMonthDir, file);
-    if (!existsSync(path)) {
-      return { file, present: false, referenceRows: refRows.length, productRows: 0, onlyInReference: [], onlyInProduct: [], missingColumns: [], headerOrderAsSpec: false, columns: [] };
+    const product = productRows(productMonthDir, file);
+    if (!product) {
+      return {
+        file,
+        present: false,
+        referenceRows: refRows.length,
+        productRows: 0,
+        onlyInReference: [],
+        onlyInProduct: [],
+        missingColumns: [],
+        missingExtras: [],
+        headerOrderAsSpec: false,
+        columns: [],
+      };
     }
-    const parsed = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true });
-    const fields = parsed.meta.fields ?? [];
-    const keys = columns.filter((c) => KEY_COLUMNS.includes(c));
+    const { fields, rows } = product;
     const keyOf = (r: Record<string, Cell>) => keys.map((k) => cellText(r[k] ?? null)).join(' / ');
-    const prodByKey = new Map(parsed.data.map((r) => [keyOf(r), r]));
+    const prodByKey = new Map(rows.map((r) => [keyOf(r), r]));
     const refKeys = new Set(refRows.map(keyOf));
     const missingColumns = columns.filter((c) => !fields.includes(c));
-    const extras = EXTRA_COLUMNS.filter((c) => refRows[0]?.[c] !== undefined && fields.includes(c));
-    const compared = [...columns, ...extras].filter((c) => !keys.includes(c) && !missingColumns.includes(c));
+    const missingExtras = extras.filter((c) => !fields.includes(c));
+    const compared = [...columns, ...extras].filter((c) => !keys.includes(c) && fields.includes(c));
     return {
       file,
       present: true,
       referenceRows: refRows.length,
-      productRows: parsed.data.length,
+      productRows: rows.length,
       onlyInReference: refRows.map(keyOf).filter((k) => !prodByKey.has(k)),
       onlyInProduct: [...prodByKey.keys()].filter((k) => !refKeys.has(k)),
       missingColumns,
+      missingExtras,
       headerOrderAsSpec: fields.slice(0, columns.length).join(',') === columns.join(','),
       columns: compared.map((column) => {
         const c: ColumnComparison = { column, extra: extras.includes(column), compared: 0, differing: 0, examples: [] };
@@ -141,6 +172,7 @@ export function formatComparison(result: FileComparison[]): string {
     }
     lines.push(`## ${f.file}: reference ${f.referenceRows} rows, product ${f.productRows} rows; header order as spec: ${f.headerOrderAsSpec ? 'yes' : 'NO'}`);
     if (f.missingColumns.length) lines.push(`   product lacks columns: ${f.missingColumns.join(', ')}`);
+    if (f.missingExtras.length) lines.push(`   product lacks extra columns: ${f.missingExtras.join(', ')}`);
     if (f.onlyInReference.length) lines.push(`   rows only in reference (${f.onlyInReference.length}): ${f.onlyInReference.slice(0, 5).join(' | ')}`);
     if (f.onlyInProduct.length) lines.push(`   rows only in product (${f.onlyInProduct.length}): ${f.onlyInProduct.slice(0, 5).join(' | ')}`);
     for (const c of f.columns) {

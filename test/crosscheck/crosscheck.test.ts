@@ -1,6 +1,7 @@
 /**
- * The product's CSVs equal the independent reference (reference.ts, written from
- * PRODUCT.md alone) in every compared cell, for the default configuration and for a
+ * The product's CSVs (and the correlations in report.json) equal the independent reference
+ * (reference.ts, written from PRODUCT.md alone) in every compared cell — DORA, level and
+ * cost columns, cost_vs_dora, pipelines, delivery, top_pipelines — for the default configuration and for a
  * non-default one. The real CLI collects a generated portfolio from the HTTP fake GitLab
  * once, writing the default outputs and the snapshot of exactly the Dataset it used; the
  * non-default outputs come from that snapshot (--snapshot), and the reference reads the
@@ -71,6 +72,7 @@ function disagreements(result: FileComparison[]): string[] {
     if (f.referenceRows === 0) out.push(`${f.file}: the reference has no rows (nothing compared)`);
     if (!f.headerOrderAsSpec) out.push(`${f.file}: header does not start with section 5's columns in order`);
     if (f.missingColumns.length) out.push(`${f.file}: product lacks ${f.missingColumns.join(', ')}`);
+    if (f.missingExtras.length) out.push(`${f.file}: product lacks the extra columns ${f.missingExtras.join(', ')}`);
     if (f.onlyInReference.length) out.push(`${f.file}: rows only in the reference: ${f.onlyInReference.slice(0, 5).join(' | ')}`);
     if (f.onlyInProduct.length) out.push(`${f.file}: rows only in the product: ${f.onlyInProduct.slice(0, 5).join(' | ')}`);
     for (const c of f.columns) {

@@ -44,27 +44,59 @@ export const DORA_COLUMNS = [
   'time_to_restore_median_minutes',
 ] as const;
 
-/** Extra columns the reference also computes; compared when the product has them too. */
-export const EXTRA_COLUMNS = ['deployment_attempts', 'failed_deployments', 'changes', 'hotfix_deployments'];
+/** DORA extras: counts behind the rates, and the level columns (PRODUCT.md 4's table). */
+const DORA_EXTRAS = [
+  'deployment_attempts',
+  'failed_deployments',
+  'changes',
+  'hotfix_deployments',
+  'deployment_days_per_week',
+  'level_deployment_frequency',
+  'level_lead_time',
+  'level_change_failure_rate',
+  'level_time_to_restore',
+];
 
-export const FILE_COLUMNS: Record<string, string[]> = {
-  'dora_monthly.csv': ['month', ...DORA_COLUMNS],
-  'dora_team_monthly.csv': ['month', 'team', ...DORA_COLUMNS],
-  'dora_project_monthly.csv': ['month', 'team', 'project', ...DORA_COLUMNS],
-  'ci_cost_monthly.csv': ['month', 'ci_minutes', 'ci_cost'],
-  'ci_cost_team_monthly.csv': ['month', 'team', 'ci_minutes', 'ci_cost'],
-  'ci_cost_project_monthly.csv': ['month', 'team', 'project', 'ci_minutes', 'ci_cost'],
-  'pipelines_team_monthly.csv': [
-    'month',
-    'team',
-    'pipelines',
-    'pipeline_success_rate',
-    'retry_rate',
-    'infra_failure_share',
-    'pipeline_duration_median_minutes',
-    'queue_time_p90_minutes',
-  ],
-  'delivery_team_monthly.csv': ['month', 'team', 'issues_closed', 'mrs_merged', 'mr_cycle_time_hours', 'spillover', 'bugs_opened', 'hotfix_ratio'],
+export interface FileSpec {
+  /** Columns identifying a row (both sides are matched on them). */
+  keys: string[];
+  /** Section 5's columns for the file, in section 5's order (keys included). */
+  columns: string[];
+  /** Columns beyond section 5's list that the reference computes and the product must write too. */
+  extras: string[];
+}
+
+/** Correlations are published in report.json, not in a CSV; compare.ts reads them from there. */
+export const CORRELATIONS = 'report.json#correlations';
+
+export const FILE_SPECS: Record<string, FileSpec> = {
+  'dora_monthly.csv': { keys: ['month'], columns: ['month', ...DORA_COLUMNS], extras: DORA_EXTRAS },
+  'dora_team_monthly.csv': { keys: ['month', 'team'], columns: ['month', 'team', ...DORA_COLUMNS], extras: DORA_EXTRAS },
+  'dora_project_monthly.csv': { keys: ['month', 'team', 'project'], columns: ['month', 'team', 'project', ...DORA_COLUMNS], extras: DORA_EXTRAS },
+  'ci_cost_monthly.csv': { keys: ['month'], columns: ['month', 'ci_minutes', 'ci_cost'], extras: [] },
+  'ci_cost_team_monthly.csv': { keys: ['month', 'team'], columns: ['month', 'team', 'ci_minutes', 'ci_cost'], extras: [] },
+  'ci_cost_project_monthly.csv': { keys: ['month', 'team', 'project'], columns: ['month', 'team', 'project', 'ci_minutes', 'ci_cost'], extras: [] },
+  'cost_vs_dora.csv': {
+    keys: ['month'],
+    columns: ['month', 'ci_cost', 'prod_deployments', 'lead_time_hours', 'change_failure_rate', 'deployments_per_1k_cost'],
+    extras: ['mttr_minutes', 'ci_minutes', 'cfr_deployments', 'cfr_incidents'],
+  },
+  'pipelines_team_monthly.csv': {
+    keys: ['month', 'team'],
+    columns: ['month', 'team', 'pipelines', 'pipeline_success_rate', 'retry_rate', 'infra_failure_share', 'pipeline_duration_median_minutes', 'queue_time_p90_minutes'],
+    extras: ['pipeline_duration_p90_minutes', 'queue_time_median_minutes', 'jobs', 'failed_jobs'],
+  },
+  'delivery_team_monthly.csv': {
+    keys: ['month', 'team'],
+    columns: ['month', 'team', 'issues_closed', 'mrs_merged', 'mr_cycle_time_hours', 'spillover', 'bugs_opened', 'hotfix_ratio'],
+    extras: [],
+  },
+  'top_pipelines.csv': {
+    keys: ['rank'],
+    columns: ['rank', 'project', 'team', 'pipeline_id', 'ref', 'ci_minutes', 'ci_cost', 'web_url'],
+    extras: [],
+  },
+  [CORRELATIONS]: { keys: ['metric'], columns: ['metric', 'r', 'n'], extras: [] },
 };
 
 // ---------- statistics (4.1: median of even count = mean of middles; p90 = PERCENTILE.INC) ----------
@@ -80,6 +112,78 @@ export function quantile(values: number[], q: number): number | null {
 const median = (v: number[]) => quantile(v, 0.5);
 const mean = (v: number[]) => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
 const ratio = (num: number, den: number) => (den === 0 ? null : (num / den) * 100);
+
+/**
+ * Pearson r over the pairs where both values exist; r is null when fewer than 4 such pairs
+ * exist (PRODUCT.md 4). SPEC-READING: r is also null when either series is constant (r is
+ * undefined there: 0/0), while n still reports the pairs.
+ */
+export function pearson(pairs: Array<[number | null, number | null]>): { r: number | null; n: number } {
+  const both = pairs.filter((p): p is [number, number] => p[0] !== null && p[1] !== null);
+  const n = both.length;
+  if (n < 4) return { r: null, n };
+  const mx = both.reduce((a, p) => a + p[0], 0) / n;
+  const my = both.reduce((a, p) => a + p[1], 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of both) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+    syy += (y - my) ** 2;
+  }
+  return { r: sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy), n };
+}
+
+// ---------- DORA levels (PRODUCT.md 4's table: DORA 2023 clusters, gaps closed as DevLake does) ----------
+
+export type Level = 'elite' | 'high' | 'medium' | 'low';
+
+/**
+ * Median over the month's weeks of the number of deployment days in each week.
+ * `days` are local calendar days YYYY-MM-DD with at least one successful production deployment.
+ * SPEC-READING (the week is not defined by PRODUCT.md; the product's README states
+ * "the month's Monday–Sunday weeks (cut at the month's edges)"): weeks start on Monday,
+ * the first and last weeks are cut at the month's edges and count as weeks of their own,
+ * and a cut week's days are counted as they are (not scaled to 7 days).
+ */
+export function deploymentDaysPerWeek(month: string, days: Iterable<string>): number {
+  const inMonth = new Set([...days].filter((d) => d.startsWith(`${month}-`)));
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const weeks: number[] = [];
+  for (let d = 1; d <= daysInMonth(month); d++) {
+    // getUTCDay: 1 = Monday. The month's first day always opens a week.
+    if (d === 1 || new Date(Date.UTC(y, m - 1, d)).getUTCDay() === 1) weeks.push(0);
+    if (inMonth.has(`${month}-${String(d).padStart(2, '0')}`)) weeks[weeks.length - 1]!++;
+  }
+  return median(weeks)!;
+}
+
+/**
+ * Deployment frequency: elite ≥ 5 deployment days per week (median), high ≥ 1, medium
+ * ≥ 1 per month, low less. SPEC-READING: "≥ 1 per month" = at least one deployment day in
+ * the month; 0 deployments is a value (PRODUCT.md 4: "0 deployments is 0"), so its level is low.
+ */
+export function deploymentFrequencyLevel(daysPerWeek: number, deploymentDays: number): Level {
+  if (daysPerWeek >= 5) return 'elite';
+  if (daysPerWeek >= 1) return 'high';
+  return deploymentDays >= 1 ? 'medium' : 'low';
+}
+/** Lead time (median hours): elite < 1 day, high < 7 days, medium < 30 days, low ≥ 30 days. */
+export function leadTimeLevel(hours: number | null): Level | null {
+  if (hours === null) return null;
+  return hours < 24 ? 'elite' : hours < 7 * 24 ? 'high' : hours < 30 * 24 ? 'medium' : 'low';
+}
+/** Change failure rate (%): elite ≤ 5, high ≤ 10, medium ≤ 15, low > 15. */
+export function changeFailureLevel(pct: number | null): Level | null {
+  if (pct === null) return null;
+  return pct <= 5 ? 'elite' : pct <= 10 ? 'high' : pct <= 15 ? 'medium' : 'low';
+}
+/** Time to restore (median minutes): elite < 1 hour, high < 24 hours, medium < 7 days, low ≥ 7 days. */
+export function timeToRestoreLevel(minutes: number | null): Level | null {
+  if (minutes === null) return null;
+  return minutes < 60 ? 'elite' : minutes < 24 * 60 ? 'high' : minutes < 7 * 24 * 60 ? 'medium' : 'low';
+}
 
 // ---------- time ----------
 
@@ -389,30 +493,42 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     const leadMerge = changes.filter((x) => x.c.mergedMs !== null).map((x) => Math.max(0, x.finish - x.c.mergedMs!) / HOUR);
     const cfrDep = ratio(inMonth.filter((f) => f.changeFailure).length, inMonth.length);
     const cfrInc = ratio(ok.filter((f) => f.incidentAttributed).length, ok.length);
+    const days = new Set(ok.map((f) => clock.dayOf(f.release.finishIso)));
+    const daysPerWeek = deploymentDaysPerWeek(month, days);
+    const headlineCfr = cfg.changeFailure === 'deployments' ? cfrDep : cfrInc;
     const scopeIncidents = incidents.filter(incidentInScope);
     const end = monthEndMs(month);
     const closed = scopeIncidents
       .filter((i) => i.closedAt !== null && clock.monthOf(i.closedAt) === month)
       .map((i) => (ms(i.closedAt!) - ms(i.createdAt)) / MINUTE);
+    const leadTime = median(lead);
+    const restoreMedian = median(closed);
     return {
       prod_deployments: ok.length,
-      lead_time_hours: median(lead),
-      change_failure_rate: cfg.changeFailure === 'deployments' ? cfrDep : cfrInc,
+      lead_time_hours: leadTime,
+      change_failure_rate: headlineCfr,
       mttr_minutes: mean(closed),
       deployments_per_day: ok.length / daysInMonth(month),
-      deployment_days: new Set(ok.map((f) => clock.dayOf(f.release.finishIso))).size,
+      deployment_days: days.size,
       lead_time_p90_hours: quantile(lead, 0.9),
       lead_time_merge_hours: median(leadMerge),
       cfr_deployments: cfrDep,
       cfr_incidents: cfrInc,
       incidents: scopeIncidents.filter((i) => clock.monthOf(i.createdAt) === month).length,
       open_incidents: scopeIncidents.filter((i) => ms(i.createdAt) < end && (i.closedAt === null || ms(i.closedAt) >= end)).length,
-      time_to_restore_median_minutes: median(closed),
+      time_to_restore_median_minutes: restoreMedian,
       // Extras (not required by section 5) that localise disagreements.
       deployment_attempts: inMonth.length,
       failed_deployments: inMonth.filter((f) => !f.release.success).length,
       changes: changes.length,
       hotfix_deployments: ok.filter((f) => f.hotfix).length,
+      deployment_days_per_week: daysPerWeek,
+      level_deployment_frequency: deploymentFrequencyLevel(daysPerWeek, days.size),
+      level_lead_time: leadTimeLevel(leadTime),
+      // SPEC-READING: the level of "change failure rate" rates the headline rate (the one
+      // chosen by change_failure), and time to restore is rated on its median, as the table says.
+      level_change_failure_rate: changeFailureLevel(headlineCfr),
+      level_time_to_restore: timeToRestoreLevel(restoreMedian),
     };
   };
   // Month end in the configured zone: the first instant whose local month is the next month.
@@ -530,6 +646,67 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     })),
   );
 
+  // ---------- cost vs DORA, correlations (portfolio, per month of the trend window) ----------
+  const dora = new Map(out['dora_monthly.csv'].map((r) => [r.month as string, r]));
+  const ci = new Map(out['ci_cost_monthly.csv'].map((r) => [r.month as string, r]));
+  out['cost_vs_dora.csv'] = months.map((month) => {
+    const d = dora.get(month)!;
+    const c = ci.get(month)!;
+    const cost = c.ci_cost as number;
+    return {
+      month,
+      ci_cost: cost,
+      prod_deployments: d.prod_deployments!,
+      lead_time_hours: d.lead_time_hours!,
+      change_failure_rate: d.change_failure_rate!,
+      deployments_per_1k_cost: cost === 0 ? null : ((d.prod_deployments as number) / cost) * 1000,
+      mttr_minutes: d.mttr_minutes!,
+      ci_minutes: c.ci_minutes!,
+      cfr_deployments: d.cfr_deployments!,
+      cfr_incidents: d.cfr_incidents!,
+    };
+  });
+  // SPEC-READING: unrounded monthly values; a month counts when both values are non-empty.
+  out[CORRELATIONS] = (['prod_deployments', 'lead_time_hours', 'change_failure_rate'] as const).map((metric) => ({
+    metric,
+    ...pearson(out['cost_vs_dora.csv']!.map((r) => [r.ci_cost as number | null, r[metric] as number | null])),
+  }));
+
+  // ---------- top pipelines of the report month ----------
+  // SPEC-READING: section 4 counts CI minutes "by job created_at", so a pipeline's minutes and
+  // cost in the report month are those of its jobs (that ran) created in the month, whatever
+  // month the pipeline was created in: the top list then sums to at most the month's ci_cost.
+  // Ranked by ci_cost descending; ties by pipeline_id ascending (the older pipeline first).
+  // Only pipelines with a job that ran in the month are ranked.
+  const perPipeline = new Map<number, { projectId: number; ref: string; minutes: number; cost: number }>();
+  for (const j of ds.jobs) {
+    if (j.pipelineId === null || j.duration === null || j.duration <= 0 || clock.monthOf(j.createdAt) !== cfg.month) continue;
+    let a = perPipeline.get(j.pipelineId);
+    if (!a) perPipeline.set(j.pipelineId, (a = { projectId: j.projectId, ref: j.ref, minutes: 0, cost: 0 }));
+    a.minutes += j.duration / 60;
+    a.cost += (j.duration / 60) * rateOf(j);
+  }
+  const pipelineById = new Map(ds.pipelines.map((p) => [p.id, p]));
+  out['top_pipelines.csv'] = [...perPipeline.entries()]
+    .sort((a, b) => b[1].cost - a[1].cost || a[0] - b[0])
+    .slice(0, 10)
+    .map(([id, a], i) => {
+      const pl = pipelineById.get(id);
+      const project = projectById.get(a.projectId);
+      return {
+        rank: i + 1,
+        project: project?.path ?? '',
+        team: project?.team ?? null,
+        pipeline_id: id,
+        // SPEC-READING: a pipeline missing from the collected pipelines (created before the
+        // window) takes its jobs' ref and GitLab's pipeline URL.
+        ref: pl?.ref ?? a.ref,
+        ci_minutes: a.minutes,
+        ci_cost: a.cost,
+        web_url: pl?.webUrl ?? `${project?.webUrl ?? ''}/-/pipelines/${id}`,
+      };
+    });
+
   // ---------- pipelines ----------
   interface PlAgg {
     count: number;
@@ -568,6 +745,11 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
         infra_failure_share: j ? ratio(j.infra, j.failed) : null,
         pipeline_duration_median_minutes: p ? median(p.durations) : null,
         queue_time_p90_minutes: j ? quantile(j.queue, 0.9) : null,
+        pipeline_duration_p90_minutes: p ? quantile(p.durations, 0.9) : null,
+        queue_time_median_minutes: j ? median(j.queue) : null,
+        // "jobs that ran; failed jobs" by job created_at, as in the rates above.
+        jobs: j?.ran ?? 0,
+        failed_jobs: j?.failed ?? 0,
       };
     }),
   );
