@@ -5,7 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord, type JobRecord } from '../../src/model/types';
-import { computeReference, defaultRefConfig, runningSeconds, type RefConfig, type Row } from './reference';
+import {
+  changeFailureLevel,
+  computeReference,
+  CORRELATIONS,
+  defaultRefConfig,
+  deploymentDaysPerWeek,
+  deploymentFrequencyLevel,
+  leadTimeLevel,
+  pearson,
+  runningSeconds,
+  timeToRestoreLevel,
+  type RefConfig,
+  type Row,
+} from './reference';
 
 const cfg = (over: Partial<RefConfig> = {}): RefConfig => ({ ...defaultRefConfig('2025-11', 1), ...over });
 
@@ -361,5 +374,160 @@ describe('delivery', () => {
     expect(r.mrs_merged).toBe(2); // any target branch
     expect(r.mr_cycle_time_hours).toBe(18); // median of 24 h and 12 h
     expect(r.hotfix_ratio).toBeNull(); // no deployments: empty
+  });
+});
+
+describe('DORA levels (PRODUCT.md 4 table)', () => {
+  it('puts values on bucket edges in the bucket the table names', () => {
+    // lead time: < 1 day elite, < 7 days high, < 30 days medium, >= 30 days low
+    expect([23.99, 24, 167.99, 168, 719.99, 720].map(leadTimeLevel)).toEqual(['elite', 'high', 'high', 'medium', 'medium', 'low']);
+    // change failure rate: <= 5 elite, <= 10 high, <= 15 medium, > 15 low
+    expect([5, 5.01, 10, 10.01, 15, 15.01, 0].map(changeFailureLevel)).toEqual(['elite', 'high', 'high', 'medium', 'medium', 'low', 'elite']);
+    // time to restore (minutes): < 60 elite, < 1440 high, < 10080 (7 days) medium, >= 10080 low
+    expect([59.99, 60, 1439.99, 1440, 10079.99, 10080].map(timeToRestoreLevel)).toEqual(['elite', 'high', 'high', 'medium', 'medium', 'low']);
+    // no data: no level
+    expect([leadTimeLevel(null), changeFailureLevel(null), timeToRestoreLevel(null)]).toEqual([null, null, null]);
+    // deployment frequency: >= 5 days/week elite, >= 1 high, >= 1 per month medium, else low
+    expect(deploymentFrequencyLevel(5, 20)).toBe('elite');
+    expect(deploymentFrequencyLevel(4.5, 20)).toBe('high');
+    expect(deploymentFrequencyLevel(1, 4)).toBe('high');
+    expect(deploymentFrequencyLevel(0.5, 3)).toBe('medium'); // median below 1 but deployed this month
+    expect(deploymentFrequencyLevel(0, 1)).toBe('medium');
+    expect(deploymentFrequencyLevel(0, 0)).toBe('low'); // 0 deployments is a value: low, not empty
+  });
+
+  it('takes the median over Monday-Sunday weeks cut at the month edges', () => {
+    // February 2027 starts on a Monday: four full weeks. Days per week: 1-5 -> 5, 8 -> 1,
+    // 15-16 -> 2, none -> 0; sorted 0, 1, 2, 5: median (1 + 2) / 2 = 1.5.
+    const feb = ['01', '02', '03', '04', '05', '08', '15', '16'].map((d) => `2027-02-${d}`);
+    expect(deploymentDaysPerWeek('2027-02', feb)).toBe(1.5);
+    // A day outside the month is ignored; one deployment day: weeks 1, 0, 0, 0 -> median 0.
+    expect(deploymentDaysPerWeek('2027-02', ['2027-01-31', '2027-02-10'])).toBe(0);
+    expect(deploymentDaysPerWeek('2027-02', [])).toBe(0);
+  });
+
+  it('writes deployment_days_per_week and the four levels per scope, with local days deciding the week', () => {
+    const ds = dataset();
+    // November 2025 starts on a Saturday: weeks Sat 1-Sun 2, 3-9, 10-16, 17-23, 24-30.
+    const at = ['2025-11-01T10:00:00.000Z', '2025-11-02T23:30:00.000Z', '2025-11-03T10:00:00.000Z', '2025-11-04T10:00:00.000Z', '2025-11-10T10:00:00.000Z'];
+    for (const d of [24, 25, 26, 27, 28]) at.push(`2025-11-${d}T10:00:00.000Z`);
+    const deps = at.map((finishedAt, i) => dep({ environmentId: 30, sha: `w${i}`, commitAuthoredAt: '2025-11-01T00:00:00.000Z', finishedAt }));
+    ds.deployments.push(...deps);
+    const utc = find(computeReference(ds, cfg())['dora_project_monthly.csv'], { project: 'acme/blue/app' });
+    // UTC weeks: {1, 2} = 2, {3, 4} = 2, {10} = 1, none = 0, {24..28} = 5 -> sorted 0, 1, 2, 2, 5: median 2
+    expect(utc.deployment_days_per_week).toBe(2);
+    expect(utc.deployment_days).toBe(10);
+    expect(utc.level_deployment_frequency).toBe('high'); // 1 <= 2 < 5
+    // 10 MR-less changes, each from 11-01 00:00; the median of the 5th and 6th finishes
+    // (11-10 10:00 = 226 h, 11-24 10:00 = 562 h) is 394 h: >= 7 days, < 30 days.
+    expect(utc.lead_time_hours).toBe(394);
+    expect(utc.level_lead_time).toBe('medium');
+    expect(utc.level_change_failure_rate).toBe('elite'); // 0 failures / 10 attempts = 0 %
+    expect(utc.level_time_to_restore).toBeNull(); // no incidents closed: no data, no level
+    // Berlin (UTC+1 in November): 11-02 23:30 UTC is Monday 11-03, a day that already has a
+    // deployment. Weeks {1} = 1, {3, 4} = 2, {10} = 1, 0, 5 -> sorted 0, 1, 1, 2, 5: median 1.
+    const berlin = find(computeReference(ds, cfg({ timezone: 'Europe/Berlin' }))['dora_project_monthly.csv'], { project: 'acme/blue/app' });
+    expect(berlin.deployment_days).toBe(9);
+    expect(berlin.deployment_days_per_week).toBe(1);
+    // An empty project month: 0 deployments is low (the value 0), lead time has no level.
+    const web = find(computeReference(ds, cfg())['dora_project_monthly.csv'], { project: 'acme/red/web' });
+    expect([web.deployment_days_per_week, web.level_deployment_frequency, web.level_lead_time]).toEqual([0, 'low', null]);
+  });
+});
+
+describe('Pearson r', () => {
+  it('is empty below 4 pairs with both values and counts n beside r', () => {
+    expect(pearson([[1, 2], [2, 4], [3, 5]])).toEqual({ r: null, n: 3 });
+    // One of four months lacks a value: 3 pairs -> empty.
+    expect(pearson([[1, 2], [2, null], [3, 5], [4, 9]])).toEqual({ r: null, n: 3 });
+  });
+
+  it('computes r over the pairs with both values', () => {
+    // x 1, 2, 3, 4 (mean 2.5), y 2, 4, 5, 9 (mean 5): dx -1.5, -0.5, 0.5, 1.5; dy -3, -1, 0, 4
+    // Sxy = 4.5 + 0.5 + 0 + 6 = 11; Sxx = 5; Syy = 9 + 1 + 0 + 16 = 26; r = 11 / sqrt(130) = 0.96476
+    const r = pearson([[1, 2], [2, 4], [null, 7], [3, 5], [4, 9]]);
+    expect(r.n).toBe(4);
+    expect(r.r).toBeCloseTo(0.96476, 5);
+    // A constant series has no r (0 / 0).
+    expect(pearson([[1, 3], [2, 3], [3, 3], [4, 3]])).toEqual({ r: null, n: 4 });
+  });
+});
+
+describe('cost vs DORA and correlations over the trend window', () => {
+  it('gives deployments per 1K of cost, empty when the cost is 0, and r between cost and each metric', () => {
+    const ds = dataset();
+    // Project 3, July to November 2025. Deployments: Jul 0, Aug 1, Sep 1, Oct 2, Nov 3, all
+    // succeed with new SHAs; August's commit has no authored date (a change without lead time).
+    const deps: Array<[string, string | null]> = [
+      ['2025-08-05T12:00:00.000Z', null],
+      ['2025-09-05T12:00:00.000Z', '2025-09-05T00:00:00.000Z'],
+      ['2025-10-05T12:00:00.000Z', '2025-10-05T00:00:00.000Z'],
+      ['2025-10-06T12:00:00.000Z', '2025-10-06T00:00:00.000Z'],
+      ['2025-11-05T12:00:00.000Z', '2025-11-05T00:00:00.000Z'],
+      ['2025-11-06T12:00:00.000Z', '2025-11-06T00:00:00.000Z'],
+      ['2025-11-07T12:00:00.000Z', '2025-11-07T00:00:00.000Z'],
+    ];
+    deps.forEach(([finishedAt, commitAuthoredAt], i) => ds.deployments.push(dep({ environmentId: 30, sha: `k${i}`, commitAuthoredAt, finishedAt })));
+    // CI cost at 0.008 / min: Jul none (0), Aug 1,250 min (10), Sep 2,500 (20), Oct 3,750 (30), Nov 5,000 (40).
+    [1250, 2500, 3750, 5000].forEach((minutes, i) =>
+      ds.jobs.push({
+        id: 50 + i, projectId: 3, pipelineId: 60 + i, name: 'build', stage: 'build', status: 'success', ref: 'main',
+        createdAt: `2025-${String(8 + i).padStart(2, '0')}-10T00:00:00.000Z`, startedAt: null, finishedAt: null,
+        duration: minutes * 60, queuedDuration: null, failureReason: null, runnerType: 'instance_type', tags: [],
+      }),
+    );
+    const out = computeReference(ds, cfg({ months: 5 }));
+    const rows = out['cost_vs_dora.csv'] ?? [];
+    expect(rows.map((r) => r.month)).toEqual(['2025-07', '2025-08', '2025-09', '2025-10', '2025-11']);
+    expect(rows.map((r) => r.deployments_per_1k_cost)).toEqual([null, 100, 50, expect.closeTo(66.6667, 3), 75]); // -, 1/10, 1/20, 2/30, 3/40 x 1000
+    expect(rows.map((r) => r.lead_time_hours)).toEqual([null, null, 12, 12, 12]);
+    expect(rows.map((r) => r.ci_minutes)).toEqual([0, 1250, 2500, 3750, 5000]);
+    const corr = new Map((out[CORRELATIONS] ?? []).map((r) => [r.metric, r]));
+    // cost x 0, 10, 20, 30, 40 (mean 20), deployments y 0, 1, 1, 2, 3 (mean 1.4):
+    // Sxy = (-20)(-1.4) + (-10)(-0.4) + 0 + 10(0.6) + 20(1.6) = 28 + 4 + 6 + 32 = 70; Sxx = 1000;
+    // Syy = 1.96 + 0.16 + 0.16 + 0.36 + 2.56 = 5.2; r = 70 / sqrt(5200) = 0.97073
+    expect(corr.get('prod_deployments')?.n).toBe(5);
+    expect(corr.get('prod_deployments')?.r).toBeCloseTo(0.97073, 5);
+    // Lead time exists in Sep, Oct, Nov only: 3 months -> empty.
+    expect(corr.get('lead_time_hours')).toMatchObject({ r: null, n: 3 });
+    // CFR exists where there are attempts (Aug-Nov), always 0 %: n = 4, constant -> no r.
+    expect(corr.get('change_failure_rate')).toMatchObject({ r: null, n: 4 });
+  });
+});
+
+describe('top pipelines of the report month', () => {
+  it('ranks pipelines by the cost of their jobs created in the month, ties by pipeline id, ten at most', () => {
+    const ds = dataset();
+    const pipeline = (id: number, projectId: number, createdAt: string) =>
+      ds.pipelines.push({ id, projectId, ref: `ref-${id}`, status: 'success', source: 'push', createdAt, updatedAt: createdAt, webUrl: `https://gl/p/${id}` });
+    const job = (id: number, pipelineId: number, projectId: number, createdAt: string, minutes: number, tags: string[] = []) =>
+      ds.jobs.push({
+        id, projectId, pipelineId, name: `j${id}`, stage: 'test', status: 'success', ref: `ref-${pipelineId}`, createdAt,
+        startedAt: null, finishedAt: null, duration: minutes * 60, queuedDuration: null, failureReason: null, runnerType: 'instance_type', tags,
+      });
+    const nov = '2025-11-10T00:00:00.000Z';
+    for (const id of [801, 802, 803, 804]) pipeline(id, 1, nov);
+    job(1, 801, 1, nov, 10); // 10 x 0.008 = 0.08
+    job(2, 802, 1, nov, 10); // 0.08: ties with 801, which has the lower id
+    job(3, 803, 1, nov, 5, ['big']); // 5 x 0.024 = 0.12: fewer minutes, higher cost
+    job(4, 804, 1, '2025-10-31T23:00:00.000Z', 60); // created in October: not this month's
+    job(5, 804, 1, '2025-11-01T00:10:00.000Z', 2); // 0.016
+    // Created in October, its retried job runs in November: 20 x 0.008 = 0.16
+    pipeline(805, 3, '2025-10-30T00:00:00.000Z');
+    job(6, 805, 3, '2025-11-01T00:30:00.000Z', 20);
+    // Eight 1-minute pipelines (0.008 each): 806-810 take ranks 6-10, 811-813 drop out.
+    for (let id = 806; id <= 813; id++) {
+      pipeline(id, 3, nov);
+      job(id, id, 3, nov, 1);
+    }
+    job(900, 801, 1, nov, 0); // did not run: adds nothing
+    const c = cfg({ runnerRates: [{ kind: 'tag', tag: 'big', rate: 0.024 }] });
+    const top = computeReference(ds, c)['top_pipelines.csv'] ?? [];
+    expect(top.map((r) => r.pipeline_id)).toEqual([805, 803, 801, 802, 804, 806, 807, 808, 809, 810]);
+    expect(top.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(top[0]).toMatchObject({ project: 'acme/blue/app', team: 'blue', ref: 'ref-805', web_url: 'https://gl/p/805', ci_minutes: 20 });
+    expect(top[0]!.ci_cost).toBeCloseTo(0.16, 10);
+    expect(top[4]).toMatchObject({ pipeline_id: 804, ci_minutes: 2 }); // October's 60 min left out
+    expect(top[4]!.ci_cost).toBeCloseTo(0.016, 10);
   });
 });
