@@ -7,15 +7,16 @@
  * non-default outputs come from that snapshot (--snapshot), and the reference reads the
  * same snapshot with the same configuration.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/model/types';
+import { DATASET_ENTITIES, emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord } from '../../src/model/types';
 import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { runCli, type CliRun } from '../reliability/cli';
-import { compareWithProduct, loadSnapshot, type FileComparison } from './compare';
-import { computeReference, defaultRefConfig, type RefConfig } from './reference';
+import { compareWithProduct, loadSnapshot, type Exclusion, type FileComparison } from './compare';
+import { computeReference, CORRELATIONS, defaultRefConfig, type RefConfig } from './reference';
 
 const TOKEN = 'glpat-crosscheck-0000-token';
 const MONTH = '2026-10';
@@ -162,5 +163,170 @@ describe('product CSVs against the independent reference of PRODUCT.md 4', () =>
     const rows = ref['dora_monthly.csv'] ?? [];
     expect(rows.every((r) => r.change_failure_rate === r.cfr_incidents)).toBe(true);
     expect(rows.some((r) => r.cfr_incidents !== r.cfr_deployments)).toBe(true);
+  });
+});
+
+/*
+ * A hand-made snapshot whose values sit where the generated portfolio never puts them, run
+ * through the real CLI (--snapshot) and compared the same way: DORA levels exactly on the
+ * bucket edges, Monday-Sunday weeks cut at November 2025's edges (it starts on a Saturday),
+ * a month without CI cost, correlations with n < 4 and n >= 4, and top pipelines where
+ * "jobs created in the month" and "pipelines created in the month" rank differently, with a
+ * cost tie.
+ */
+function edgeDataset(): Dataset {
+  const ds = emptyDataset({
+    toolVersion: 'test', group: 'acme', windowStart: '2025-07-01T00:00:00.000Z', windowEnd: '2025-12-01T00:00:00.000Z',
+    skippedProjects: [], retries: {}, requests: {}, shards: 1,
+  });
+  const projects: Array<[number, string, string]> = [[1, 'red', 'api'], [2, 'red', 'web'], [3, 'blue', 'app'], [4, 'blue', 'docs']];
+  for (const [id, team, name] of projects) {
+    const path = `acme/${team}/${name}`;
+    ds.projects.push({ id, name, path, webUrl: `https://gitlab.example/${path}`, namespacePath: `acme/${team}`, topics: [], team });
+    ds.environments.push({ id: id * 10, projectId: id, name: 'production', tier: 'production' });
+    ds.baselines.push({ projectId: id, environmentId: id * 10, environmentName: 'production', hasEarlierSuccess: true, lastSha: 's0', lastFinishedAt: '2025-06-01T00:00:00.000Z' });
+  }
+  let seq = 1;
+  const H = 3_600_000;
+  const deploy = (projectId: number, finishedAt: string, leadHours: number | null, status: DeploymentRecord['status'] = 'success', sha = `p${projectId}-${seq}`) => {
+    const id = seq++;
+    ds.deployments.push({
+      id, iid: id, projectId, environmentId: projectId * 10, environmentName: 'production', status, ref: 'main', sha,
+      createdAt: finishedAt, updatedAt: finishedAt, finishedAt, pipelineId: 5000 + id,
+      commitAuthoredAt: leadHours === null ? null : new Date(Date.parse(finishedAt) - leadHours * H).toISOString(),
+    });
+  };
+  const nov = (day: number, hour = 12) => `2025-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+  // api: 20 attempts, the one on the 26th failed (1 / 20 = 5 %: elite); every change 24 h
+  // (lead time exactly 1 day: high); weeks {1,2}=2 {3-7}=5 {10-14}=5 {17-21}=5 {24,25}=2: median 5, elite.
+  for (const d of [1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 24, 25, 26]) deploy(1, nov(d), 24, d === 26 ? 'failed' : 'success');
+  // web: 10 attempts, 1 failed (10 %: high); lead time 7 days exactly (medium); weeks 0, 3, 2, 2, 2: median 2.
+  for (const d of [3, 4, 5, 10, 11, 17, 18, 24, 25, 27]) deploy(2, nov(d), 168, d === 27 ? 'failed' : 'success');
+  // app: 20 attempts on three days, 3 failed (15 %: medium); lead time 30 days exactly (low);
+  // weeks 0, 2, 0, 1, 0: median 0 but deployed this month (medium). docs never deploys (low).
+  for (let i = 0; i < 20; i++) deploy(3, nov([5, 6, 20][i % 3]!, i), 720, i < 3 ? 'failed' : 'success');
+  // Earlier months for the trend: August redeploys the live SHA (no change: no lead time),
+  // September and October ship changes; July has nothing.
+  deploy(1, '2025-08-05T12:00:00.000Z', null, 'success', 's0');
+  deploy(1, '2025-09-05T12:00:00.000Z', 12);
+  deploy(1, '2025-09-06T12:00:00.000Z', 12, 'failed');
+  deploy(1, '2025-10-05T12:00:00.000Z', 6);
+  deploy(1, '2025-10-06T12:00:00.000Z', 8);
+
+  // Incidents closed in November after exactly 7 days (api: low), 1 day (web: medium) and
+  // 60 minutes twice (app: high).
+  const incident = (projectId: number, created: string, minutes: number) => {
+    const id = seq++;
+    const closedAt = new Date(Date.parse(created) + minutes * 60_000).toISOString();
+    const i: IssueRecord = { id, iid: id, projectId, state: 'closed', createdAt: created, closedAt, labels: [], issueType: 'incident', milestoneDueDate: null };
+    ds.issues.push(i);
+  };
+  incident(1, '2025-11-08T13:00:00.000Z', 7 * 24 * 60);
+  incident(2, '2025-11-12T13:00:00.000Z', 24 * 60);
+  incident(3, '2025-11-10T13:00:00.000Z', 60);
+  incident(3, '2025-11-21T13:00:00.000Z', 60);
+
+  // CI: monthly cost at 0.008 / min: Jul 0, Aug 10, Sep 20, Oct 30 (one pipeline each), then November's.
+  const pipeline = (id: number, projectId: number, createdAt: string) => {
+    const path = ds.projects.find((p) => p.id === projectId)!.path;
+    ds.pipelines.push({ id, projectId, ref: `ref-${id}`, status: 'success', source: 'push', createdAt, updatedAt: createdAt, webUrl: `https://gitlab.example/${path}/-/pipelines/${id}` });
+  };
+  const job = (pipelineId: number, projectId: number, createdAt: string, minutes: number, tags: string[] = []) => {
+    const id = seq++;
+    const end = new Date(Date.parse(createdAt) + minutes * 60_000).toISOString();
+    ds.jobs.push({
+      id, projectId, pipelineId, name: `job-${id}`, stage: 'test', status: 'success', ref: `ref-${pipelineId}`, createdAt, startedAt: createdAt, finishedAt: end,
+      duration: minutes * 60, queuedDuration: 1, failureReason: null, runnerType: 'instance_type', tags,
+    });
+  };
+  [1250, 2500, 3750].forEach((minutes, i) => {
+    const at = `2025-${String(8 + i).padStart(2, '0')}-10T00:00:00.000Z`;
+    pipeline(700 + i, 2, at);
+    job(700 + i, 2, at, minutes);
+  });
+  for (const id of [801, 802, 803, 804]) pipeline(id, 1, nov(10, 0));
+  job(801, 1, nov(10, 0), 10); // 0.08
+  job(802, 1, nov(10, 0), 10); // 0.08: a tie with 801
+  job(803, 1, nov(10, 0), 5, ['big']); // 5 x 0.024 = 0.12 with --runner-rates tag:big=0.024
+  job(804, 1, '2025-10-31T23:00:00.000Z', 60); // October's job of a November pipeline
+  job(804, 1, '2025-11-01T00:10:00.000Z', 2); // 0.016 in November
+  pipeline(805, 3, '2025-10-30T00:00:00.000Z'); // an October pipeline ...
+  job(805, 3, '2025-11-01T00:30:00.000Z', 20); // ... whose job runs in November: 0.16
+  // Equal cost, different minutes: 814 has 1 min at 0.024, 815 has 3 min at 0.008 (0.024 each).
+  pipeline(814, 1, nov(11, 0));
+  job(814, 1, nov(11, 0), 1, ['big']);
+  pipeline(815, 3, nov(11, 0));
+  job(815, 3, nov(11, 0), 3);
+  for (let id = 806; id <= 813; id++) {
+    pipeline(id, 3, nov(12, 0));
+    job(id, 3, nov(12, 0), 1); // 0.008 each: ties, 806-808 ranked, 809-813 beyond the ten
+  }
+  return ds;
+}
+
+describe('edge-case snapshot through the real CLI against the reference', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dora-crosscheck-edge-'));
+  const ds = edgeDataset();
+  const cfg: RefConfig = { ...defaultRefConfig('2025-11', 5), runnerRates: [{ kind: 'tag', tag: 'big', rate: 0.024 }] };
+  let run: CliRun;
+
+  beforeAll(async () => {
+    const snap = join(root, 'snapshot');
+    mkdirSync(snap, { recursive: true });
+    writeFileSync(join(snap, 'meta.json'), JSON.stringify({ format: 1, ...ds.meta }));
+    for (const e of DATASET_ENTITIES) writeFileSync(join(snap, `${e}.ndjson`), ds[e].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    run = await runCli(['--snapshot', snap, '--group', 'acme', '--month', '2025-11', '--months', '5', '--runner-rates', 'tag:big=0.024', '--no-wiki', '--quiet', '--output-dir', join(root, 'out')]);
+  }, 60_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('holds the edge values it was built for (so agreement below covers them)', () => {
+    const ref = computeReference(ds, cfg);
+    const proj = (path: string) => (ref['dora_project_monthly.csv'] ?? []).find((r) => r.month === '2025-11' && r.project === path)!;
+    // Levels on the edges: CFR 5 / 10 / 15 %, lead time 24 / 168 / 720 h, restore 10080 / 1440 / 60 min.
+    expect(['api', 'web', 'app', 'docs'].map((n) => proj(`acme/${n === 'api' || n === 'web' ? 'red' : 'blue'}/${n}`)).map((r) => [
+      r.change_failure_rate, r.level_change_failure_rate, r.lead_time_hours, r.level_lead_time,
+      r.time_to_restore_median_minutes, r.level_time_to_restore, r.deployment_days_per_week, r.level_deployment_frequency,
+    ])).toEqual([
+      [5, 'elite', 24, 'high', 10080, 'low', 5, 'elite'],
+      [10, 'high', 168, 'medium', 1440, 'medium', 2, 'high'],
+      [15, 'medium', 720, 'low', 60, 'high', 0, 'medium'],
+      [null, null, null, null, null, null, 0, 'low'],
+    ]);
+    // July has no cost: no deployments per 1K.
+    expect(ref['cost_vs_dora.csv']?.[0]).toMatchObject({ month: '2025-07', ci_cost: 0, deployments_per_1k_cost: null });
+    // Lead time exists in Sep, Oct, Nov only (n = 3: empty); deployments in all five months.
+    expect(ref[CORRELATIONS]?.map((r) => [r.metric, r.r === null, r.n])).toEqual([
+      ['prod_deployments', false, 5],
+      ['lead_time_hours', true, 3],
+      ['change_failure_rate', false, 4],
+    ]);
+    // By jobs created in November, 805 (an October pipeline) leads and 804 has 2 minutes; the
+    // cost ties 801 / 802, 814 / 815 (different minutes) and 806-813 are ordered by pipeline id.
+    expect(ref['top_pipelines.csv']?.map((r) => r.pipeline_id)).toEqual([805, 803, 801, 802, 814, 815, 804, 806, 807, 808]);
+  });
+
+  /*
+   * OPEN QUESTION (PRODUCT.md 5 says only "top_pipelines.csv | report month | rank, ..." and
+   * 6 "top 10 costly pipelines": the order of pipelines of equal cost is not specified). The
+   * reference orders equal costs by pipeline id; the product puts 815 (3 min x 0.008) before
+   * 814 (1 min x 0.024), i.e. more minutes first. Ranks 5 and 6 are left out of the cell
+   * comparison; the test below still requires both sides to hold the pair there.
+   */
+  const tieOrder = 'order of equal-cost pipelines with different minutes is not specified';
+  const excluded: Exclusion[] = [
+    { file: 'top_pipelines.csv', key: '5', reason: tieOrder },
+    { file: 'top_pipelines.csv', key: '6', reason: tieOrder },
+  ];
+
+  it('the product agrees on every row key and cell', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const result = compareWithProduct(computeReference(ds, cfg), join(root, 'out', '2025-11'), { excluded });
+    expect(disagreements(result), 'where the product differs from the reference (reference=... product=... examples)').toEqual([]);
+  });
+
+  it('the product ranks the equal-cost pair 814 / 815 at 5 and 6 (their order is the open question above)', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(root, 'out', '2025-11', 'top_pipelines.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(rows.slice(4, 6).map((r) => r.pipeline_id).sort()).toEqual(['814', '815']);
   });
 });
