@@ -634,6 +634,8 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Trend window', value: `${def.months} months` },
       { label: 'Lead time', value: 'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV' },
       { label: 'MTTR', value: 'mean of (closed − created) over incidents closed in the month; the DORA level uses the median' },
+      { label: 'Deployment frequency level', value: 'median, over the month\u2019s Monday–Sunday weeks (the first and last cut at the month\u2019s edges, not scaled up), of the days with a successful production deployment' },
+      { label: 'Pipeline duration', value: 'running time as GitLab computes it: the union of the non-retried jobs\u2019 running periods (queueing and gaps excluded)' },
       { label: 'Tool version', value: ctx.toolVersion },
       { label: 'Shards', value: String(ctx.shards) },
     ],
