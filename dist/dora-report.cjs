@@ -32403,7 +32403,9 @@ async function collectShippedMrs(o, projectId, deployments, baselines, cachedDep
 async function collectPipelines(o, projectId, startMs, endMs) {
   const rows = await o.client.api.Pipelines.all(projectId, {
     // From the window start, or from the cache boundary when the cache holds what is older.
-    createdAfter: new Date(startMs).toISOString(),
+    // GitLab compares strictly (PipelinesFinder: created_at > created_after): one millisecond
+    // earlier keeps a pipeline created at the very first instant; inWindow drops the rest.
+    createdAfter: new Date(startMs - 1).toISOString(),
     createdBefore: o.windowEnd,
     perPage: PER_PAGE
   });

@@ -448,7 +448,9 @@ async function collectShippedMrs(
 async function collectPipelines(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<PipelineRecord[]> {
   const rows = (await o.client.api.Pipelines.all(projectId, {
     // From the window start, or from the cache boundary when the cache holds what is older.
-    createdAfter: new Date(startMs).toISOString(),
+    // GitLab compares strictly (PipelinesFinder: created_at > created_after): one millisecond
+    // earlier keeps a pipeline created at the very first instant; inWindow drops the rest.
+    createdAfter: new Date(startMs - 1).toISOString(),
     createdBefore: o.windowEnd,
     perPage: PER_PAGE,
   } as never)) as unknown[];
