@@ -85,7 +85,11 @@ export interface DeploymentMergeRequestRecord {
   createdAt: IsoInstant;
   mergedAt: IsoInstant | null;
   labels: string[];
-  /** Minimum authored_date over the MR's commits (all pages); null when it has none. */
+  /**
+   * Minimum authored_date over the MR's commits (all pages); null when it has none, or when
+   * they were not read: MRs linked to a baseline deployment ship no change (PRODUCT.md 4.1),
+   * so their commits are not fetched (then commitCount is 0 too).
+   */
   firstCommitAuthoredAt: IsoInstant | null;
   commitCount: number;
 }
