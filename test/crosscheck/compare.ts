@@ -197,3 +197,24 @@ export function formatComparison(result: FileComparison[]): string {
   }
   return lines.join('\n');
 }
+
+/** Every way the product can disagree with the reference, as readable lines (empty = agreement). */
+export function disagreements(result: FileComparison[]): string[] {
+  const out: string[] = [];
+  for (const f of result) {
+    if (!f.present) {
+      out.push(`${f.file}: not written by the product`);
+      continue;
+    }
+    if (f.referenceRows === 0) out.push(`${f.file}: the reference has no rows (nothing compared)`);
+    if (!f.headerOrderAsSpec) out.push(`${f.file}: header does not start with section 5's columns in order`);
+    if (f.missingColumns.length) out.push(`${f.file}: product lacks ${f.missingColumns.join(', ')}`);
+    if (f.missingExtras.length) out.push(`${f.file}: product lacks the extra columns ${f.missingExtras.join(', ')}`);
+    if (f.onlyInReference.length) out.push(`${f.file}: rows only in the reference: ${f.onlyInReference.slice(0, 5).join(' | ')}`);
+    if (f.onlyInProduct.length) out.push(`${f.file}: rows only in the product: ${f.onlyInProduct.slice(0, 5).join(' | ')}`);
+    for (const c of f.columns) {
+      if (c.differing > 0) out.push(`${f.file} ${c.column}: ${c.differing} of ${c.compared} differ; ${c.examples.join('; ')}`);
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_ENTITIES, emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord } from '../../src/model/types';
 import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { runCli, type CliRun } from '../reliability/cli';
-import { compareWithProduct, loadSnapshot, type Exclusion, type FileComparison } from './compare';
+import { compareWithProduct, disagreements, loadSnapshot, type Exclusion } from './compare';
 import { computeReference, CORRELATIONS, defaultRefConfig, type RefConfig } from './reference';
 
 const TOKEN = 'glpat-crosscheck-0000-token';
@@ -62,26 +62,6 @@ const NON_DEFAULT_FLAGS = [
   '--months', String(NON_DEFAULTS.months),
 ];
 
-/** Every way the product can disagree with the reference, as readable lines (empty = agreement). */
-function disagreements(result: FileComparison[]): string[] {
-  const out: string[] = [];
-  for (const f of result) {
-    if (!f.present) {
-      out.push(`${f.file}: not written by the product`);
-      continue;
-    }
-    if (f.referenceRows === 0) out.push(`${f.file}: the reference has no rows (nothing compared)`);
-    if (!f.headerOrderAsSpec) out.push(`${f.file}: header does not start with section 5's columns in order`);
-    if (f.missingColumns.length) out.push(`${f.file}: product lacks ${f.missingColumns.join(', ')}`);
-    if (f.missingExtras.length) out.push(`${f.file}: product lacks the extra columns ${f.missingExtras.join(', ')}`);
-    if (f.onlyInReference.length) out.push(`${f.file}: rows only in the reference: ${f.onlyInReference.slice(0, 5).join(' | ')}`);
-    if (f.onlyInProduct.length) out.push(`${f.file}: rows only in the product: ${f.onlyInProduct.slice(0, 5).join(' | ')}`);
-    for (const c of f.columns) {
-      if (c.differing > 0) out.push(`${f.file} ${c.column}: ${c.differing} of ${c.compared} differ; ${c.examples.join('; ')}`);
-    }
-  }
-  return out;
-}
 
 describe('product CSVs against the independent reference of PRODUCT.md 4', () => {
   const root = mkdtempSync(join(tmpdir(), 'dora-crosscheck-'));
