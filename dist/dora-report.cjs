@@ -32151,7 +32151,8 @@ async function collect(o) {
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ""}`);
   const cacheFor = projectCaches(o, startMs);
-  const groupLists = !config.shard || config.shard.index === 1 ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]) : Promise.resolve([[], []]);
+  const readsGroupLists = !config.shard || config.shard.index === 1;
+  const groupLists = readsGroupLists ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]) : Promise.resolve([[], []]);
   groupLists.catch(() => void 0);
   const skipped = [];
   const results = /* @__PURE__ */ new Map();
@@ -32175,7 +32176,7 @@ async function collect(o) {
     }
   });
   const [issues, mergeRequests] = await groupLists;
-  if (!config.shard || config.shard.index === 1) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
+  if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects = listed.filter((p) => !skippedIds.has(p.id)).map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
   const ds = emptyDataset({
@@ -32275,15 +32276,15 @@ async function collectProject(o, p, startMs, endMs, cache) {
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
-  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
-  const [deploymentParts, freshMrs, pipelines, jobs] = await Promise.all([
+  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))).then(
+    (parts) => ({ fresh: parts.flatMap((d) => d.deployments), baselines: parts.map((d) => d.baseline) })
+  );
+  const [{ fresh, baselines }, freshMrs, pipelines, jobs] = await Promise.all([
     deploymentsListed,
-    deploymentsListed.then((parts) => collectShippedMrs(o, p.id, parts.flatMap((d) => d.deployments), parts.map((d) => d.baseline), cache?.deployments ?? [])),
+    deploymentsListed.then((d) => collectShippedMrs(o, p.id, d.fresh, d.baselines, cache?.deployments ?? [])),
     collectPipelines(o, p.id, fromMs, endMs),
     collectJobs(o, p.id, fromMs, endMs)
   ]);
-  const fresh = deploymentParts.flatMap((d) => d.deployments);
-  const baselines = deploymentParts.map((d) => d.baseline);
   if (!cache) {
     return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
   }
@@ -41131,8 +41132,8 @@ function markHotfixesAndRollbacks(groups, baselines) {
     const nextHotfix = new Array(n + 1).fill(n);
     for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i].group.hotfix ? i : nextHotfix[i + 1];
     const before = baselines.get(envId)?.lastSha ?? null;
-    const shaLiveFrom = liveFrom.get(envId) ?? /* @__PURE__ */ new Map();
-    const liveSince = history.map((e) => e.sha === before ? -Infinity : shaLiveFrom.get(e.sha) ?? e.atMs);
+    const shaLiveFrom = liveFrom.get(envId);
+    const liveSince = history.map((e) => e.sha === before ? -Infinity : shaLiveFrom.get(e.sha));
     const best = new Array(n + 1);
     best[n] = { v: Infinity, sha: null, v2: Infinity };
     for (let k = n - 1; k >= 0; k--) {

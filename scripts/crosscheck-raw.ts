@@ -20,7 +20,8 @@ import { generatePortfolio, startFakeGitLabHttp, type FakeData } from '../test/f
 import { rawEdgeScenario } from '../test/crosscheck/raw-edges';
 import { collectRaw } from '../test/crosscheck/raw-collector';
 import type { Dataset, DatasetEntity } from '../src/model/types';
-import { compareWithProduct, formatComparison, loadSnapshot } from '../test/crosscheck/compare';
+import { readSnapshots } from '../src/store/snapshot';
+import { compareWithProduct, formatComparison } from '../test/crosscheck/compare';
 import { computeReference, defaultRefConfig } from '../test/crosscheck/reference';
 
 const MONTH = '2026-10';
@@ -85,7 +86,7 @@ async function crossCheck(title: string, data: FakeData): Promise<void> {
     console.log(`raw collector: ${ds.projects.length} projects, ${ds.deployments.length} deployments, ${ds.deploymentMergeRequests.length} deployment MRs, ` +
       `${ds.pipelines.length} pipelines, ${ds.jobs.length} jobs, ${ds.issues.length} issues, ${ds.mergeRequests.length} merged MRs (${Date.now() - t0} ms)\n`);
     console.log('## records: raw collector vs the product\'s snapshot');
-    console.log(`${diffRecords(ds, await loadSnapshot(join(out, 'snapshot')))}\n`);
+    console.log(`${diffRecords(ds, readSnapshots([join(out, 'snapshot')]))}\n`);
     const ref = computeReference(ds, defaultRefConfig(MONTH));
     console.log(formatComparison(compareWithProduct(ref, join(out, MONTH))));
   } finally {

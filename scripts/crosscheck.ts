@@ -12,7 +12,8 @@
  * Always exits 0: it is a report.
  */
 import { basename } from 'node:path';
-import { compareWithProduct, formatComparison, loadSnapshot } from '../test/crosscheck/compare';
+import { readSnapshots } from '../src/store/snapshot';
+import { compareWithProduct, formatComparison } from '../test/crosscheck/compare';
 import { computeReference, defaultRefConfig } from '../test/crosscheck/reference';
 
 async function main() {
@@ -23,7 +24,7 @@ async function main() {
   }
   const month = basename(productDir.replace(/\/+$/, ''));
   const t0 = Date.now();
-  const ds = await loadSnapshot(snapshotDir);
+  const ds = readSnapshots([snapshotDir]);
   console.log(`loaded snapshot: ${ds.projects.length} projects, ${ds.deployments.length} deployments, ${ds.jobs.length} jobs (${Date.now() - t0} ms)`);
   const ref = computeReference(ds, defaultRefConfig(month));
   console.log(`reference computed (${Date.now() - t0} ms), month ${month}\n`);

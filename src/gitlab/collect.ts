@@ -123,8 +123,9 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const cacheFor = projectCaches(o, startMs);
   // Group-wide listings (never per project) are long sequential page chains: they run
   // alongside the projects instead of after them. With sharding only shard 1 reads them.
+  const readsGroupLists = !config.shard || config.shard.index === 1;
   const groupLists: Promise<[IssueRecord[], MergeRequestRecord[]]> =
-    !config.shard || config.shard.index === 1
+    readsGroupLists
       ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)])
       : Promise.resolve([[], []]);
   // Keep an early failure from surfacing as an unhandled rejection; it is awaited below.
@@ -138,25 +139,25 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   // Each project's requests form chains (job pages follow a cursor; commits follow their MR
   // list), so several projects per request slot keep the pool full.
   await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
-      try {
-        results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
-      } catch (e) {
-        if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
-          skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
-          log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
-        } else {
-          throw e;
-        }
+    try {
+      results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
+    } catch (e) {
+      if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
+        skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
+        log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
+      } else {
+        throw e;
       }
-      done++;
-      if (done === listed.length || done - lastLogged >= Math.max(10, Math.ceil(listed.length / 10))) {
-        lastLogged = done;
-        log.info(`projects collected: ${done}/${listed.length}`);
-      }
+    }
+    done++;
+    if (done === listed.length || done - lastLogged >= Math.max(10, Math.ceil(listed.length / 10))) {
+      lastLogged = done;
+      log.info(`projects collected: ${done}/${listed.length}`);
+    }
   });
 
   const [issues, mergeRequests] = await groupLists;
-  if (!config.shard || config.shard.index === 1) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
+  if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
 
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects: ProjectRecord[] = listed
@@ -285,16 +286,15 @@ async function collectProject(o: CollectOptions, p: ApiProject, startMs: number,
 
   // The shipped MRs (most of all requests) start as soon as the deployments are known, not
   // after the project's job pages, which crawl at the lower project-jobs rate limit.
-  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
-  const [deploymentParts, freshMrs, pipelines, jobs] = await Promise.all([
+  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))).then(
+    (parts) => ({ fresh: parts.flatMap((d) => d.deployments), baselines: parts.map((d) => d.baseline) }),
+  );
+  const [{ fresh, baselines }, freshMrs, pipelines, jobs] = await Promise.all([
     deploymentsListed,
-    deploymentsListed.then((parts) => collectShippedMrs(o, p.id, parts.flatMap((d) => d.deployments), parts.map((d) => d.baseline), cache?.deployments ?? [])),
+    deploymentsListed.then((d) => collectShippedMrs(o, p.id, d.fresh, d.baselines, cache?.deployments ?? [])),
     collectPipelines(o, p.id, fromMs, endMs),
     collectJobs(o, p.id, fromMs, endMs),
   ]);
-
-  const fresh = deploymentParts.flatMap((d) => d.deployments);
-  const baselines = deploymentParts.map((d) => d.baseline);
   if (!cache) {
     return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
   }

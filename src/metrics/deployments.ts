@@ -223,9 +223,10 @@ function markHotfixesAndRollbacks(
     const nextHotfix = new Array<number>(n + 1).fill(n);
     for (let i = n - 1; i >= 0; i--) nextHotfix[i] = history[i]!.group.hotfix ? i : nextHotfix[i + 1]!;
     const before = baselines.get(envId)?.lastSha ?? null;
-    const shaLiveFrom = liveFrom.get(envId) ?? new Map<string, number>();
-    // liveSince[k]: when entry k's SHA was first live here (-Infinity: before the window).
-    const liveSince = history.map((e) => (e.sha === before ? -Infinity : (shaLiveFrom.get(e.sha) ?? e.atMs)));
+    const shaLiveFrom = liveFrom.get(envId)!;
+    // liveSince[k]: when entry k's SHA was first live here (-Infinity: before the window);
+    // every history entry is itself a successful record, so firstLiveBySha holds its SHA.
+    const liveSince = history.map((e) => (e.sha === before ? -Infinity : shaLiveFrom.get(e.sha)!));
     // Over the suffix k > i, the earliest liveSince and the earliest among other SHAs than
     // that one's, so "some later deployment redeploys a SHA other than D's that was live
     // before D" is answered in O(1) per D.

@@ -6,11 +6,9 @@
  * Snapshots are read here rather than with the product's reader so that the cross-check
  * shares no code with the product beyond the record types.
  */
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
-import { DATASET_ENTITIES, type Dataset } from '../../src/model/types';
 import { CORRELATIONS, FILE_SPECS, type Cell, type RefOutput, type Row } from './reference';
 
 export interface ColumnComparison {
@@ -41,34 +39,6 @@ export interface FileComparison {
   /** The product's header starts with section 5's columns in section 5's order. */
   headerOrderAsSpec: boolean;
   columns: ColumnComparison[];
-}
-
-export async function loadSnapshot(dir: string): Promise<Dataset> {
-  const ds = { meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) } as Record<string, unknown>;
-  const strings = new Map<string, string>();
-  const intern = (v: unknown) => {
-    if (typeof v !== 'string') return v;
-    const hit = strings.get(v);
-    if (hit !== undefined) return hit;
-    strings.set(v, v);
-    return v;
-  };
-  for (const entity of DATASET_ENTITIES) {
-    const rows: unknown[] = [];
-    // Line by line: jobs.ndjson of a year is hundreds of MB.
-    const rl = createInterface({ input: createReadStream(join(dir, `${entity}.ndjson`)), crlfDelay: Infinity });
-    for await (const line of rl) {
-      if (line.length === 0) continue;
-      const r = JSON.parse(line) as Record<string, unknown>;
-      if (entity === 'jobs') {
-        for (const k of ['name', 'stage', 'status', 'ref', 'runnerType', 'failureReason']) r[k] = intern(r[k]);
-        r.tags = (r.tags as unknown[]).map(intern);
-      }
-      rows.push(r);
-    }
-    ds[entity] = rows;
-  }
-  return ds as unknown as Dataset;
 }
 
 /** A reference value as the product's CSV writes it (2 decimals). */

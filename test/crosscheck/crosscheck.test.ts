@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_ENTITIES, emptyDataset, type Dataset, type DeploymentRecord, type IssueRecord } from '../../src/model/types';
 import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { runCli, type CliRun } from '../reliability/cli';
-import { compareWithProduct, disagreements, loadSnapshot, type Exclusion } from './compare';
+import { readSnapshots } from '../../src/store/snapshot';
+import { compareWithProduct, disagreements, type Exclusion } from './compare';
 import { computeReference, CORRELATIONS, defaultRefConfig, type RefConfig } from './reference';
 
 const TOKEN = 'glpat-crosscheck-0000-token';
@@ -87,7 +88,7 @@ describe('product CSVs against the independent reference of PRODUCT.md 4', () =>
     }
     // No token: a snapshot run without the wiki needs no API.
     fromSnapshot = await runCli(['--snapshot', snapshot, '--group', 'acme', '--month', MONTH, '--no-wiki', '--quiet', '--output-dir', join(root, 'non-default'), ...NON_DEFAULT_FLAGS]);
-    if (collected.code === 0) ds = await loadSnapshot(snapshot);
+    if (collected.code === 0) ds = readSnapshots([snapshot]);
   }, 180_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

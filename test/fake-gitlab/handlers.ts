@@ -444,8 +444,8 @@ export function createFakeGitLab(
       if (type && !['issue', 'incident', 'test_case', 'task'].includes(type)) return badParam('issue_type');
       const scope = q.get('scope') ?? 'all';
       const all = data.allIssues();
+      const inGroup = projectsUnder(g);
       const sorted = memoListing(all, url, () => {
-        const inGroup = projectsUnder(g);
         const inDates = issuableDates(url);
         const items = scope === 'all'
           ? all.filter((i) => inGroup.has(i.projectId) && (state_ === 'all' || i.state === state_) && (!type || i.issueType === type) && labelMatch(url, i.labels) && inDates(i))
@@ -456,7 +456,7 @@ export function createFakeGitLab(
     })),
 
     route('GET', '/groups/:id/merge_requests', withGroup((g, { url }) => {
-      return mrList(url, data.allMergeRequests(), { include: () => { const inGroup = projectsUnder(g); return (m) => inGroup.has(m.projectId); } });
+      return mrList(url, data.allMergeRequests(), projectsUnder(g));
     })),
 
     route('GET', '/projects/:id', withProject((p) => json(projectJson(data, p)))),
@@ -646,22 +646,21 @@ export function createFakeGitLab(
     ...wikiRoutes('groups'),
   ];
 
-  /** `group`: a group-wide listing, memoized per group (see memoListing), of the MRs `include` keeps */
-  function mrList(url: URL, all: MrRec[], group?: { include: () => (m: MrRec) => boolean }): Response {
+  /** `groupProjects`: a group-wide listing of those projects' MRs, memoized (see memoListing) */
+  function mrList(url: URL, all: MrRec[], groupProjects?: Set<number>): Response {
     const q = url.searchParams;
     const st = q.get('state') ?? 'all';
     if (!['opened', 'closed', 'locked', 'merged', 'all'].includes(st)) return badParam('state');
     const build = () => {
-      const include = group ? group.include() : () => true;
       const inDates = issuableDates(url);
       const target = q.get('target_branch');
       const source = q.get('source_branch');
       // merged_after / merged_before are not REST parameters: Grape drops them silently
-      const items = all.filter((m) => include(m) && (st === 'all' || m.state === st) && labelMatch(url, m.labels) && inDates(m) &&
+      const items = all.filter((m) => (!groupProjects || groupProjects.has(m.projectId)) && (st === 'all' || m.state === st) && labelMatch(url, m.labels) && inDates(m) &&
         (!target || m.targetBranch === target) && (!source || m.sourceBranch === source));
       return issuableOrder(url, items, { merged_at: (m) => m.mergedAt ?? 0, title: (m) => m.id });
     };
-    const sorted = group ? memoListing(all, url, build) : build();
+    const sorted = groupProjects ? memoListing(all, url, build) : build();
     return sorted ? offset(url, sorted, (m) => mrJson(data, m)) : badParam('order_by');
   }
 

@@ -122,34 +122,32 @@ function maxStartsInAnyMinute(starts: number[]): number {
   return max;
 }
 
+/** Takes `count` slots of a limiter on a clock that moves only when it sleeps, or stalls before slot i. */
+async function takeSlots(perMinute: number, count: number, stallMs: (i: number) => number = () => 0): Promise<{ starts: number[]; endMs: number }> {
+  let now = 0;
+  const starts: number[] = [];
+  const rl = new RateLimiter(perMinute, () => now, async (ms) => {
+    now += ms;
+  });
+  for (let i = 0; i < count; i++) {
+    now += stallMs(i);
+    await rl.take();
+    starts.push(now);
+  }
+  return { starts, endMs: now };
+}
+
 describe('RateLimiter', () => {
   it('spaces starts so no 60 s interval holds more than the limit', async () => {
-    let now = 0;
-    const starts: number[] = [];
-    const rl = new RateLimiter(600, () => now, async (ms) => {
-      now += ms;
-    });
-    for (let i = 0; i < 1300; i++) {
-      await rl.take();
-      starts.push(now);
-    }
+    const { starts } = await takeSlots(600, 1300);
     const maxInWindow = maxStartsInAnyMinute(starts);
     expect(maxInWindow).toBeLessThanOrEqual(600);
     expect(maxInWindow).toBeGreaterThan(590); // and it is not needlessly slow (1% margin)
   });
 
   it('catches up after a stall with a small burst, still never above the limit per 60 s', async () => {
-    let now = 0;
-    const starts: number[] = [];
-    const rl = new RateLimiter(2000, () => now, async (ms) => {
-      now += ms;
-    });
-    for (let i = 0; i < 6000; i++) {
-      // Every 500th request the event loop "stalls" for 2 s (a late timer).
-      if (i % 500 === 499) now += 2000;
-      await rl.take();
-      starts.push(now);
-    }
+    // Every 500th request the event loop "stalls" for 2 s (a late timer).
+    const { starts, endMs: now } = await takeSlots(2000, 6000, (i) => (i % 500 === 499 ? 2000 : 0));
     const maxInWindow = maxStartsInAnyMinute(starts);
     // burst = floor(2000 × 0.009) = 18; 18 + 2000 / 1.01 = 1998 <= 2000
     expect(maxInWindow).toBeLessThanOrEqual(2000);
