@@ -33,6 +33,12 @@ export interface DeploymentGroup {
   deciding: DeploymentRecord[];
   /** Ids of members that are their environment's first-ever successful deployment. */
   baselineIds: Set<number>;
+  /**
+   * A re-run of a deploy job to an environment where its pipeline had already succeeded
+   * (GitLab's "Re-deploy"/"Rollback" button): one record, a deployment of its own that
+   * ships no change (4.1).
+   */
+  rerun: boolean;
   /** Successful, and its ref matches hotfix_pattern or it ships an MR labelled type::hotfix. */
   hotfix: boolean;
   followedByHotfix: boolean;
@@ -131,8 +137,7 @@ export function analyzeDeployments(
 
   const hotfixRef = new RegExp(config.hotfixPattern.pattern, withoutStatefulFlags(config.hotfixPattern.flags));
   const groups: DeploymentGroup[] = [];
-  for (const members of byKey.values()) {
-    members.sort((a, b) => a.id - b.id);
+  const addGroup = (members: DeploymentRecord[], rerun: boolean): void => {
     // SPEC-CHOICE: "the last deployment to each environment in that pipeline" is the one
     // created last (highest id): a retried deploy job creates a new deployment.
     const last = new Map<number, DeploymentRecord>();
@@ -149,6 +154,7 @@ export function analyzeDeployments(
       deployments: members,
       deciding,
       baselineIds: new Set(members.filter((d) => baselineIds.has(d.id)).map((d) => d.id)),
+      rerun,
       hotfix: false,
       followedByHotfix: false,
       rolledBack: false,
@@ -156,15 +162,40 @@ export function analyzeDeployments(
     group.hotfix =
       success &&
       (hotfixRef.test(group.ref) ||
-        // SPEC-CHOICE: a baseline links every MR ever merged, old hotfixes included: those
-        // do not make it a hotfix.
-        members.some(
-          (d) =>
-            d.status === 'success' &&
-            !group.baselineIds.has(d.id) &&
-            (links.get(d.id) ?? []).some((l) => l.labels.includes(HOTFIX_LABEL)),
-        ));
+        // A re-run ships no MR, whatever GitLab links to it, so only its ref can make it a
+        // hotfix. SPEC-CHOICE: a baseline links every MR ever merged, old hotfixes
+        // included: those do not make it a hotfix.
+        (!rerun &&
+          members.some(
+            (d) =>
+              d.status === 'success' &&
+              !group.baselineIds.has(d.id) &&
+              (links.get(d.id) ?? []).some((l) => l.labels.includes(HOTFIX_LABEL)),
+          )));
     groups.push(group);
+  };
+  for (const members of byKey.values()) {
+    members.sort((a, b) => a.id - b.id);
+    // Per environment, the pipeline's attempts up to and including its first success there
+    // belong to the release; every later attempt there is a re-run of a finished deploy job
+    // (GitLab's Ci::RetryJobService clones the job, and Deployments::CreateForJobService
+    // gives the clone a new deployment: same pipeline, ref and SHA, new id), which is a
+    // deployment of its own at its own finish time (4.1). In id order: a retry's
+    // deployment is created after the job it retries.
+    const succeededIn = new Set<number>();
+    const release: DeploymentRecord[] = [];
+    const reruns: DeploymentRecord[] = [];
+    for (const d of members) {
+      if (succeededIn.has(d.environmentId)) reruns.push(d);
+      else {
+        release.push(d);
+        if (d.status === 'success') succeededIn.add(d.environmentId);
+      }
+    }
+    addGroup(release, false);
+    // SPEC-CHOICE: each re-run record stands alone, even when one click re-ran the deploy
+    // jobs of several environments: 4.1 makes every such deployment "a deployment of its own".
+    for (const d of reruns) addGroup([d], true);
   }
   groups.sort((a, b) => a.finishMs - b.finishMs || a.deployments[0]!.id - b.deployments[0]!.id);
 
@@ -192,10 +223,8 @@ function environmentHistories(groups: readonly DeploymentGroup[]): Map<number, {
 
 /**
  * Per production environment, when each SHA was first live there: the earliest finish of ANY
- * successful deployment record of it, including records a later one of the same pipeline
- * superseded. Re-running an older pipeline's deploy job (GitLab's environment "Rollback")
- * groups that pipeline's deployments into one finishing at the re-run, yet its SHA was live
- * from the first run: the rollback must still be seen.
+ * successful deployment record of it, including successful records of a release that
+ * failed in another environment (the SHA did go live here).
  */
 function firstLiveBySha(groups: readonly DeploymentGroup[]): Map<number, Map<string, number>> {
   const out = new Map<number, Map<string, number>>();

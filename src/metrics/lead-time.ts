@@ -50,7 +50,7 @@ export function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: 
 /**
  * Walks successful deployments in finish order. An MR is a change once per deploying
  * project, at the first deployment that shipped it; MRs linked to a baseline are live
- * already and skipped. A deployment without linked MRs whose SHA was never live in the
+ * already and skipped; a re-run deploy job ships nothing. A deployment without linked MRs whose SHA was never live in the
  * project's production counts its deployed commit as one change.
  */
 export function detectChanges(prod: ProductionData): ChangeDetection {
@@ -63,6 +63,14 @@ export function detectChanges(prod: ProductionData): ChangeDetection {
   let deploymentsWithoutMr = 0;
   for (const g of prod.groups) {
     if (!g.success) continue;
+    if (g.rerun) {
+      // A re-run of a deploy job ships no change (4.1): its SHA was live before. Whatever
+      // MRs GitLab links to it (LinkMergeRequestsService links every merged MR when it finds
+      // no previous deployment, and cherry-picks in the range) are neither changes nor
+      // marked shipped, so a later real deployment of them still counts them.
+      for (const d of g.deployments) live.add(`${g.projectId}:${d.sha}`);
+      continue;
+    }
     const successful = g.deployments.filter((d) => d.status === 'success');
     const regular = successful.filter((d) => !g.baselineIds.has(d.id));
     const baseline = successful.filter((d) => g.baselineIds.has(d.id));
