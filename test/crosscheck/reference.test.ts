@@ -177,18 +177,73 @@ describe('change failures: hotfix and rollback', () => {
     expect(portfolio(ds).cfr_deployments).toBeCloseTo(100 / 3, 10); // 1 / 3
   });
 
-  it('sees a rollback made by re-running an older pipeline, which stays one deployment', () => {
+  it('sees a rollback made by re-running an older pipeline, the re-run being a deployment of its own', () => {
     const ds = dataset();
     ds.deployments.push(
       dep({ environmentId: 30, pipelineId: 700, sha: 'f1', finishedAt: '2025-11-03T09:00:00.000Z' }),
-      dep({ environmentId: 30, pipelineId: 701, sha: 'f2', finishedAt: '2025-11-03T16:00:00.000Z' }),
-      // The deploy job of pipeline 700 is re-run: f1 goes live again.
-      dep({ environmentId: 30, pipelineId: 700, sha: 'f1', finishedAt: '2025-11-03T18:00:00.000Z' }),
+      dep({ environmentId: 30, pipelineId: 701, sha: 'f2', finishedAt: '2025-11-04T09:00:00.000Z' }),
+      // Two days later the deploy job of pipeline 700 is re-run: f1 goes live again.
+      dep({ environmentId: 30, pipelineId: 700, sha: 'f1', finishedAt: '2025-11-06T09:00:00.000Z' }),
     );
     const r = portfolio(ds);
-    expect(r.prod_deployments).toBe(2); // pipelines 700 and 701
-    // f1 was live (09:00) before 701 (16:00) and is redeployed later (18:00): 701 failed. 1 / 2.
-    expect(r.cfr_deployments).toBe(50);
+    expect(r.prod_deployments).toBe(3); // 700 (11-03), 701 (11-04), the re-run (11-06)
+    // f1 was live (11-03) before 701 and is redeployed later: 701 failed. 1 / 3.
+    expect(r.cfr_deployments).toBeCloseTo(100 / 3, 10);
+    expect(r.deployment_days).toBe(3);
+    expect(r.changes).toBe(2); // f1 and f2 (no MRs, SHAs new against s0); the re-run ships none
+  });
+});
+
+describe('re-run deploy jobs', () => {
+  it('keeps the release (finish, success, changes) and counts a re-run two days later on its own day, shipping nothing', () => {
+    const ds = dataset();
+    const eu = dep({ environmentId: 10, pipelineId: 800, sha: 'r1', finishedAt: '2025-11-03T10:00:00.000Z' });
+    const us = dep({ environmentId: 11, pipelineId: 800, sha: 'r1', finishedAt: '2025-11-03T10:30:00.000Z' });
+    const rerun = dep({ environmentId: 10, pipelineId: 800, sha: 'r1', finishedAt: '2025-11-05T10:00:00.000Z' });
+    ds.deployments.push(eu, us, rerun);
+    link(ds, eu, 9, { first: '2025-11-01T10:30:00.000Z', merged: '2025-11-03T08:30:00.000Z' });
+    link(ds, us, 9, { first: '2025-11-01T10:30:00.000Z', merged: '2025-11-03T08:30:00.000Z' });
+    // GitLab may link MRs to the re-run (e.g. no previous deployment found): they ship nothing.
+    link(ds, rerun, 9, { first: '2025-11-01T10:30:00.000Z', merged: '2025-11-03T08:30:00.000Z' });
+    link(ds, rerun, 10, { first: '2025-11-04T10:00:00.000Z', merged: '2025-11-04T12:00:00.000Z' });
+    const r = portfolio(ds);
+    expect(r.prod_deployments).toBe(2); // the eu+us release and the eu re-run
+    expect(r.deployment_attempts).toBe(2);
+    expect(r.deployment_days).toBe(2); // 11-03 and 11-05
+    expect(r.changes).toBe(1); // MR 9 only
+    expect(r.lead_time_hours).toBe(48); // 11-01 10:30 → the release's finish 11-03 10:30, not the re-run
+    expect(r.lead_time_merge_hours).toBe(2); // 08:30 → 10:30
+    expect(r.cfr_deployments).toBe(0);
+  });
+
+  it('counts a failed re-run after the success as a failed attempt of its own', () => {
+    const ds = dataset();
+    ds.deployments.push(
+      dep({ environmentId: 30, pipelineId: 810, sha: 'q1', status: 'failed', finishedAt: '2025-11-03T09:00:00.000Z' }),
+      dep({ environmentId: 30, pipelineId: 810, sha: 'q1', finishedAt: '2025-11-03T10:00:00.000Z' }), // retry: success
+      dep({ environmentId: 30, pipelineId: 810, sha: 'q1', status: 'failed', finishedAt: '2025-11-05T10:00:00.000Z' }), // re-run: failed
+    );
+    const r = portfolio(ds);
+    expect(r.prod_deployments).toBe(1); // the release (its retry succeeded)
+    expect(r.deployment_attempts).toBe(2); // the release and the failed re-run
+    expect(r.failed_deployments).toBe(1);
+    expect(r.cfr_deployments).toBe(50); // 1 / 2
+  });
+
+  it('attributes an incident after a re-run to the re-run', () => {
+    const ds = dataset();
+    ds.deployments.push(
+      dep({ environmentId: 30, pipelineId: 820, sha: 'p1', finishedAt: '2025-10-30T10:00:00.000Z' }), // October
+      dep({ environmentId: 30, pipelineId: 820, sha: 'p1', finishedAt: '2025-11-01T10:00:00.000Z' }), // re-run, November
+    );
+    ds.issues.push({ id: 5, iid: 5, projectId: 3, state: 'opened', createdAt: '2025-11-01T12:00:00.000Z', closedAt: null, labels: [], issueType: 'incident', milestoneDueDate: null });
+    const out = computeReference(ds, cfg({ months: 2 }));
+    const oct = find(out['dora_monthly.csv'], { month: '2025-10' });
+    const nov = find(out['dora_monthly.csv'], { month: '2025-11' });
+    expect(oct.prod_deployments).toBe(1);
+    expect(oct.cfr_incidents).toBe(0); // the release keeps October and no incident
+    expect(nov.prod_deployments).toBe(1);
+    expect(nov.cfr_incidents).toBe(100); // 1 / 1: the re-run is the latest deployment before the incident
   });
 });
 

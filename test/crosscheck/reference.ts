@@ -224,16 +224,38 @@ const ms = (iso: string) => Date.parse(iso);
 interface Release {
   key: string;
   projectId: number;
-  /** Every attempt of the pipeline to production (all of them form the one deployment). */
+  /** Every attempt that belongs to this deployment. */
   records: DeploymentRecord[];
-  /** The deciding deployment per environment (last attempt to it in the pipeline). */
+  /** The deciding deployment per environment (last attempt to it in the release). */
   members: DeploymentRecord[];
   success: boolean;
   finishMs: number;
   finishIso: string;
+  /** A deploy job re-run after its pipeline had succeeded in that environment: ships no change. */
+  rerun: boolean;
 }
 
 const isAttempt = (d: DeploymentRecord) => d.status === 'success' || d.status === 'failed';
+const finishOrder = (a: DeploymentRecord, b: DeploymentRecord) => ms(a.finishedAt) - ms(b.finishedAt) || a.id - b.id;
+
+function makeRelease(key: string, list: DeploymentRecord[], rerun: boolean): Release {
+  // The deciding deployment per environment: its last attempt in the release.
+  const lastPerEnv = new Map<number, DeploymentRecord>();
+  for (const d of [...list].sort(finishOrder)) lastPerEnv.set(d.environmentId, d);
+  const members = [...lastPerEnv.values()];
+  let last = members[0]!;
+  for (const m of members) if (ms(m.finishedAt) > ms(last.finishedAt)) last = m;
+  return {
+    key,
+    projectId: list[0]!.projectId,
+    records: list,
+    members,
+    success: members.every((m) => m.status === 'success'),
+    finishMs: ms(last.finishedAt),
+    finishIso: last.finishedAt,
+    rerun,
+  };
+}
 
 function buildReleases(deps: DeploymentRecord[]): Release[] {
   const groups = new Map<string, DeploymentRecord[]>();
@@ -249,27 +271,24 @@ function buildReleases(deps: DeploymentRecord[]): Release[] {
   }
   const releases: Release[] = [];
   for (const [key, list] of groups) {
-    // SPEC-READING: "the last deployment to each environment in that pipeline" = the one
-    // that finished last (ties: higher deployment id).
-    const lastPerEnv = new Map<number, DeploymentRecord>();
-    for (const d of list) {
-      const cur = lastPerEnv.get(d.environmentId);
-      if (!cur || ms(d.finishedAt) > ms(cur.finishedAt) || (ms(d.finishedAt) === ms(cur.finishedAt) && d.id > cur.id)) {
-        lastPerEnv.set(d.environmentId, d);
-      }
+    // 4.1: per environment, the pipeline's attempts up to and including its first success
+    // there belong to the release; any attempt there after that success (a re-run of the
+    // finished deploy job, successful or failed) is a deployment of its own.
+    // SPEC-READING: attempts are ordered by finish time (ties: deployment id); each re-run
+    // record is its own deployment, also when several environments were re-run together.
+    const inRelease: DeploymentRecord[] = [];
+    const reruns: DeploymentRecord[] = [];
+    const envs = new Map<number, DeploymentRecord[]>();
+    for (const d of list) envs.set(d.environmentId, [...(envs.get(d.environmentId) ?? []), d]);
+    for (const attempts of envs.values()) {
+      attempts.sort(finishOrder);
+      const firstOk = attempts.findIndex((d) => d.status === 'success');
+      const cut = firstOk === -1 ? attempts.length : firstOk + 1;
+      inRelease.push(...attempts.slice(0, cut));
+      reruns.push(...attempts.slice(cut));
     }
-    const members = [...lastPerEnv.values()];
-    let last = members[0]!;
-    for (const m of members) if (ms(m.finishedAt) > ms(last.finishedAt)) last = m;
-    releases.push({
-      key,
-      projectId: list[0]!.projectId,
-      records: list,
-      members,
-      success: members.every((m) => m.status === 'success'),
-      finishMs: ms(last.finishedAt),
-      finishIso: last.finishedAt,
-    });
+    releases.push(makeRelease(key, inRelease, false));
+    for (const d of reruns) releases.push(makeRelease(`${key}:rerun:${d.id}`, [d], true));
   }
   return releases.sort((a, b) => a.finishMs - b.finishMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -322,8 +341,8 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
 
   // Environment timelines: every successful production deployment record per environment,
   // by finish. SPEC-READING: "live there before D" is about deployment records, so a
-  // record superseded inside its pipeline (e.g. a deploy job re-run later as a rollback),
-  // or a successful record inside a failed release, still made its SHA live.
+  // successful record inside a failed release (another environment failed) still made its
+  // SHA live.
   const timeline = new Map<number, DeploymentRecord[]>();
   for (const r of releases) {
     for (const d of r.records) {
@@ -359,6 +378,10 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
 
   const shipsHotfixMr = (d: DeploymentRecord) => (mrsOfDeployment.get(d.id) ?? []).some((l) => l.labels.includes('type::hotfix'));
   const isHotfixDeployment = (d: DeploymentRecord) => cfg.hotfixPattern.test(d.ref) || shipsHotfixMr(d);
+  // A successful release is a hotfix when a successful record of it is one; a re-run ships
+  // no MR (4.1), so only its ref can make it a hotfix.
+  const isHotfixRelease = (r: Release) =>
+    r.success && (r.rerun ? cfg.hotfixPattern.test(r.members[0]!.ref) : r.records.some((d) => d.status === 'success' && isHotfixDeployment(d)));
 
   const facts = new Map<Release, ReleaseFacts>();
   // Lead-time changes, per project, in release order.
@@ -370,19 +393,19 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     const okRecords = r.records.filter((d) => d.status === 'success');
     const f: ReleaseFacts = { release: r, changes: [], changeFailure: !r.success, hotfix: false, incidentAttributed: false };
     facts.set(r, f);
-    if (r.success) f.hotfix = okRecords.some(isHotfixDeployment);
+    f.hotfix = isHotfixRelease(r);
 
     // Change failure via hotfix / rollback (4.1), checked in each environment of the release.
     // SPEC-READING: "ONE deployment in every count" makes the release the unit here too: the
     // later deployment is a later successful release to the same environment, and its
-    // "finishing after D and at most 24 h after it" compares release finish times (a
-    // pipeline whose deploy job is re-run later finishes at the re-run). "Live there before
+    // "finishing after D and at most 24 h after it" compares release finish times (a deploy
+    // job re-run after its success is a release of its own). "Live there before
     // D" is a fact about the environment, so it reads every successful record in it that
     // finished before D's record there (and the pre-window SHA).
     if (r.success) {
       for (const m of r.members) {
         const later = (releasesInEnv.get(m.environmentId) ?? []).filter((h) => h !== r && h.finishMs > r.finishMs);
-        const hot = later.some((h) => h.finishMs <= r.finishMs + 24 * HOUR && h.records.some((d) => d.status === 'success' && isHotfixDeployment(d)));
+        const hot = later.some((h) => h.finishMs <= r.finishMs + 24 * HOUR && isHotfixRelease(h));
         const t = timeline.get(m.environmentId) ?? [];
         const liveBefore = new Set(t.filter((d) => ms(d.finishedAt) < ms(m.finishedAt)).map((d) => d.sha));
         const b = baselineOf.get(`${m.projectId}:${m.environmentId}`);
@@ -398,9 +421,15 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     // Changes shipped (lead time). SPEC-READING: only successful releases ship changes;
     // MRs linked to records of a failed release are neither changes nor marked live.
     if (!r.success) continue;
+    if (r.rerun) {
+      // A re-run ships no change (its SHA was live before): MRs GitLab links to it are
+      // neither changes nor live from it, so a later deployment that ships them counts them.
+      for (const d of okRecords) liveShas.add(`${r.projectId}:${d.sha}`);
+      continue;
+    }
     const shipped = new Map<string, Change>();
-    // SPEC-READING: the release ships the MRs linked to any of its successful records
-    // (superseded ones included). Baseline records are read last: an MR that a non-baseline
+    // SPEC-READING: the release ships the MRs linked to any of its successful records.
+    // Baseline records are read last: an MR that a non-baseline
     // environment of the same release ships is a change; the baseline's own MRs become live.
     const ordered = [...okRecords.filter((d) => !baselineDeployments.has(d.id)), ...okRecords.filter((d) => baselineDeployments.has(d.id))];
     for (const d of ordered) {
