@@ -72,7 +72,8 @@ describe('product CSVs against the independent reference of PRODUCT.md 4', () =>
   let ds: Dataset;
 
   beforeAll(async () => {
-    const data = generatePortfolio({ seed: 7, projects: 24, teams: 4, months: 13, endMonth: MONTH });
+    // redeploys: deploy jobs re-run days after their pipeline succeeded (4.1's re-run rule)
+    const data = generatePortfolio({ seed: 7, projects: 24, teams: 4, months: 13, endMonth: MONTH, redeploys: 0.03 });
     const server = await startFakeGitLabHttp(data, { token: TOKEN });
     try {
       collected = await runCli(

@@ -22,6 +22,13 @@ export interface PortfolioOptions {
   endMonth?: string;
   /** months of data before the `months` window */
   historyMonths?: number;
+  /**
+   * Share (0-1) of successful production releases whose deploy job is re-run ("Re-deploy")
+   * one to four days later: same pipeline and SHA, a new job and deployment, one production
+   * environment at a time, 20% of them failing. Default 0 (the bench's portfolio has none
+   * besides the rollbacks, which re-run an older pipeline's deploy jobs).
+   */
+  redeploys?: number;
 }
 
 const HOUR = 3_600_000;
@@ -240,7 +247,7 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     });
   }
 
-  const ctx: GenContext = { seed, dataStart, dataEnd, runners, milestones, teamNames };
+  const ctx: GenContext = { seed, dataStart, dataEnd, runners, milestones, teamNames, redeploys: opts.redeploys ?? 0 };
   const activity = lruActivity(128, (projectId) => {
     const p = projects.find((x) => x.id === projectId);
     const profile = profiles.get(projectId);
@@ -282,6 +289,7 @@ interface GenContext {
   runners: RunnerRec[];
   milestones: MilestoneRec[];
   teamNames: string[];
+  redeploys: number;
 }
 
 /** Entity ids: globally unique, increasing with creation time inside a project. */
@@ -301,8 +309,8 @@ const J = {
 /** shared (never mutated) tag arrays: one per job would cost megabytes per project */
 const SAAS_TAGS = { small: ['saas-linux-small-amd64'], medium: ['saas-linux-medium-amd64'], large: ['saas-linux-large-amd64'] };
 
-type Kind = 'feature' | 'main' | 'hotfix' | 'schedule' | 'rollback';
-interface Event { t: number; kind: Kind; mr?: MrRec; deploy?: boolean; hotfixRef?: string; target?: PipelineRec }
+type Kind = 'feature' | 'main' | 'hotfix' | 'schedule' | 'rollback' | 'redeploy';
+interface Event { t: number; kind: Kind; mr?: MrRec; deploy?: boolean; hotfixRef?: string; target?: PipelineRec; env?: EnvRec }
 
 function generateActivity(ctx: GenContext, project: ProjectRec, profile: Profile, slot: number): ProjectActivity {
   const r = new Rng(ctx.seed, 7, project.id);
@@ -406,6 +414,15 @@ function generateActivity(ctx: GenContext, project: ProjectRec, profile: Profile
       }
       continue;
     }
+    if (ev.kind === 'redeploy') {
+      // "Re-deploy" of a finished deploy job: a new job and deployment in the same pipeline
+      if (ev.target && ev.env) {
+        const j = makeJob(ev.target, deploySpec(ev.env, 'production'), ev.t, ev.t, member(), 0.2);
+        if (deploymentFor(j, ev.env, ev.target).status === 'success') liveProd.push({ pipeline: ev.target, sha: ev.target.sha });
+        ev.target.updatedAt = Math.max(ev.target.updatedAt, (j.finishedAt ?? ev.t) + 1000);
+      }
+      continue;
+    }
     const user = member();
     let ref = 'main';
     let commit: CommitRec;
@@ -478,6 +495,10 @@ function generateActivity(ctx: GenContext, project: ProjectRec, profile: Profile
         insertEvent({ t, kind: 'hotfix', hotfixRef });
       } else if (ev.kind === 'main' && previous && !profile.apiDeploys && r.chance(0.015)) {
         insertEvent({ t: finished + r.around(2 * HOUR), kind: 'rollback', target: previous.pipeline });
+      }
+      if (ctx.redeploys > 0 && !profile.apiDeploys && r.chance(ctx.redeploys)) {
+        const env = r.pick(prodOk.map((d) => d.env));
+        insertEvent({ t: finished + DAY + Math.floor(r.next() * 3 * DAY), kind: 'redeploy', target: pipeline, env });
       }
       if (ev.kind === 'hotfix') {
         const mergedAt = finished + r.around(40 * MIN);
