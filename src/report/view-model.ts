@@ -626,6 +626,11 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
     window: `${result.months[0] ?? result.reportMonth} to ${result.reportMonth} (${result.months.length} months; months in ${def.timezone}); from ${ctx.windowStart} to ${ctx.windowEnd} (UTC)`,
     definitions: [
       { label: 'Production environments', value: def.environmentRule },
+      {
+        label: 'Deployments',
+        value:
+          'one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change',
+      },
       { label: 'Headline change failure rate', value: `${def.changeFailure}: ${cfrDefinition(def.changeFailure)}` },
       { label: 'Incidents', value: `issues of type incident or labelled ${def.incidentLabels.join(', ') || '(no label)'}` },
       { label: 'Hotfix deployments', value: `ref matches ${def.hotfixPattern}, or ships an MR labelled type::hotfix` },
