@@ -34,12 +34,12 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Where timestamps with an offset are counted while a PayloadTally reads a record (reads are synchronous). */
-let offsetSink: PayloadTally | null = null;
+let offsetSink: { n: number } | null = null;
 
 function iso(v: unknown): string | null {
   const t = parseTimestamp(str(v));
   if (t === null) return null;
-  if (t.offset && offsetSink) offsetSink.offsetTimestamps++;
+  if (t.offset && offsetSink) offsetSink.n++;
   return t.iso;
 }
 
@@ -82,13 +82,16 @@ export class PayloadTally {
   readonly unreadable: Partial<Record<RecordKind, number>> = {};
   /** The first problem met per kind, for the message. */
   readonly firstProblem: Partial<Record<RecordKind, string>> = {};
-  offsetTimestamps = 0;
+  private readonly offsets = { n: 0 };
+  get offsetTimestamps(): number {
+    return this.offsets.n;
+  }
 
   /** The normalized record, or null when it cannot be read (counted). */
   read<T>(kind: RecordKind, raw: unknown, normalize: (raw: unknown) => T): T | null {
     this.seen[kind] = (this.seen[kind] ?? 0) + 1;
     const outer = offsetSink;
-    offsetSink = this;
+    offsetSink = this.offsets;
     try {
       return normalize(raw);
     } catch (e) {
