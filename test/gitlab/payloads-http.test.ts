@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli';
-import { buildScenario, startFakeGitLabHttp, type ScenarioSpec } from '../fake-gitlab';
+import { createGitLabClient } from '../../src/gitlab/client';
+import { collect } from '../../src/gitlab/collect';
+import { silentLogger } from '../../src/log';
+import { buildScenario, generatePortfolio, startFakeGitLabHttp, type ScenarioSpec } from '../fake-gitlab';
+import { baseConfig } from './config-fixture';
 
 const TOKEN = 'glpat-payloads-test-0001';
 const MONTH = '2026-10';
@@ -316,4 +320,43 @@ describe('real GitLab payload variations over HTTP (PRODUCT.md 3.5 / 4.1)', () =
     });
     expect(quality(r)).not.toMatch(/failure_reason|runner_type|tag_list|queued_duration|guessed|Unreadable|offset|updated_at null/);
   });
+});
+
+describe('payload variations as portfolio options', () => {
+  it('an older GitLab (no tier, no runner_type, no tag_list, no queued_duration, offsets) gives the same deployments and CI minutes, and counts each variation', async () => {
+    const opts = { teams: 2, projects: 6, months: 2, seed: 5 } as const;
+    const w = { start: '2026-09-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
+    const collectFrom = async (data: ReturnType<typeof generatePortfolio>) => {
+      const server = await startFakeGitLabHttp(data, { token: TOKEN });
+      try {
+        const config = baseConfig({ gitlabUrl: server.url, token: TOKEN });
+        const client = createGitLabClient({
+          gitlabUrl: server.url, token: TOKEN, concurrency: 8, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
+          requestTimeoutMs: 10_000, maxAttempts: 2, log: silentLogger,
+        } as Parameters<typeof createGitLabClient>[0]);
+        return await collect({ config, client, log: silentLogger, windowStart: w.start, windowEnd: w.end, toolVersion: 'test' });
+      } finally {
+        await server.close();
+      }
+    };
+    const clean = await collectFrom(generatePortfolio(opts));
+    const old = await collectFrom(
+      generatePortfolio({ ...opts, payloads: { noTier: 1, runnerWithoutType: 1, noTagList: 1, noQueuedDuration: 1, offsetTimestamps: 0.5, noFailureReason: 1 } }),
+    );
+    // The portfolio's environment names (production, production/eu, live, staging, development)
+    // guess to the tiers it gives them: the same production deployments.
+    expect(old.deployments.map((d) => [d.id, d.finishedAt, d.status])).toEqual(clean.deployments.map((d) => [d.id, d.finishedAt, d.status]));
+    expect(old.jobs.map((j) => [j.id, j.createdAt, j.duration])).toEqual(clean.jobs.map((j) => [j.id, j.createdAt, j.duration]));
+    // Every environment's tier was guessed, and guessed right.
+    expect(old.environments.every((e) => e.tierGuessed === true)).toBe(true);
+    expect(old.environments.map((e) => e.tier)).toEqual(clean.environments.map((e) => e.tier));
+    // Runners without runner_type: instance runners (is_shared) keep their type; others are unknown, none is "deleted".
+    const typed = (ds: typeof clean) => ds.jobs.filter((j) => j.runnerType !== null).length;
+    expect(typed(old)).toBe(typed(clean));
+    expect(old.jobs.filter((j) => j.runnerType === 'instance_type').length).toBe(clean.jobs.filter((j) => j.runnerType === 'instance_type').length);
+    expect(old.jobs.every((j) => j.noTagList === true && j.tags.length === 0)).toBe(true);
+    expect(old.jobs.filter((j) => j.status === 'failed').every((j) => j.failureReason === null)).toBe(true);
+    expect(old.meta.payload!.offsetTimestamps).toBeGreaterThan(0);
+    expect(clean.meta.payload).toEqual({ unreadable: {}, offsetTimestamps: 0 });
+  }, 60_000);
 });
