@@ -170,5 +170,7 @@ export function pipelineMetrics(c: PipelineCell): PipelineMetrics {
     queue_time_p90_minutes: p90(c.queues),
     jobs: c.jobs,
     failed_jobs: c.failedJobs,
+    failed_jobs_known_reason: c.knownReasonFailures,
+    infra_failed_jobs: c.infraFailures,
   };
 }

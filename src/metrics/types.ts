@@ -49,6 +49,12 @@ export interface PipelineMetrics {
   queue_time_p90_minutes: Num;
   jobs: number;
   failed_jobs: number;
+  /**
+   * The infra_failure_share counts: failed jobs with a known failure reason (its denominator)
+   * and those with an infrastructure reason. Absent means every failed job had a known reason.
+   */
+  failed_jobs_known_reason?: number;
+  infra_failed_jobs?: number;
 }
 
 export interface DeliveryMetrics {
