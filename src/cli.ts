@@ -51,7 +51,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return EXIT.BAD_INPUT;
     }
     if (e instanceof MalformedRecordError) {
-      log.warn(`collection failed (exit 4): GitLab sent a record the tool cannot read: ${e.message}. Nothing was published.`);
+      // Only when GitLab's answers of one kind are unreadable as a whole (single records are skipped and counted).
+      log.warn(`collection failed (exit 4): ${e.message}. Nothing was published.`);
       return EXIT.GITLAB_FAILED;
     }
     if (isGitLabApiError(e)) {

@@ -127,10 +127,43 @@ export function lastFullMonth(nowMs: number, timeZone: string): string {
   return addMonths(monthOf(nowMs, timeZone), -1);
 }
 
+/**
+ * ISO-8601 date-times as GitLab versions send them: `2026-10-01T08:00:00.123Z`,
+ * `2026-10-01T16:00:00.123+08:00` (instances whose Rails time zone is not UTC, and commit
+ * dates, which keep the author's offset), fractional seconds of any length (truncated to
+ * milliseconds), `+0800` / `+08` offsets. A date-time without any offset is read as UTC,
+ * never as the machine's local time (which is what Date.parse would do).
+ */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** The UTC instant of a timestamp, and whether it was written with a non-zero UTC offset (`+08:00`); null when unreadable. */
+export function parseTimestamp(value: string | null | undefined): { iso: string; offset: boolean } | null {
+  if (value === null || value === undefined || value === '') return null;
+  const m = ISO_DATE_TIME.exec(value.trim());
+  if (!m) {
+    // Anything else JavaScript can read with an explicit zone (e.g. RFC 2822); never a
+    // zone-less string, which Date.parse would place in the machine's local time.
+    if (!/(Z|GMT|UTC|[+-]\d{2}:?\d{2})\s*$/i.test(value)) return null;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : { iso: new Date(ms).toISOString(), offset: !/(Z|GMT|UTC|[+-]00:?00)\s*$/i.test(value) };
+  }
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s ?? '0') > 59) return null;
+  const millis = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? '0'), millis);
+  let offset = false;
+  if (zone && !/^(Z|z|UTC)$/.test(zone)) {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+    ms -= sign * minutes * 60_000;
+    offset = minutes !== 0;
+  }
+  if (Number.isNaN(ms)) return null;
+  return { iso: new Date(ms).toISOString(), offset };
+}
+
 /** Normalizes any ISO-8601 timestamp (with offset or Z) to a UTC instant string; null stays null. */
 export function toUtcIso(value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return null;
-  return new Date(ms).toISOString();
+  return parseTimestamp(value)?.iso ?? null;
 }

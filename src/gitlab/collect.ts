@@ -33,6 +33,7 @@ import {
   normalizePipeline,
   normalizeProject,
   normalizeShippedMr,
+  PayloadTally,
   type ApiProject,
 } from './normalize';
 
@@ -66,6 +67,17 @@ export interface CollectOptions {
 type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baselines' | 'deploymentMergeRequests' | 'pipelines' | 'jobs'>;
 
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
+
+/**
+ * One PayloadTally per collect() call (PRODUCT.md 3.5): every listing is read through it, so
+ * an unreadable record is skipped and counted instead of aborting the run.
+ */
+const tallies = new WeakMap<CollectOptions, PayloadTally>();
+function tallyOf(o: CollectOptions): PayloadTally {
+  let t = tallies.get(o);
+  if (!t) tallies.set(o, (t = new PayloadTally()));
+  return t;
+}
 
 /**
  * GitLab's offset pagination repeats a record on the next page when one is inserted ahead
@@ -112,7 +124,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     archived: false,
     perPage: PER_PAGE,
   } as never)) as unknown[];
-  let listed = uniqueById(apiProjects.map(normalizeProject));
+  let listed = uniqueById(tallyOf(o).readAll('projects', apiProjects, normalizeProject));
   if (config.shard) {
     const { index, total } = config.shard;
     listed = listed.filter((p) => p.id % total === index - 1);
@@ -158,6 +170,13 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
 
   const [issues, mergeRequests] = await groupLists;
   if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
+  const tally = tallyOf(o);
+  const unreadable = Object.entries(tally.unreadable);
+  if (unreadable.length > 0) {
+    log.warn(`unreadable records skipped (counted in Data quality): ${unreadable.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  // Exit 4 only when one kind of GitLab's answers is unreadable as a whole.
+  tally.check();
 
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects: ProjectRecord[] = listed
@@ -173,6 +192,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     retries: { ...client.transport.stats.retries },
     requests: { ...client.transport.stats.requests },
     shards: config.shard?.total ?? 1,
+    payload: tally.counts(),
   });
   ds.projects = projects;
   ds.issues = issues;
@@ -279,7 +299,7 @@ async function collectProject(o: CollectOptions, p: ApiProject, startMs: number,
   const { client, config } = o;
   const api = client.api;
   const envs = uniqueById(
-    ((await api.Environments.all(p.id, { perPage: PER_PAGE } as never)) as unknown[]).map((e) => normalizeEnvironment(e, p.id)),
+    tallyOf(o).readAll('environments', (await api.Environments.all(p.id, { perPage: PER_PAGE } as never)) as unknown[], (e) => normalizeEnvironment(e, p.id)),
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
@@ -378,18 +398,21 @@ async function collectEnvironmentDeployments(
           per_page: '1',
         }),
   ]);
-  const deployments = uniqueById([...success, ...failed].map((d) => normalizeDeployment(d, projectId)))
+  const tally = tallyOf(o);
+  const deployments = uniqueById(tally.readAll('deployments', [...success, ...failed], (d) => normalizeDeployment(d, projectId)))
     .filter((d) => d.environmentId === env.id || d.environmentName === env.name)
     .filter((d) => inWindow(d.finishedAt, startMs, endMs));
   if (cachedBaseline) return { deployments, baseline: cachedBaseline };
-  const prev = before && Array.isArray(before.body) && before.body.length > 0 ? normalizeDeployment(before.body[0], projectId) : null;
+  const hasEarlier = before !== null && Array.isArray(before.body) && before.body.length > 0;
+  // An earlier successful deployment that cannot be read still proves there was one.
+  const prev = hasEarlier ? tally.read('deployments', (before.body as unknown[])[0], (d) => normalizeDeployment(d, projectId)) : null;
   return {
     deployments,
     baseline: {
       projectId,
       environmentId: env.id,
       environmentName: env.name,
-      hasEarlierSuccess: prev !== null,
+      hasEarlierSuccess: hasEarlier,
       lastSha: prev?.sha ?? null,
       lastFinishedAt: prev?.finishedAt ?? null,
     },
@@ -429,15 +452,17 @@ async function collectShippedMrs(
     deployments
       .filter((d) => d.status === 'success')
       .map(async (d) => {
-        const mrs = uniqueById(
-          (await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE } as never)) as unknown as Array<{ id: number; iid: number; project_id?: number }>,
-        );
+        // Read first without commits (an unreadable MR is skipped and counted before its
+        // commits are requested), then completed with them.
+        const listed = (await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE } as never)) as unknown as unknown[];
+        const none = { firstAuthoredAt: null, count: 0 };
+        const read = tallyOf(o).readAll('deployment_merge_requests', listed, (mr) => normalizeShippedMr(mr, projectId, d.id, none));
+        const mrs = [...new Map(read.map((m) => [m.mrId, m])).values()];
         const isBaseline = baselineDeploymentIds.has(d.id);
         return Promise.all(
-          mrs.map(async (mr) => {
-            const m = mr as { iid: number; project_id?: number };
-            const commits = isBaseline ? { firstAuthoredAt: null, count: 0 } : await commitsOf(m.project_id ?? projectId, m.iid);
-            return normalizeShippedMr(mr, projectId, d.id, commits);
+          mrs.map(async (m) => {
+            const commits = isBaseline ? none : await commitsOf(m.mrProjectId, m.mrIid);
+            return { ...m, firstCommitAuthoredAt: commits.firstAuthoredAt, commitCount: commits.count };
           }),
         );
       }),
@@ -454,7 +479,7 @@ async function collectPipelines(o: CollectOptions, projectId: number, startMs: n
     createdBefore: o.windowEnd,
     perPage: PER_PAGE,
   } as never)) as unknown[];
-  return uniqueById(rows.map((r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
+  return uniqueById(tallyOf(o).readAll('pipelines', rows, (r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
 }
 
 /**
@@ -463,13 +488,15 @@ async function collectPipelines(o: CollectOptions, projectId: number, startMs: n
  */
 async function collectJobs(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<JobRecord[]> {
   const jobs: JobRecord[] = [];
+  const tally = tallyOf(o);
   await o.client.forEachPage(
     `projects/${projectId}/jobs`,
     { pagination: 'keyset', order_by: 'id', sort: 'desc', per_page: String(PER_PAGE) },
     (items) => {
       let reachedStart = false;
       for (const raw of items) {
-        const j = normalizeJob(raw, projectId);
+        const j = tally.read('jobs', raw, (r) => normalizeJob(r, projectId));
+        if (j === null) continue;
         const t = Date.parse(j.createdAt);
         if (t < startMs) reachedStart = true;
         else if (t < endMs) jobs.push(j);
@@ -491,10 +518,20 @@ function groupSince(o: CollectOptions, cacheFor: (id: number) => ProjectCache | 
  * Group-wide listings are large (tens of thousands of MRs a year): each page is normalized as
  * it arrives, so the raw API objects (with their person fields) never pile up in memory.
  */
-async function listNormalized<T>(o: CollectOptions, endpoint: string, query: Record<string, string>, normalize: (raw: unknown) => T): Promise<T[]> {
+async function listNormalized<T>(
+  o: CollectOptions,
+  kind: 'issues' | 'merge_requests',
+  endpoint: string,
+  query: Record<string, string>,
+  normalize: (raw: unknown) => T,
+): Promise<T[]> {
   const out: T[] = [];
+  const tally = tallyOf(o);
   await o.client.forEachPage(endpoint, { ...query, per_page: String(PER_PAGE) }, (items) => {
-    for (const raw of items) out.push(normalize(raw));
+    for (const raw of items) {
+      const r = tally.read(kind, raw, normalize);
+      if (r !== null) out.push(r);
+    }
   });
   return out;
 }
@@ -504,9 +541,9 @@ async function collectIssues(o: CollectOptions, groupId: number, cacheFor: (id: 
   const endpoint = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
-    listNormalized(o, endpoint, { scope: 'all', updated_after: since ?? o.windowStart }, normalizeIssue),
+    listNormalized(o, 'issues', endpoint, { scope: 'all', updated_after: since ?? o.windowStart }, normalizeIssue),
     // Opened before the window and still open (open incidents, spillover); a cache has them.
-    since ? Promise.resolve([]) : listNormalized(o, endpoint, { scope: 'all', state: 'opened', created_before: o.windowStart }, normalizeIssue),
+    since ? Promise.resolve([]) : listNormalized(o, 'issues', endpoint, { scope: 'all', state: 'opened', created_before: o.windowStart }, normalizeIssue),
   ]);
   const byIssueId = new Map<number, IssueRecord>();
   if (since) for (const i of o.cache!.dataset.issues) byIssueId.set(i.id, i);
@@ -519,6 +556,7 @@ async function collectMergeRequests(o: CollectOptions, groupId: number, cacheFor
   // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
   const rows = await listNormalized(
     o,
+    'merge_requests',
     `groups/${groupId}/merge_requests`,
     { state: 'merged', updated_after: since ?? o.windowStart },
     normalizeMergeRequest,

@@ -2,8 +2,19 @@
  * API shapes → normalized records (src/model/types.ts). Nothing person-related passes:
  * user, author, assignees, commit author/committer names and e-mails are dropped here.
  * Timestamps are normalized to UTC instants (GitLab may send offsets).
+ *
+ * Real payloads vary by GitLab version (PRODUCT.md 3.5); what each missing field means is
+ * decided here, once, per PRODUCT.md 4.1, and flagged on the record so Data quality can count
+ * it. Shapes checked against GitLab's entities (gitlabhq/gitlabhq lib/api/entities/ci/job_basic.rb:
+ * failure_reason only `if: job.failed?`; lib/api/entities/ci/job.rb: runner, tag_list;
+ * lib/api/entities/ci/runner.rb: is_shared = instance_type?, runner_type) and against payloads
+ * captured from a self-managed instance (apache/incubator-devlake
+ * backend/plugins/gitlab/e2e/raw_tables/_raw_gitlab_api_job.csv: failed jobs without
+ * failure_reason, no queued_duration, no tag_list, runner null, `+00:00` commit dates).
  */
 import type {
+  PayloadReadCounts,
+  RecordKind,
   DeploymentMergeRequestRecord,
   DeploymentRecord,
   DeploymentStatus,
@@ -13,7 +24,7 @@ import type {
   MergeRequestRecord,
   PipelineRecord,
 } from '../model/types';
-import { toUtcIso } from '../time';
+import { parseTimestamp } from '../time';
 
 type Obj = Record<string, unknown>;
 
@@ -21,11 +32,104 @@ const obj = (v: unknown): Obj | null => (v !== null && typeof v === 'object' && 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const iso = (v: unknown): string | null => toUtcIso(str(v));
 
-/** GitLab sent a record without a field every version has: collection cannot trust the listing. */
+/** Where timestamps with an offset are counted while a PayloadTally reads a record (reads are synchronous). */
+let offsetSink: { n: number } | null = null;
+
+function iso(v: unknown): string | null {
+  const t = parseTimestamp(str(v));
+  if (t === null) return null;
+  if (t.offset && offsetSink) offsetSink.n++;
+  return t.iso;
+}
+
+/**
+ * A record lacks a field every GitLab version sends (thrown per record and caught by
+ * PayloadTally, which skips and counts it), or, from PayloadTally.check, GitLab's answers of
+ * one kind were unreadable as a whole (exit 4).
+ */
 export class MalformedRecordError extends Error {
   override name = 'MalformedRecordError';
+}
+
+/**
+ * Exit 4 only when GitLab's answers as a whole are unreadable (PRODUCT.md 3.5): more than 5%
+ * of the records of one kind, and at least 5 of them. SPEC-CHOICE: the minimum keeps a small
+ * group from failing on one or two odd records (1 bad of 3 is 33% but says nothing about the
+ * instance); those are skipped and counted in Data quality like any other.
+ */
+export const UNREADABLE_SHARE_LIMIT = 0.05;
+export const UNREADABLE_MIN_COUNT = 5;
+
+const KIND_LABEL: Record<RecordKind, string> = {
+  projects: 'project',
+  environments: 'environment',
+  deployments: 'deployment',
+  deployment_merge_requests: 'merge request of a deployment',
+  pipelines: 'pipeline',
+  jobs: 'job',
+  issues: 'issue',
+  merge_requests: 'merge request',
+};
+
+/**
+ * Reads records of one run: an unreadable record is skipped and counted per kind, never
+ * aborts the run; timestamps with offsets are counted. `check()` fails the run only when one
+ * kind is unreadable as a whole.
+ */
+export class PayloadTally {
+  readonly seen: Partial<Record<RecordKind, number>> = {};
+  readonly unreadable: Partial<Record<RecordKind, number>> = {};
+  /** The first problem met per kind, for the message. */
+  readonly firstProblem: Partial<Record<RecordKind, string>> = {};
+  private readonly offsets = { n: 0 };
+  get offsetTimestamps(): number {
+    return this.offsets.n;
+  }
+
+  /** The normalized record, or null when it cannot be read (counted). */
+  read<T>(kind: RecordKind, raw: unknown, normalize: (raw: unknown) => T): T | null {
+    this.seen[kind] = (this.seen[kind] ?? 0) + 1;
+    const outer = offsetSink;
+    offsetSink = this.offsets;
+    try {
+      return normalize(raw);
+    } catch (e) {
+      if (!(e instanceof MalformedRecordError)) throw e;
+      this.unreadable[kind] = (this.unreadable[kind] ?? 0) + 1;
+      this.firstProblem[kind] ??= e.message;
+      return null;
+    } finally {
+      offsetSink = outer;
+    }
+  }
+
+  readAll<T>(kind: RecordKind, raws: unknown[], normalize: (raw: unknown) => T): T[] {
+    const out: T[] = [];
+    for (const raw of raws) {
+      const r = this.read(kind, raw, normalize);
+      if (r !== null) out.push(r);
+    }
+    return out;
+  }
+
+  /** Throws MalformedRecordError (exit 4) when a kind's records are unreadable as a whole. */
+  check(): void {
+    for (const [kind, bad] of Object.entries(this.unreadable) as [RecordKind, number][]) {
+      const seen = this.seen[kind] ?? bad;
+      if (bad >= UNREADABLE_MIN_COUNT && bad > seen * UNREADABLE_SHARE_LIMIT) {
+        throw new MalformedRecordError(
+          `GitLab's answers could not be read: ${bad} of ${seen} ${KIND_LABEL[kind]} records (${((bad / seen) * 100).toFixed(1)}%) were unreadable, more than the ${UNREADABLE_SHARE_LIMIT * 100}% the tool skips and counts; the first: ${this.firstProblem[kind] ?? 'unknown'}`,
+        );
+      }
+    }
+  }
+
+  counts(): PayloadReadCounts {
+    const unreadable: Partial<Record<RecordKind, number>> = {};
+    for (const k of Object.keys(this.unreadable).sort() as RecordKind[]) unreadable[k] = this.unreadable[k];
+    return { unreadable, offsetTimestamps: this.offsetTimestamps };
+  }
 }
 
 function reqNum(o: Obj, key: string, what: string): number {
@@ -40,20 +144,64 @@ function reqIso(o: Obj, key: string, what: string): string {
   return v;
 }
 
+function reqObj(raw: unknown, what: string): Obj {
+  const o = obj(raw);
+  if (o === null) throw new MalformedRecordError(`a ${what} record is not a JSON object (received ${JSON.stringify(raw)?.slice(0, 80) ?? 'nothing'})`);
+  return o;
+}
+
+/**
+ * GitLab's own tier guess for an environment without one (GitLab before 13.10 has no tier).
+ * Mirrors gitlabhq/gitlabhq app/models/environment.rb Environment#guess_tier (and the same
+ * patterns in lib/gitlab/background_migration/backfill_environment_tiers.rb, which filled the
+ * tier of older environments): unanchored, case-insensitive, checked in this order —
+ * development, testing, staging, production — else other. So "pre-production" is staging and
+ * "production-test" is testing, as GitLab itself would have it. (Older GitLab versions had
+ * narrower patterns, e.g. `test|qc` for testing; the current ones are used.)
+ */
+const TIER_GUESSES: ReadonlyArray<[string, RegExp]> = [
+  ['development', /(dev|review|trunk)/i],
+  ['testing', /(test|tst|int|ac(ce|)pt|qa|qc|control|quality)/i],
+  ['staging', /(st(a|)g|mod(e|)l|pre|demo|non)/i],
+  ['production', /(pr(o|)d|live)/i],
+];
+
+export function guessTier(name: string): string {
+  for (const [tier, re] of TIER_GUESSES) if (re.test(name)) return tier;
+  return 'other';
+}
+
 export function normalizeEnvironment(raw: unknown, projectId: number): EnvironmentRecord {
-  const o = obj(raw) ?? {};
-  return { id: reqNum(o, 'id', 'environment'), projectId, name: str(o.name) ?? '', tier: str(o.tier) };
+  const o = reqObj(raw, 'environment');
+  const id = reqNum(o, 'id', 'environment');
+  const name = str(o.name);
+  // Deployments are listed by environment name: an environment without one cannot be read.
+  if (name === null || name === '') throw new MalformedRecordError(`an environment record has field "name" missing (received ${JSON.stringify(o.name ?? null)})`);
+  const tier = str(o.tier);
+  if (tier !== null) return { id, projectId, name, tier };
+  return { id, projectId, name, tier: guessTier(name), tierGuessed: true };
 }
 
 export function normalizeDeployment(raw: unknown, projectId: number): DeploymentRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'deployment');
   const env = obj(o.environment) ?? {};
   const job = obj(o.deployable);
   const commit = obj(job?.commit);
   const pipeline = obj(job?.pipeline);
-  const updatedAt = reqIso(o, 'updated_at', 'deployment');
-  return {
-    id: reqNum(o, 'id', 'deployment'),
+  const id = reqNum(o, 'id', 'deployment');
+  // Finish time: deployable.finished_at, else updated_at (no job, or a job without
+  // finished_at; PRODUCT.md 4.1). Only a deployment with neither cannot be placed in time.
+  const jobFinishedAt = iso(job?.finished_at);
+  const updated = iso(o.updated_at);
+  const finishedAt = jobFinishedAt ?? updated;
+  if (finishedAt === null) {
+    throw new MalformedRecordError(
+      `a deployment record has neither "deployable.finished_at" nor "updated_at" (received ${JSON.stringify(o.updated_at ?? null)})`,
+    );
+  }
+  const updatedAt = updated ?? finishedAt;
+  const rec: DeploymentRecord = {
+    id,
     iid: num(o.iid) ?? 0,
     projectId,
     environmentId: num(env.id) ?? 0,
@@ -64,10 +212,12 @@ export function normalizeDeployment(raw: unknown, projectId: number): Deployment
     createdAt: iso(o.created_at) ?? updatedAt,
     updatedAt,
     // No top-level finished_at exists on deployments (gitlab-api-notes pitfall 1).
-    finishedAt: iso(job?.finished_at) ?? updatedAt,
+    finishedAt,
     pipelineId: num(pipeline?.id),
     commitAuthoredAt: iso(commit?.authored_date),
   };
+  if (jobFinishedAt === null) rec.finishedAtFromUpdatedAt = true;
+  return rec;
 }
 
 export function normalizeShippedMr(
@@ -76,7 +226,7 @@ export function normalizeShippedMr(
   deploymentId: number,
   commits: { firstAuthoredAt: string | null; count: number },
 ): DeploymentMergeRequestRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'merge request');
   return {
     projectId,
     deploymentId,
@@ -92,7 +242,7 @@ export function normalizeShippedMr(
 }
 
 export function normalizePipeline(raw: unknown, projectId: number): PipelineRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'pipeline');
   const createdAt = reqIso(o, 'created_at', 'pipeline');
   return {
     id: reqNum(o, 'id', 'pipeline'),
@@ -101,10 +251,15 @@ export function normalizePipeline(raw: unknown, projectId: number): PipelineReco
     status: str(o.status) ?? '',
     source: str(o.source),
     createdAt,
-    updatedAt: iso(o.updated_at) ?? createdAt,
+    // Real instances send updated_at: null on some pipelines; they are selected and placed
+    // by created_at, so they are read as they are (counted in Data quality).
+    updatedAt: iso(o.updated_at),
     webUrl: str(o.web_url) ?? '',
   };
 }
+
+/** The runner type of a job whose runner object has no runner_type and is not shared. */
+export const UNKNOWN_RUNNER_TYPE = 'unknown';
 
 /**
  * A year of a 200-project group is ~1M jobs whose names, stages, refs and tag lists repeat:
@@ -127,13 +282,20 @@ function internTags(tags: string[]): string[] {
 }
 
 export function normalizeJob(raw: unknown, projectId: number): JobRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'job');
   const runner = obj(o.runner);
   const pipeline = obj(o.pipeline);
   const status = intern(str(o.status) ?? '');
-  const runnerType = str(runner?.runner_type);
+  // runner null (or absent): deleted or never picked. A runner object without runner_type
+  // (older GitLab): is_shared true is an instance runner (GitLab exposes is_shared as
+  // instance_type?); otherwise its type is unknown — never "deleted" (PRODUCT.md 4.1).
+  let runnerType = str(runner?.runner_type);
+  const runnerWithoutType = runner !== null && runnerType === null;
+  if (runnerWithoutType) runnerType = runner.is_shared === true ? 'instance_type' : UNKNOWN_RUNNER_TYPE;
+  // A missing failure_reason stays null (unknown), never a reason (PRODUCT.md 4.1).
   const failureReason = status === 'failed' ? str(o.failure_reason) : null;
-  return {
+  const hasTagList = Array.isArray(o.tag_list);
+  const rec: JobRecord = {
     id: reqNum(o, 'id', 'job'),
     projectId,
     pipelineId: num(pipeline?.id),
@@ -148,12 +310,15 @@ export function normalizeJob(raw: unknown, projectId: number): JobRecord {
     queuedDuration: num(o.queued_duration),
     failureReason: failureReason === null ? null : intern(failureReason),
     runnerType: runnerType === null ? null : intern(runnerType),
-    tags: internTags(strs(o.tag_list)),
+    tags: internTags(hasTagList ? strs(o.tag_list) : []),
   };
+  if (runnerWithoutType) rec.runnerWithoutType = true;
+  if (!hasTagList) rec.noTagList = true;
+  return rec;
 }
 
 export function normalizeIssue(raw: unknown): IssueRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'issue');
   const milestone = obj(o.milestone);
   const state = str(o.state) === 'closed' ? 'closed' : 'opened';
   const type = str(o.issue_type) ?? (str(o.type) ?? 'issue').toLowerCase();
@@ -171,7 +336,7 @@ export function normalizeIssue(raw: unknown): IssueRecord {
 }
 
 export function normalizeMergeRequest(raw: unknown): MergeRequestRecord {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'merge request');
   return {
     id: reqNum(o, 'id', 'merge request'),
     iid: num(o.iid) ?? 0,
@@ -206,7 +371,7 @@ export interface ApiProject {
 }
 
 export function normalizeProject(raw: unknown): ApiProject {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, 'project');
   const ns = obj(o.namespace) ?? {};
   const path = str(o.path_with_namespace) ?? '';
   return {

@@ -18,7 +18,7 @@ import { deploymentDaysPerWeek, doraLevels } from './levels';
 import { pipelineGrid, pipelineMetrics } from './pipelines';
 import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
-import type { DoraMetrics, MetricsResult, MonthMetrics } from './types';
+import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
 export function computeMetrics(data: Dataset, config: Config): MetricsResult {
   const months = monthWindow(config.month, config.months);
@@ -124,6 +124,49 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
       deploymentsWithoutMr: detection.deploymentsWithoutMr,
       deploymentsWithoutJob: prod.deploymentsWithoutJob,
       jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
+      payload: payloadQuality(data),
     },
+  };
+}
+
+/** Counts of the payload variations met (PRODUCT.md 3.5), from the records' flags and the collection meta. */
+export function payloadQuality(data: Dataset): PayloadQuality {
+  const q: PayloadQuality = {
+    ...emptyPayloadQuality(),
+    unreadableRecords: { ...(data.meta.payload?.unreadable ?? {}) },
+    offsetTimestamps: data.meta.payload?.offsetTimestamps ?? 0,
+    environmentsTierGuessed: data.environments.filter((e) => e.tierGuessed === true).length,
+    deploymentsJobWithoutFinish: data.deployments.filter((d) => d.finishedAtFromUpdatedAt === true && d.pipelineId !== null).length,
+    pipelinesWithoutUpdatedAt: data.pipelines.filter((p) => p.updatedAt === null).length,
+  };
+  for (const j of data.jobs) {
+    if (j.status === 'failed') {
+      if (j.failureReason === null) q.failedJobsWithoutReason++;
+      else if (j.failureReason === 'unknown_failure') q.failedJobsUnknownFailure++;
+    }
+    if (j.runnerWithoutType === true) {
+      if (j.runnerType === 'instance_type') q.jobsRunnerTypeFromIsShared++;
+      else q.jobsRunnerTypeUnknown++;
+    }
+    if (j.noTagList === true) q.jobsWithoutTagList++;
+    if (j.queuedDuration === null && j.duration !== null && j.duration > 0) q.jobsWithoutQueuedDuration++;
+  }
+  return q;
+}
+
+/** No payload variation met. */
+export function emptyPayloadQuality(): PayloadQuality {
+  return {
+    unreadableRecords: {},
+    offsetTimestamps: 0,
+    failedJobsWithoutReason: 0,
+    failedJobsUnknownFailure: 0,
+    jobsRunnerTypeFromIsShared: 0,
+    jobsRunnerTypeUnknown: 0,
+    jobsWithoutTagList: 0,
+    jobsWithoutQueuedDuration: 0,
+    environmentsTierGuessed: 0,
+    deploymentsJobWithoutFinish: 0,
+    pipelinesWithoutUpdatedAt: 0,
   };
 }

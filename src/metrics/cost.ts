@@ -10,7 +10,12 @@ import { Grid, type Scopes } from './scopes';
 import { pearson } from './stats';
 import type { Correlation, MetricsResult, MonthMetrics, Num, TopPipeline } from './types';
 
-/** Per-minute rate of a job: any `tag:` entry beats any runner-type entry; first tag entry wins. */
+/**
+ * Per-minute rate of a job: any `tag:` entry beats any runner-type entry; first tag entry wins.
+ * A job whose runner type is unknown (runner object without runner_type, not shared: 'unknown')
+ * or whose runner was deleted (null) gets no runner-type rate — config only accepts the three
+ * GitLab types — but its `tag:` rates still apply (PRODUCT.md 4.1).
+ */
 export function jobRate(
   job: Pick<JobRecord, 'tags' | 'runnerType'>,
   config: Pick<Config, 'runnerRates' | 'costPerMinute'>,

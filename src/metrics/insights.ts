@@ -67,11 +67,18 @@ export function buildInsights(input: InsightInput): InsightFact[] {
 
   const pl = current.pipelines;
   if (pl.infra_failure_share !== null) {
-    const infra = Math.round((pl.infra_failure_share * pl.failed_jobs) / 100);
+    // The share is over failed jobs with a known reason (PRODUCT.md 4): the sentence says so
+    // when some failed jobs had none (older GitLab, unknown_failure).
+    const known = pl.failed_jobs_known_reason ?? pl.failed_jobs;
+    const infra = pl.infra_failed_jobs ?? Math.round((pl.infra_failure_share * known) / 100);
+    const unknown = pl.failed_jobs - known;
     facts.push({
       kind: 'infra_failure_share',
-      text: `${fmt(pl.infra_failure_share)}% of pipeline failures are infrastructure-related (${infra} of ${pl.failed_jobs} failed jobs)`,
-      values: { infra_failure_share: pl.infra_failure_share, infra_failed_jobs: infra, failed_jobs: pl.failed_jobs },
+      text:
+        unknown > 0
+          ? `${fmt(pl.infra_failure_share)}% of pipeline failures with a known reason are infrastructure-related (${infra} of ${known} failed jobs; ${unknown} more without a known reason)`
+          : `${fmt(pl.infra_failure_share)}% of pipeline failures are infrastructure-related (${infra} of ${pl.failed_jobs} failed jobs)`,
+      values: { infra_failure_share: pl.infra_failure_share, infra_failed_jobs: infra, failed_jobs: pl.failed_jobs, failed_jobs_known_reason: known },
     });
   }
   if (pl.pipeline_success_rate !== null && pl.pipeline_success_rate < PIPELINE_SUCCESS_TARGET) {

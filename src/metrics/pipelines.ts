@@ -9,7 +9,26 @@ import { Grid, type Scopes } from './scopes';
 import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
-const SCRIPT_FAILURE = 'script_failure';
+/** PRODUCT.md 4 (infra_failure_share): the failure reasons that are the infrastructure's fault. */
+export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
+  'runner_system_failure',
+  'stuck_or_timeout_failure',
+  'api_failure',
+  'scheduler_failure',
+  'data_integrity_failure',
+  'no_matching_runner',
+  'runner_unsupported',
+  'stale_schedule',
+  'job_router_failure',
+]);
+
+/**
+ * A failed job's reason is unknown when GitLab sent none (older versions omit failure_reason)
+ * or sent unknown_failure: such a job is in neither count of infra_failure_share.
+ */
+export function hasKnownFailureReason(job: Pick<JobRecord, 'status' | 'failureReason'>): boolean {
+  return job.status === 'failed' && job.failureReason !== null && job.failureReason !== 'unknown_failure';
+}
 
 export interface PipelineCell {
   pipelines: number;
@@ -21,6 +40,8 @@ export interface PipelineCell {
   jobs: number;
   retried: number;
   failedJobs: number;
+  /** Failed jobs with a known failure reason (the infra_failure_share denominator). */
+  knownReasonFailures: number;
   infraFailures: number;
 }
 
@@ -89,6 +110,7 @@ export function pipelineGrid(
     jobs: 0,
     retried: 0,
     failedJobs: 0,
+    knownReasonFailures: 0,
     infraFailures: 0,
   }));
 
@@ -101,9 +123,9 @@ export function pipelineGrid(
     // subset of its denominator (jobs that ran) and stays within 0-100.
     const retried = ran && j.pipelineId !== null && (last.get(j.pipelineId)?.get(j.name) ?? j.id) > j.id;
     const failed = j.status === 'failed';
-    // By the letter, a failed job whose reason is not script_failure is infrastructure,
-    // including one with no reason recorded.
-    const infra = failed && j.failureReason !== SCRIPT_FAILURE;
+    // Unknown reasons (missing, unknown_failure) stay out of both counts (PRODUCT.md 4).
+    const known = failed && hasKnownFailureReason(j);
+    const infra = known && INFRA_FAILURE_REASONS.has(j.failureReason!);
     // SPEC-CHOICE: queue time over every job with a known queued_duration created in the
     // month, including jobs canceled before they ran (their wait was real).
     const queue = j.queuedDuration === null ? null : j.queuedDuration / 60;
@@ -112,6 +134,7 @@ export function pipelineGrid(
       if (ran) c.jobs++;
       if (retried) c.retried++;
       if (failed) c.failedJobs++;
+      if (known) c.knownReasonFailures++;
       if (infra) c.infraFailures++;
       if (queue !== null) c.queues.push(queue);
     }
@@ -140,12 +163,14 @@ export function pipelineMetrics(c: PipelineCell): PipelineMetrics {
     pipelines: c.pipelines,
     pipeline_success_rate: share(c.succeeded, c.succeeded + c.failed),
     retry_rate: share(c.retried, c.jobs),
-    infra_failure_share: share(c.infraFailures, c.failedJobs),
+    infra_failure_share: share(c.infraFailures, c.knownReasonFailures),
     pipeline_duration_median_minutes: median(c.durations),
     pipeline_duration_p90_minutes: p90(c.durations),
     queue_time_median_minutes: median(c.queues),
     queue_time_p90_minutes: p90(c.queues),
     jobs: c.jobs,
     failed_jobs: c.failedJobs,
+    failed_jobs_known_reason: c.knownReasonFailures,
+    infra_failed_jobs: c.infraFailures,
   };
 }

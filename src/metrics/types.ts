@@ -49,6 +49,12 @@ export interface PipelineMetrics {
   queue_time_p90_minutes: Num;
   jobs: number;
   failed_jobs: number;
+  /**
+   * The infra_failure_share counts: failed jobs with a known failure reason (its denominator)
+   * and those with an infrastructure reason. Absent means every failed job had a known reason.
+   */
+  failed_jobs_known_reason?: number;
+  infra_failed_jobs?: number;
 }
 
 export interface DeliveryMetrics {
@@ -136,6 +142,38 @@ export interface DataQuality {
   deploymentsWithoutMr: number;
   deploymentsWithoutJob: number;
   jobsWithoutRunner: number;
+  /** Payload variations met (PRODUCT.md 3.5), each handled per 4.1. */
+  payload: PayloadQuality;
+}
+
+/**
+ * What real GitLab payloads lacked, and what the tool did about it (PRODUCT.md 3.5 / 4.1).
+ * Record counts cover the collected data (the window); unreadable records and offset
+ * timestamps count what this run read from GitLab.
+ */
+export interface PayloadQuality {
+  /** Records skipped because they could not be read, per kind (e.g. { jobs: 2 }). */
+  unreadableRecords: Record<string, number>;
+  /** Timestamps sent with a non-zero UTC offset, normalized to UTC. */
+  offsetTimestamps: number;
+  /** Failed jobs without failure_reason: unknown, out of both counts of infra_failure_share. */
+  failedJobsWithoutReason: number;
+  /** Failed jobs with failure_reason unknown_failure: likewise out of infra_failure_share. */
+  failedJobsUnknownFailure: number;
+  /** Jobs whose runner had no runner_type and is_shared true: typed instance_type. */
+  jobsRunnerTypeFromIsShared: number;
+  /** Jobs whose runner had no runner_type and was not shared: unknown type, no runner-type rate. */
+  jobsRunnerTypeUnknown: number;
+  /** Jobs without tag_list: no tags (tag: rates do not apply). */
+  jobsWithoutTagList: number;
+  /** Jobs that ran without queued_duration: out of the queue-time figures. */
+  jobsWithoutQueuedDuration: number;
+  /** Environments (any tier) without a tier from GitLab: tier guessed from the name as GitLab does. */
+  environmentsTierGuessed: number;
+  /** Deployments with a deploy job that has no finished_at: finish time from updated_at. */
+  deploymentsJobWithoutFinish: number;
+  /** Pipelines with updated_at null (read; placed by created_at). */
+  pipelinesWithoutUpdatedAt: number;
 }
 
 export interface MetricsResult {

@@ -32,8 +32,13 @@ export interface EnvironmentRecord {
   id: number;
   projectId: number;
   name: string;
-  /** production | staging | testing | development | other, or null when GitLab sends none. */
+  /**
+   * production | staging | testing | development | other. GitLab before 13.10 sends no tier:
+   * then it is GitLab's own guess from the name (Environment#guess_tier) and tierGuessed is true.
+   */
   tier: string | null;
+  /** Set (true) only when GitLab sent no tier and the tier was guessed from the name. */
+  tierGuessed?: boolean;
 }
 
 export type DeploymentStatus = 'success' | 'failed' | 'canceled' | 'running' | 'created' | 'blocked' | 'skipped';
@@ -52,6 +57,11 @@ export interface DeploymentRecord {
   updatedAt: IsoInstant;
   /** deployable.finished_at, else updated_at (API-created deployments have no job). */
   finishedAt: IsoInstant;
+  /**
+   * Set (true) only when finishedAt is updated_at: no deploy job (deployable null) or a deploy
+   * job without finished_at (PRODUCT.md 4.1).
+   */
+  finishedAtFromUpdatedAt?: boolean;
   /** deployable.pipeline.id; null for deployments created through the API. */
   pipelineId: number | null;
   /** deployable.commit.authored_date of the deployed commit; null when unknown. */
@@ -101,7 +111,8 @@ export interface PipelineRecord {
   status: string;
   source: string | null;
   createdAt: IsoInstant;
-  updatedAt: IsoInstant;
+  /** Null when GitLab sends updated_at: null (seen on real instances); pipelines are selected by created_at. */
+  updatedAt: IsoInstant | null;
   webUrl: string;
 }
 
@@ -122,10 +133,19 @@ export interface JobRecord {
   queuedDuration: number | null;
   /** Only on failed jobs, e.g. script_failure, runner_system_failure; else null. */
   failureReason: string | null;
-  /** runner.runner_type: instance_type | group_type | project_type; null when the runner was deleted. */
+  /**
+   * runner.runner_type: instance_type | group_type | project_type; null when the job has no
+   * runner (deleted, or never picked). A runner object without runner_type (older GitLab) is
+   * instance_type when is_shared is true, else 'unknown' (no runner-type rate applies), with
+   * runnerWithoutType set: it is not a deleted runner (PRODUCT.md 4.1).
+   */
   runnerType: string | null;
-  /** tag_list */
+  /** Set (true) only when the job's runner object had no runner_type. */
+  runnerWithoutType?: boolean;
+  /** tag_list ([] when GitLab sends none) */
   tags: string[];
+  /** Set (true) only when the job had no tag_list field (older GitLab): no tags. */
+  noTagList?: boolean;
 }
 
 export interface IssueRecord {
@@ -175,6 +195,30 @@ export interface CollectionMeta {
   requests: Record<string, number>;
   /** Shards merged into this data set (1 when not sharded). */
   shards: number;
+  /**
+   * What reading GitLab's answers met (PRODUCT.md 3.5). Absent in snapshots written before
+   * it existed (read as nothing met). Counts this run's reads: records reused from a cache
+   * were counted by the run that fetched them.
+   */
+  payload?: PayloadReadCounts;
+}
+
+/** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */
+export type RecordKind =
+  | 'projects'
+  | 'environments'
+  | 'deployments'
+  | 'deployment_merge_requests'
+  | 'pipelines'
+  | 'jobs'
+  | 'issues'
+  | 'merge_requests';
+
+export interface PayloadReadCounts {
+  /** Records skipped because they could not be read (not an object, no id, no timestamp they are placed by), per kind. */
+  unreadable: Partial<Record<RecordKind, number>>;
+  /** Timestamps sent with a non-zero UTC offset (e.g. +08:00), normalized to UTC. */
+  offsetTimestamps: number;
 }
 
 /** Everything collected for one run: the input of the metrics engine. */

@@ -156,6 +156,20 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
       jobs_without_runner: dq.jobsWithoutRunner,
+      // Every payload variation of PRODUCT.md 3.5, zero or not (report.md lists the non-zero ones).
+      payload: {
+        unreadable_records: sortedRecord(dq.payload.unreadableRecords),
+        offset_timestamps: dq.payload.offsetTimestamps,
+        failed_jobs_without_failure_reason: dq.payload.failedJobsWithoutReason,
+        failed_jobs_unknown_failure: dq.payload.failedJobsUnknownFailure,
+        jobs_runner_type_from_is_shared: dq.payload.jobsRunnerTypeFromIsShared,
+        jobs_runner_type_unknown: dq.payload.jobsRunnerTypeUnknown,
+        jobs_without_tag_list: dq.payload.jobsWithoutTagList,
+        jobs_without_queued_duration: dq.payload.jobsWithoutQueuedDuration,
+        environments_tier_guessed: dq.payload.environmentsTierGuessed,
+        deployments_job_without_finished_at: dq.payload.deploymentsJobWithoutFinish,
+        pipelines_without_updated_at: dq.payload.pipelinesWithoutUpdatedAt,
+      },
     },
   };
 }

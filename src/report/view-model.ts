@@ -3,7 +3,7 @@
  * decision (what is shown, in which order, which arrow, which sentence) is made here, so the
  * templates only loop and print. Raw names stay raw: the templates escape them with `md`.
  */
-import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, TeamSeries } from '../metrics/types';
+import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, PayloadQuality, TeamSeries } from '../metrics/types';
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import {
@@ -571,6 +571,36 @@ function delivery(result: MetricsResult, limit: number | null): { table: TableVi
   };
 }
 
+const RECORD_KIND_LABEL: Record<string, string> = {
+  projects: 'project',
+  environments: 'environment',
+  deployments: 'deployment',
+  deployment_merge_requests: 'deployment merge request',
+  pipelines: 'pipeline',
+  jobs: 'job',
+  issues: 'issue',
+  merge_requests: 'merge request',
+};
+
+/** One Data quality line per payload variation of PRODUCT.md 3.5, with what the tool did about it. */
+export function payloadCountLines(q: PayloadQuality): Array<{ label: string; value: number }> {
+  return [
+    ...Object.keys(q.unreadableRecords)
+      .sort(compareKey)
+      .map((k) => ({ label: `Unreadable ${RECORD_KIND_LABEL[k] ?? k} records skipped (no id or no timestamp to place them by)`, value: q.unreadableRecords[k] ?? 0 })),
+    { label: 'Timestamps sent with a UTC offset (normalized to UTC)', value: q.offsetTimestamps },
+    { label: 'Failed jobs without failure_reason (unknown: left out of the infrastructure failure share)', value: q.failedJobsWithoutReason },
+    { label: 'Failed jobs with failure_reason unknown_failure (left out of the infrastructure failure share)', value: q.failedJobsUnknownFailure },
+    { label: 'Jobs whose runner had no runner_type, shared (costed as instance_type)', value: q.jobsRunnerTypeFromIsShared },
+    { label: 'Jobs whose runner had no runner_type, not shared (type unknown: no runner-type rate, tag rates apply)', value: q.jobsRunnerTypeUnknown },
+    { label: 'Jobs without tag_list (no tags: tag rates do not apply)', value: q.jobsWithoutTagList },
+    { label: 'Jobs that ran without queued_duration (left out of queue time)', value: q.jobsWithoutQueuedDuration },
+    { label: 'Environments without a tier from GitLab (tier guessed from the name, as GitLab does)', value: q.environmentsTierGuessed },
+    { label: 'Deployments whose deploy job has no finished_at (finish time from updated_at)', value: q.deploymentsJobWithoutFinish },
+    { label: 'Pipelines with updated_at null (read; placed by created_at)', value: q.pipelinesWithoutUpdatedAt },
+  ];
+}
+
 function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | null): QualityView {
   const dq = result.dataQuality;
   const skippedAll = [...ctx.skippedProjects].sort((a, b) => compareKey(a.path, b.path));
@@ -607,6 +637,8 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Deployments without a linked merge request (deployed commit counted as the change)', value: dq.deploymentsWithoutMr },
       { label: 'Deployments without a job (finish time from updated_at)', value: dq.deploymentsWithoutJob },
       { label: 'Jobs whose runner no longer exists (still costed)', value: dq.jobsWithoutRunner },
+      // Payload variations (PRODUCT.md 3.5): listed only when met; report.json has every one.
+      ...payloadCountLines(dq.payload).filter((l) => l.value > 0),
     ],
     requests:
       reqKeys.length > 0

@@ -160,6 +160,11 @@ export function readSnapshots(dirs: string[]): Dataset {
       retries: sum((m) => m.retries),
       requests: sum((m) => m.requests),
       shards: Math.max(metas.length, first.shards),
+      // Snapshots written before payload counts existed have none: read as nothing met.
+      payload: {
+        unreadable: sum((m) => m.payload?.unreadable ?? {}),
+        offsetTimestamps: metas.reduce((n, m) => n + (m.payload?.offsetTimestamps ?? 0), 0),
+      },
     },
   } as Dataset;
   for (const entity of DATASET_ENTITIES) {

@@ -312,3 +312,48 @@ describe('edge-case snapshot through the real CLI against the reference', () => 
     expect(rows.slice(4, 6).map((r) => r.pipeline_id).sort()).toEqual(['814', '815']);
   });
 });
+
+/*
+ * Real payload variations (PRODUCT.md 3.5) served by the fake: an older GitLab without tiers,
+ * runner types, tag lists and failure reasons on part of the records, with offsets. The
+ * reference applies 4.1 on its own (tier guessed again from the name, infra share over known
+ * reasons, no runner-type rate for an unknown type); the product must agree cell by cell.
+ */
+describe('payload variations through the real CLI against the reference', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dora-crosscheck-payloads-'));
+  const snapshot = join(root, 'snapshot');
+  const cfg: RefConfig = { ...NON_DEFAULTS, environmentPattern: null, timezone: 'UTC', months: 3 };
+  let run: CliRun;
+
+  beforeAll(async () => {
+    const data = generatePortfolio({
+      seed: 3, projects: 8, teams: 2, months: 3, endMonth: MONTH,
+      payloads: { noTier: 1, runnerWithoutType: 0.5, noTagList: 0.3, noFailureReason: 0.4, unknownFailure: 0.3, noQueuedDuration: 0.2, offsetTimestamps: 0.5 },
+    });
+    const server = await startFakeGitLabHttp(data, { token: TOKEN });
+    try {
+      run = await runCli(
+        [
+          '--gitlab-url', server.url, '--group', 'acme', '--month', MONTH, '--months', '3', '--no-wiki', '--quiet',
+          '--output-dir', join(root, 'out'), '--snapshot-out', snapshot, '--cost-per-minute', String(cfg.costPerMinute),
+          '--runner-rates', RUNNER_RATES, '--change-failure', 'incidents',
+          '--rate-limit', '100000', '--jobs-rate-limit', '100000', '--concurrency', '16',
+        ],
+        { GITLAB_TOKEN: TOKEN },
+      );
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the product agrees on every row key and cell, and the variations were met', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const ds = readSnapshots([snapshot]);
+    expect(ds.environments.every((e) => e.tierGuessed === true)).toBe(true);
+    expect(ds.jobs.some((j) => j.runnerType === 'unknown')).toBe(true);
+    expect(ds.jobs.some((j) => j.status === 'failed' && j.failureReason === null)).toBe(true);
+    const result = compareWithProduct(computeReference(ds, cfg), join(root, 'out', MONTH));
+    expect(disagreements(result), 'where the product differs from the reference (reference=... product=... examples)').toEqual([]);
+  });
+});

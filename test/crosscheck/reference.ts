@@ -321,12 +321,24 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
 
   // Production = environment tier equals environment_tier, or name matches `environment`.
   const envById = new Map(ds.environments.map((e) => [e.id, e]));
+  // 4.1: an environment without a tier (GitLab before 13.10) has GitLab's guessed tier:
+  // development, testing, staging, production patterns, case-insensitive, in that order.
+  const guessedTier = (name: string): string => {
+    const order: Array<[string, RegExp]> = [
+      ['development', /dev|review|trunk/i],
+      ['testing', /test|tst|int|accept|acpt|qa|qc|control|quality/i],
+      ['staging', /stag|stg|model|modl|pre|demo|non/i],
+      ['production', /prod|prd|live/i],
+    ];
+    return order.find(([, re]) => re.test(name))?.[0] ?? 'other';
+  };
   const isProduction = (d: DeploymentRecord) => {
     const env = envById.get(d.environmentId);
     if (cfg.environmentPattern) return cfg.environmentPattern.test(env?.name ?? d.environmentName);
     // SPEC-READING: a deployment whose environment record is missing is kept (only production
     // deployments are collected), since its tier cannot be checked.
-    return env === undefined || env.tier === cfg.environmentTier;
+    // The collector flags a tier it guessed: guessed again here, from the name, independently.
+    return env === undefined || (env.tier === null || env.tierGuessed === true ? guessedTier(env.name) : env.tier) === cfg.environmentTier;
   };
   const prodDeps = ds.deployments.filter(isProduction);
   const releases = buildReleases(prodDeps);
@@ -590,6 +602,8 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
   );
 
   // ---------- CI minutes and cost ----------
+  // 4.1: a runner without runner_type is instance_type when shared (the record then says so),
+  // else of unknown type ('unknown'), which no runner-type entry names: only tag: rates apply.
   const rateOf = (j: JobRecord): number => {
     for (const r of cfg.runnerRates) if (r.kind === 'tag' && j.tags.includes(r.tag)) return r.rate;
     for (const r of cfg.runnerRates) if (r.kind === 'runner_type' && j.runnerType === r.runnerType) return r.rate;
@@ -613,8 +627,14 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     retried: number;
     failed: number;
     infra: number;
+    /** failed jobs with a known failure reason (the infra share's denominator) */
+    known: number;
     queue: number[];
   }
+  const INFRA_REASONS = new Set([
+    'runner_system_failure', 'stuck_or_timeout_failure', 'api_failure', 'scheduler_failure', 'data_integrity_failure',
+    'no_matching_runner', 'runner_unsupported', 'stale_schedule', 'job_router_failure',
+  ]);
   const jobAgg = new Map<string, PipeAgg>(); // `${month}|${team}`
   const jobIntervals = new Map<number, Array<[number, number]>>();
   for (const j of ds.jobs) {
@@ -634,15 +654,18 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     if (team === null) continue;
     const key = `${month}|${team}`;
     let a = jobAgg.get(key);
-    if (!a) jobAgg.set(key, (a = { ran: 0, retried: 0, failed: 0, infra: 0, queue: [] }));
+    if (!a) jobAgg.set(key, (a = { ran: 0, retried: 0, failed: 0, infra: 0, known: 0, queue: [] }));
     if (ran) a.ran++;
     // SPEC-READING: the retry numerator counts every retried job created in the month (the
     // text does not restrict it to jobs that ran).
     if (j.pipelineId !== null && latestOf.get(`${j.pipelineId}|${j.name}`) !== j) a.retried++;
     if (j.status === 'failed') {
       a.failed++;
-      // SPEC-READING: a failed job without failure_reason is not script_failure (counts as infra).
-      if (j.failureReason !== 'script_failure') a.infra++;
+      // 4: a missing reason or unknown_failure is unknown: out of both counts.
+      if (j.failureReason !== null && j.failureReason !== 'unknown_failure') {
+        a.known++;
+        if (INFRA_REASONS.has(j.failureReason)) a.infra++;
+      }
     }
     // SPEC-READING: queue time over every job created in the month with a known queued_duration.
     if (j.queuedDuration !== null) a.queue.push(j.queuedDuration / 60);
@@ -771,7 +794,7 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
         pipelines: p?.count ?? 0,
         pipeline_success_rate: p ? ratio(p.success, p.success + p.failed) : null,
         retry_rate: j ? ratio(j.retried, j.ran) : null,
-        infra_failure_share: j ? ratio(j.infra, j.failed) : null,
+        infra_failure_share: j ? ratio(j.infra, j.known) : null,
         pipeline_duration_median_minutes: p ? median(p.durations) : null,
         queue_time_p90_minutes: j ? quantile(j.queue, 0.9) : null,
         pipeline_duration_p90_minutes: p ? quantile(p.durations, 0.9) : null,

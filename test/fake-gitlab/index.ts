@@ -10,3 +10,4 @@ export {
 export { createFakeGitLab, type Knobs, type FakeState, type FailureRule, type WikiPage } from './handlers';
 export { startFakeGitLabHttp } from './http';
 export { minimumRequests, personStrings } from './minimum';
+export { withPayloads, type PayloadVariations } from './payloads';

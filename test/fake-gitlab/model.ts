@@ -1,3 +1,8 @@
+import type { PayloadVariations } from './payloads';
+
+/** Hand-made payload edits of one record's JSON (scenarios): a key set to undefined is removed. */
+export type JsonPatch = Record<string, unknown>;
+
 /**
  * The fake GitLab's data store. Records are compact (epoch-ms times, indexes into
  * `people` / `runners`) so a 200-project portfolio stays small in memory; `serialize.ts`
@@ -52,6 +57,8 @@ export interface EnvRec {
   externalUrl: string | null;
   createdAt: number;
   updatedAt: number;
+  /** served without the tier key (GitLab before 13.10) */
+  noTier?: boolean;
 }
 
 export interface CommitRec {
@@ -75,6 +82,7 @@ export interface PipelineRec {
   name: string | null;
   userIdx: number;
   commit: CommitRec;
+  json?: JsonPatch;
 }
 
 export interface JobRec {
@@ -95,6 +103,7 @@ export interface JobRec {
   tags: string[];
   failureReason: string | null;
   userIdx: number;
+  json?: JsonPatch;
 }
 
 export interface MrRec {
@@ -133,6 +142,7 @@ export interface DeployRec {
   userIdx: number;
   /** MRs newly shipped by this deployment (GET /deployments/:id/merge_requests) */
   mrs: MrRec[];
+  json?: JsonPatch;
 }
 
 export interface MilestoneRec {
@@ -193,6 +203,8 @@ export interface FakeData {
   allIssues(): IssueRec[];
   /** every merge request of every project (group endpoints), ascending id */
   allMergeRequests(): MrRec[];
+  /** payload variations of real GitLab versions (PRODUCT.md 3.5), see payloads.ts */
+  payloads?: PayloadVariations;
 }
 
 /** A small LRU of generated project activity: bounded memory, deterministic regeneration. */

@@ -11,6 +11,7 @@ import {
   type JobRec, type MilestoneRec, type MrRec, type PipelineRec, type ProjectActivity, type ProjectRec,
   type RunnerRec,
 } from './model';
+import { withPayloads, type PayloadVariations } from './payloads';
 import { Rng, makePeople } from './rng';
 
 export interface PortfolioOptions {
@@ -29,6 +30,8 @@ export interface PortfolioOptions {
    * besides the rollbacks, which re-run an older pipeline's deploy jobs).
    */
   redeploys?: number;
+  /** payload variations of real GitLab versions (PRODUCT.md 3.5), see payloads.ts */
+  payloads?: PayloadVariations;
 }
 
 const HOUR = 3_600_000;
@@ -270,7 +273,7 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     }
     return group;
   };
-  return {
+  return withPayloads({
     webUrl: 'https://gitlab.fake',
     people,
     runners,
@@ -279,7 +282,7 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
     activity,
     allIssues: () => sweep().issues,
     allMergeRequests: () => sweep().mrs,
-  };
+  }, opts.payloads);
 }
 
 interface GenContext {

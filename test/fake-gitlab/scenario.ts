@@ -6,6 +6,7 @@ import type {
   CommitRec, DeployRec, EnvRec, FakeData, GroupRec, IssueRec, JobRec, MilestoneRec, MrRec, Person,
   PipelineRec, ProjectActivity, ProjectRec, RunnerRec,
 } from './model';
+import { withPayloads, type PayloadVariations } from './payloads';
 
 export interface ScenarioRunner {
   type: RunnerRec['runner_type'];
@@ -28,6 +29,12 @@ export interface ScenarioJob {
   allow_failure?: boolean;
   /** index into people */
   user?: number;
+  /**
+   * Hand-made payload edits of this job's JSON, as an older or differently configured GitLab
+   * sends it: e.g. { failure_reason: undefined } (key absent), { tag_list: undefined },
+   * { runner: { id: 7, is_shared: false, ... } } (no runner_type). undefined removes the key.
+   */
+  json?: Record<string, unknown>;
 }
 
 export interface ScenarioPipeline {
@@ -40,6 +47,8 @@ export interface ScenarioPipeline {
   updated_at?: string; // last job finish, else created_at
   jobs?: ScenarioJob[];
   user?: number;
+  /** hand-made edits of this pipeline's JSON, e.g. { updated_at: null } (also on its jobs' pipeline) */
+  json?: Record<string, unknown>;
 }
 
 export interface ScenarioDeployment {
@@ -61,6 +70,8 @@ export interface ScenarioDeployment {
   /** iids of the MRs this deployment newly shipped */
   mrs?: number[];
   user?: number;
+  /** hand-made edits of this deployment's JSON, e.g. { deployable: null }, { updated_at: undefined } */
+  json?: Record<string, unknown>;
 }
 
 export interface ScenarioCommit {
@@ -109,7 +120,8 @@ export interface ScenarioProject {
   topics?: string[];
   /** group paths this project is shared into (for a project outside the root group) */
   sharedInto?: string[];
-  environments?: { name: string; tier?: EnvRec['tier']; id?: number }[]; // [{ production, production }]
+  /** [{ production, production }]; tier null = served without a tier (GitLab before 13.10) */
+  environments?: { name: string; tier?: EnvRec['tier'] | null; id?: number }[];
   pipelines?: ScenarioPipeline[];
   deployments?: ScenarioDeployment[];
   mergeRequests?: ScenarioMr[];
@@ -126,6 +138,8 @@ export interface ScenarioSpec {
   projects?: ScenarioProject[];
   /** default: three fake people */
   people?: Omit<Person, 'id'>[];
+  /** payload variations applied to the whole data set (see payloads.ts) */
+  payloads?: PayloadVariations;
 }
 
 const DEFAULT_PEOPLE: Omit<Person, 'id'>[] = [
@@ -134,12 +148,16 @@ const DEFAULT_PEOPLE: Omit<Person, 'id'>[] = [
   { name: 'Mariana Quesada', username: 'mquesada', email: 'mariana.quesada@example.test' },
 ];
 
-/** GitLab's tier guess from the environment name (Environment#guess_tier) */
+/**
+ * GitLab's tier guess from the environment name: gitlabhq/gitlabhq app/models/environment.rb
+ * Environment#guess_tier — unanchored, case-insensitive, in GitLab's order: development,
+ * testing, staging, production, else other (written here independently of src/).
+ */
 function guessTier(name: string): EnvRec['tier'] {
-  if (/(^|\/)(prod|production|live)/i.test(name)) return 'production';
-  if (/(^|\/)(stag|model|pre)/i.test(name)) return 'staging';
-  if (/(^|\/)(test|tst|int|qa|uat)/i.test(name)) return 'testing';
-  if (/(^|\/)(dev|review|trunk)/i.test(name)) return 'development';
+  if (/(dev|review|trunk)/i.test(name)) return 'development';
+  if (/(test|tst|int|ac(ce|)pt|qa|qc|control|quality)/i.test(name)) return 'testing';
+  if (/(st(a|)g|mod(e|)l|pre|demo|non)/i.test(name)) return 'staging';
+  if (/(pr(o|)d|live)/i.test(name)) return 'production';
   return 'other';
 }
 
@@ -196,6 +214,7 @@ export function buildScenario(s: ScenarioSpec): FakeData {
 
     const environments: EnvRec[] = (sp.environments ?? [{ name: 'production', tier: 'production' }]).map((e) => ({
       id: e.id ?? ++seqEnv, name: e.name, tier: e.tier ?? guessTier(e.name), state: 'available', externalUrl: null, createdAt: created, updatedAt: created,
+      ...(e.tier === null ? { noTier: true } : {}),
     }));
     const envNamed = (name: string): EnvRec => {
       let e = environments.find((x) => x.name === name);
@@ -228,6 +247,7 @@ export function buildScenario(s: ScenarioSpec): FakeData {
         queuedDuration: j.queued_duration === undefined ? (startedAt !== null ? (startedAt - createdAt) / 1000 : null) : j.queued_duration,
         runnerIdx: rIdx, tags: j.tag_list ?? runners[rIdx]?.tags ?? [], failureReason: status === 'failed' ? (j.failure_reason ?? 'script_failure') : null,
         userIdx: j.user ?? pl.userIdx,
+        ...(j.json ? { json: j.json } : {}),
       };
       jobs.push(job);
       return job;
@@ -239,6 +259,7 @@ export function buildScenario(s: ScenarioSpec): FakeData {
       const pl: PipelineRec = {
         id: p.id ?? 0, iid: 0, ref: p.ref ?? 'main', sha, status: p.status ?? 'success', source: p.source ?? 'push',
         createdAt: at, updatedAt: at, name: null, userIdx: user, commit: commitFor(sha, at - 60_000, user),
+        ...(p.json ? { json: p.json } : {}),
       };
       pipelines.push(pl);
       for (const j of p.jobs ?? []) addJob(pl, j);
@@ -302,6 +323,7 @@ export function buildScenario(s: ScenarioSpec): FakeData {
         id: d.id ?? 0, iid: 0, env, ref, sha, status, createdAt, updatedAt,
         finishedAt: ['success', 'failed', 'canceled'].includes(status) ? (finishedAt ?? updatedAt) : null,
         job, userIdx: d.user ?? 0,
+        ...(d.json ? { json: d.json } : {}),
         mrs: (d.mrs ?? []).map((iid) => {
           const m = mergeRequests.find((x) => x.iid === iid);
           if (!m) throw new Error(`scenario: deployment ships unknown MR !${iid}`);
@@ -345,7 +367,7 @@ export function buildScenario(s: ScenarioSpec): FakeData {
   });
 
   const empty: ProjectActivity = { environments: [], pipelines: [], jobs: [], deployments: [], mergeRequests: [], issues: [] };
-  return {
+  return withPayloads({
     webUrl: 'https://gitlab.fake',
     people,
     runners,
@@ -354,5 +376,5 @@ export function buildScenario(s: ScenarioSpec): FakeData {
     activity: (projectId) => activities.get(projectId) ?? empty,
     allIssues: () => [...activities.values()].flatMap((a) => a.issues).sort((a, b) => a.id - b.id),
     allMergeRequests: () => [...activities.values()].flatMap((a) => a.mergeRequests).sort((a, b) => a.id - b.id),
-  };
+  }, s.payloads);
 }

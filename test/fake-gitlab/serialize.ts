@@ -9,6 +9,8 @@ import type {
   PipelineRec, ProjectRec,
 } from './model';
 
+import { patchJson, varyPayload } from './payloads';
+
 export type Json = Record<string, unknown>;
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -168,7 +170,8 @@ export function envJson(e: EnvRec): Json {
     external_url: e.externalUrl,
     created_at: iso(e.createdAt),
     updated_at: iso(e.updatedAt),
-    tier: e.tier,
+    // GitLab before 13.10 has no tier on environments.
+    ...(e.noTier ? {} : { tier: e.tier }),
     state: e.state,
     auto_stop_at: null,
     description: null,
@@ -217,7 +220,7 @@ export function mrCommitJson(d: FakeData, p: ProjectRec, c: CommitRec): Json {
 }
 
 export function pipelineJson(d: FakeData, p: ProjectRec, pl: PipelineRec): Json {
-  return {
+  const out: Json = {
     id: pl.id,
     iid: pl.iid,
     project_id: p.id,
@@ -230,6 +233,7 @@ export function pipelineJson(d: FakeData, p: ProjectRec, pl: PipelineRec): Json 
     web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
     name: pl.name,
   };
+  return varyPayload(d, 'pipeline', pl.id, patchJson(out, pl.json));
 }
 
 const runnerJson = memoPerIdx((d: FakeData, idx: number): Json | null => {
@@ -289,11 +293,12 @@ export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
     tag_list: [...j.tags].sort(),
   };
   if (j.status === 'failed') out.failure_reason = j.failureReason ?? 'unknown_failure';
-  return out;
+  if (pl.json && 'updated_at' in pl.json) (out.pipeline as Json).updated_at = pl.json.updated_at;
+  return varyPayload(d, 'job', j.id, patchJson(out, j.json));
 }
 
 export function deploymentJson(d: FakeData, p: ProjectRec, dep: DeployRec): Json {
-  return {
+  const out: Json = {
     id: dep.id,
     iid: dep.iid,
     ref: dep.ref,
@@ -305,6 +310,7 @@ export function deploymentJson(d: FakeData, p: ProjectRec, dep: DeployRec): Json
     environment: envBasic(dep.env),
     deployable: dep.job ? jobJson(d, p, dep.job) : null,
   };
+  return varyPayload(d, 'deployment', dep.id, patchJson(out, dep.json));
 }
 
 function projectPath(d: FakeData, projectId: number): string {
@@ -314,7 +320,7 @@ function projectPath(d: FakeData, projectId: number): string {
 export function mrJson(d: FakeData, m: MrRec): Json {
   const path = projectPath(d, m.projectId);
   const mergeUser = m.mergeUserIdx === null ? null : userBasic(d, m.mergeUserIdx);
-  return {
+  return varyPayload(d, 'merge_request', m.id, {
     id: m.id,
     iid: m.iid,
     project_id: m.projectId,
@@ -365,7 +371,7 @@ export function mrJson(d: FakeData, m: MrRec): Json {
     task_completion_status: { count: 0, completed_count: 0 },
     has_conflicts: false,
     blocking_discussions_resolved: true,
-  };
+  });
 }
 
 function milestoneJson(d: FakeData, m: MilestoneRec): Json {
@@ -389,7 +395,7 @@ function milestoneJson(d: FakeData, m: MilestoneRec): Json {
 export function issueJson(d: FakeData, i: IssueRec): Json {
   const path = projectPath(d, i.projectId);
   const assignees = i.assigneeIdxs.map((a) => userBasic(d, a));
-  return {
+  return varyPayload(d, 'issue', i.id, {
     id: i.id,
     iid: i.iid,
     project_id: i.projectId,
@@ -428,5 +434,5 @@ export function issueJson(d: FakeData, i: IssueRec): Json {
     epic: null,
     iteration: null,
     health_status: null,
-  };
+  });
 }

@@ -21,7 +21,7 @@ describe('retry rate', () => {
 });
 
 describe('infrastructure failure share', () => {
-  it('is the share of failed jobs whose reason is not script_failure', () => {
+  it('is the share of failed jobs whose reason is an infrastructure reason', () => {
     const d = new Data();
     const p = d.project('acme/app', 'alpha');
     for (const reason of ['script_failure', 'runner_system_failure', 'stuck_or_timeout_failure', 'script_failure']) {
@@ -35,6 +35,27 @@ describe('infrastructure failure share', () => {
     expect(r.insights.map((i) => i.text)).toContain(
       '50% of pipeline failures are infrastructure-related (2 of 4 failed jobs)',
     );
+  });
+  it('leaves failed jobs without a reason or with unknown_failure out of both counts (PRODUCT.md 4)', () => {
+    const d = new Data();
+    const p = d.project('acme/app', 'alpha');
+    // infrastructure: runner_system_failure, no_matching_runner; not: script_failure,
+    // job_execution_timeout (not in the list); unknown: null (older GitLab), unknown_failure.
+    for (const reason of ['runner_system_failure', 'no_matching_runner', 'script_failure', 'job_execution_timeout', null, 'unknown_failure']) {
+      d.job(p, T, 30, { status: 'failed', failureReason: reason });
+    }
+    const r = d.run();
+    const m = portfolioMonth(r).pipelines;
+    expect(m.failed_jobs).toBe(6);
+    expect(m.infra_failure_share).toBe(50); // 2 infra / 4 with a known reason
+    expect(r.insights.map((i) => i.text)).toContain(
+      '50% of pipeline failures with a known reason are infrastructure-related (2 of 4 failed jobs; 2 more without a known reason)',
+    );
+  });
+  it('is empty when no failed job has a known reason', () => {
+    const d = new Data();
+    d.job(d.project('acme/app', 'alpha'), T, 30, { status: 'failed', failureReason: null });
+    expect(portfolioMonth(d.run()).pipelines.infra_failure_share).toBeNull();
   });
   it('is empty without failed jobs', () => {
     const d = new Data();

@@ -69,7 +69,8 @@ const data = buildScenario({
     {
       path: PROJECT_HTML,
       topics: [`team:${TEAM_AT}`],
-      // its tier is sent as null below (legacy environment): not production under the tier rule
+      // its tier is sent as null below (legacy environment): GitLab's guess from the name
+      // (Environment#guess_tier: `prod`) makes it production (PRODUCT.md 4.1)
       environments: [{ name: 'prod-legacy', tier: 'production' }],
       deployments: [{ environment: 'prod-legacy', api: true, finished_at: '2026-10-04T00:00:00Z' }],
       pipelines: [{ created_at: '2026-10-03T00:00:00Z', jobs: [{ duration: 60 }] }],
@@ -196,9 +197,10 @@ describe('hostile and odd data through the CLI', () => {
     summary.add({ scenario: 'timestamps with +02:00 offsets', input: 'every timestamp of every answer rewritten from Z to +02:00', expected: 'CSVs identical to the Z run', observed: sameWithOffsets ? 'identical' : 'DIFFERENT' });
     summary.add({ scenario: 'null fields', input: 'runner, deployable, duration, started_at, closed_at, merged_at, environment tier null', expected: 'counted by the definitions (hand-computed)', observed: `prod_deployments ${oct?.prod_deployments}, lead_time_hours ${oct?.lead_time_hours}, ci_minutes ${cost?.ci_minutes}` });
 
-    // 2 successful production deployments in October (d1 and the API-created d2); prod-legacy
-    // has tier null, so its deployment is not production.
-    expect(oct?.prod_deployments).toBe('2');
+    // 3 successful production deployments in October: d1, the API-created d2, and the one to
+    // prod-legacy, whose null tier is guessed as production from its name (PRODUCT.md 4.1); it
+    // is that environment's first deployment, a baseline: it ships no change.
+    expect(oct?.prod_deployments).toBe('3');
     // changes: !1 10-05T10 - 10-03T10 = 48 h; !2 10-10T12 - 10-09T00 = 36 h;
     // !3 (never merged) 10-10T12 - 10-09T06 = 30 h; median(48, 36, 30) = 36
     expect(oct?.lead_time_hours).toBe('36');
@@ -208,8 +210,9 @@ describe('hostile and odd data through the CLI', () => {
     expect(oct?.incidents).toBe('2');
     expect(oct?.open_incidents).toBe('1');
     expect(oct?.mttr_minutes).toBe('120');
-    // both incidents follow d1 (10-05): 1 of 2 successful deployments has an incident = 50 %
-    expect(oct?.cfr_incidents).toBe('50');
+    // both incidents follow d1 (10-05) in their project: 1 of 3 successful deployments has an
+    // incident = 33.33 %
+    expect(oct?.cfr_incidents).toBe('33.33');
     // minutes: build 600 s (runner null) + test 300 s + d1's deploy job 295 s = 1195 s = 19.92;
     // lint never ran (duration null); project B 60 s = 1; project C 120 s = 2; total 22.92
     expect(costByTeam.get(`'${TEAM_FORMULA}`)).toBe('19.92');

@@ -113,7 +113,7 @@ describe('the token and person data never leave the process', () => {
     expect(runs.get('persistent 500')?.run.stderr).toMatch(/collection failed \(exit 4\): GET \/projects\/\d+\/pipelines failed: HTTP 500/);
     expect(runs.get('token rejected')?.run.stderr).toMatch(/401.*DORA_REPORT_TOKEN/);
     expect(runs.get('connection resets')?.run.stderr).toMatch(/GET \/projects\/\d+\/jobs failed: network error/);
-    expect(runs.get('malformed API object')?.run.stderr).toMatch(/collection failed \(exit 4\): GitLab sent a record the tool cannot read/);
+    expect(runs.get('malformed API object')?.run.stderr).toMatch(/collection failed \(exit 4\): GitLab's answers could not be read: \d+ of \d+ pipeline records \(100\.0%\) were unreadable/);
     expect(runs.get('wiki refused')?.run.stderr).toMatch(/api scope/);
   });
 });

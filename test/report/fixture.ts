@@ -6,6 +6,7 @@
  * = 1, core 10% of 50 = 5 -> alpha 9/200 = 4.5%, portfolio 14/250 = 5.6%). Medians and p90s
  * cannot be derived from the projects' medians: those are chosen, plausible values.
  */
+import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { DoraLevel, MetricsResult, MonthMetrics, Num } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
 
@@ -204,6 +205,7 @@ export function fixtureResult(): MetricsResult {
       deploymentsWithoutMr: 1,
       deploymentsWithoutJob: 0,
       jobsWithoutRunner: 3,
+      payload: emptyPayloadQuality(),
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Fixture variants with hostile names and with no data at all. */
+import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { MetricsResult } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
 import { fixtureContext, fixtureResult, mm } from './fixture';
@@ -73,6 +74,7 @@ export function emptyResult(): MetricsResult {
       deploymentsWithoutMr: 0,
       deploymentsWithoutJob: 0,
       jobsWithoutRunner: 0,
+      payload: emptyPayloadQuality(),
     },
   };
 }
