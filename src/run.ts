@@ -78,6 +78,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   const window = collectionWindow(config);
   let dataset: Dataset;
   let client: GitLabClient | undefined;
+  let gitlabVersion: string | null = null;
 
   if (config.snapshotDirs.length > 0) {
     dataset = readSnapshots(config.snapshotDirs);
@@ -92,6 +93,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
     // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (PRODUCT.md 3.2).
     const pre = await preflight({ config, client, log, nowMs: deps.nowMs });
+    gitlabVersion = pre.gitlabVersion;
     const key = config.cacheDir ? cacheKey(config) : '';
     const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
     if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
@@ -126,6 +128,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   const ctx: ReportContext = {
     group: dataset.meta.group,
     toolVersion: deps.version,
+    gitlabVersion,
     generatedAt: new Date(deps.nowMs).toISOString(),
     windowStart: window.start,
     windowEnd: window.end,

@@ -193,7 +193,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
   // 4. the wiki
   if (config.wiki) {
     const target = parseWikiTarget(config.wikiProject);
-    const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id} (wiki_project)`;
+    const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id} (wiki_project / DORA_WIKI_PROJECT)`;
     if (scopes !== null && !scopes.includes('api')) {
       throw new PreflightError(
         'wiki-scope',
@@ -271,7 +271,7 @@ async function wikiAccessLevel(
       throw new PreflightError(
         'wiki-missing',
         `preflight: the wiki is on, but ${where} has its wiki disabled. Nothing was collected. ` +
-          `Enable the wiki in that project's settings, point wiki_project (DORA_WIKI_PROJECT) at a project with the wiki enabled, or turn the wiki off (wiki: false in the component, --no-wiki on the command line).`,
+          `Enable the wiki in that project's settings, point wiki_project at a project with the wiki enabled, or turn the wiki off (wiki: false in the component, --no-wiki on the command line).`,
       );
     }
     for (const a of [p.permissions?.project_access, p.permissions?.group_access]) {

@@ -120,7 +120,7 @@ describe('preflight', () => {
     const e = refusal(r);
     expect(e.code).toBe('wiki-role');
     expect(e.exitCode).toBe(3);
-    expect(e.message).toMatch(/the Reporter role in project acme\/reporting \(wiki_project\): writing wiki pages needs at least the Developer role/);
+    expect(e.message).toMatch(/the Reporter role in project acme\/reporting \(wiki_project \/ DORA_WIKI_PROJECT\): writing wiki pages needs at least the Developer role/);
     expect(e.message).toContain('GITLAB_TOKEN');
     expect(e.message).toContain('wiki: false');
     expect(r.server.state.requestsByEndpoint['GET /projects/:id/members/all/:user_id']).toBe(1);
@@ -141,7 +141,7 @@ describe('preflight', () => {
     const e = refusal(await preflightAgainst({}, { wikiProject: 'acme/no-such-project' }));
     expect(e.code).toBe('wiki-missing');
     expect(e.exitCode).toBe(3);
-    expect(e.message).toMatch(/project acme\/no-such-project \(wiki_project\) was not found.*HTTP 404/);
+    expect(e.message).toMatch(/project acme\/no-such-project \(wiki_project \/ DORA_WIKI_PROJECT\) was not found.*HTTP 404.*Accepted:/);
   });
 
   it('checks a group wiki through the group membership', async () => {
