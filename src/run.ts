@@ -92,7 +92,8 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
     // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (PRODUCT.md 3.2).
-    const pre = await preflight({ config, client, log, nowMs: deps.nowMs });
+    // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
+    const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
     gitlabVersion = pre.gitlabVersion;
     const key = config.cacheDir ? cacheKey(config) : '';
     const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;

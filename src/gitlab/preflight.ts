@@ -68,6 +68,8 @@ export interface PreflightOptions {
   client: GitLabClient;
   log: Logger;
   nowMs: number;
+  /** Check that the token can write the wiki (default: config.wiki). False for runs that never publish (a shard). */
+  checkWiki?: boolean;
 }
 
 interface ApiToken {
@@ -191,7 +193,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
   );
 
   // 4. the wiki
-  if (config.wiki) {
+  if (o.checkWiki ?? config.wiki) {
     const target = parseWikiTarget(config.wikiProject);
     const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id} (wiki_project / DORA_WIKI_PROJECT)`;
     if (scopes !== null && !scopes.includes('api')) {

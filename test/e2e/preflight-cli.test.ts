@@ -87,11 +87,13 @@ describe('preflight through the CLI', () => {
     }
   }, 30_000);
 
-  it('the same token with --no-wiki collects and exits 0, printing the estimate', async () => {
-    const r = await cliAgainst({ tokenScopes: ['read_api'] }, 'read-api-no-wiki', ['--no-wiki']);
+  it('a shard run (which never publishes) does not check the wiki: a read_api token with the wiki on exits 0, printing the estimate', async () => {
+    const r = await cliAgainst({ tokenScopes: ['read_api'] }, 'shard', ['--shard', '1/2', '--snapshot-out', join(root, 'shard-snap')]);
     expect(r.run.code, r.run.stderr).toBe(0);
+    expect(r.endpoints).not.toContain('GET /projects/:id');
     expect(r.run.stderr).toMatch(/preflight: GitLab 17\.5\.0-ee, group acme, token scopes read_api/);
-    expect(r.run.stderr).toMatch(/estimate: ~\d[\d,]* requests \(\d+ projects x 2 months to fetch, bench model\)/);
+    // the estimate, once the shard's projects are listed
+    expect(r.run.stderr).toMatch(/projects: \d+ in shard 1\/2\nestimate: ~\d[\d,]* requests \(\d+ projects x 2 months to fetch, bench model\)/);
     assertSecret(r.run);
   }, 60_000);
 

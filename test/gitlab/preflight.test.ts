@@ -22,7 +22,7 @@ afterEach(async () => {
   close = null;
 });
 
-async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, fetchImpl?: typeof fetch) {
+async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, fetchImpl?: typeof fetch, checkWiki?: boolean) {
   const server = await startFakeGitLabHttp(data, { token: TOKEN, ...knobs });
   close = server.close;
   const config = baseConfig({ gitlabUrl: server.url, token: TOKEN, wiki: true, wikiProject: 'acme/reporting', ...over });
@@ -41,7 +41,7 @@ async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, fetchI
     fetchImpl,
   });
   try {
-    const result = await preflight({ config, client, log, nowMs: NOW });
+    const result = await preflight({ config, client, log, nowMs: NOW, checkWiki });
     return { result, error: null as unknown, lines, server };
   } catch (error) {
     return { result: null, error, lines, server };
@@ -85,6 +85,12 @@ describe('preflight', () => {
     expect(r.error).toBeNull();
     expect(r.result?.requests).toBe(3);
     expect(r.server.state.requestsByEndpoint['GET /projects/:id']).toBeUndefined();
+  });
+
+  it('does not check the wiki for a run that does not publish (a shard)', async () => {
+    const r = await preflightAgainst({ tokenScopes: ['read_api'] }, { shard: { index: 1, total: 2 }, snapshotOut: '/tmp/x' }, undefined, false);
+    expect(r.error).toBeNull();
+    expect(r.result?.requests).toBe(3);
   });
 
   it('refuses a token that can read nothing (read_user only) with exit 2', async () => {
