@@ -1,6 +1,7 @@
 /**
  * Entry point: argv/env → Config → run() → exit code. Nothing else happens here.
- * Exit codes: 0 ok, 2 bad input, 3 wiki publish failed (artifacts written),
+ * Exit codes: 0 ok, 2 bad input (also a token or group the preflight refuses), 3 wiki publish
+ * failed (artifacts written) or the preflight found the wiki unwritable (nothing collected),
  * 4 GitLab failed during collection, 1 unexpected error.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ConfigError } from './config/errors';
 import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/resolve';
 import { GroupAccessError } from './gitlab/collect';
-import { isGitLabApiError } from './gitlab/errors';
+import { PreflightError, isGitLabApiError } from './gitlab/errors';
 import { MalformedRecordError } from './gitlab/normalize';
 import { createLogger, redact, registerSecret } from './log';
 import { EXIT, run } from './run';
@@ -46,6 +47,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (res.outputDir) process.stdout.write(`${res.outputDir}/report.md\n`);
     return res.exitCode;
   } catch (e) {
+    // The preflight's catalogue carries its exit code: 2 for the token, 3 for the wiki.
+    if (e instanceof PreflightError) {
+      log.warn(`${e.message} (exit ${e.exitCode})`);
+      return e.exitCode;
+    }
     if (e instanceof GroupAccessError || e instanceof SnapshotError) {
       log.warn(`${e.message} (exit 2)`);
       return EXIT.BAD_INPUT;

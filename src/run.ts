@@ -10,6 +10,7 @@ import type { Logger } from './log';
 import type { Dataset } from './model/types';
 import { createGitLabClient, type GitLabClient } from './gitlab/client';
 import { collect } from './gitlab/collect';
+import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight';
 import { readSnapshots, writeSnapshot } from './store/snapshot';
 import { removeStaleTemps, writeFileAtomic } from './store/fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
@@ -57,6 +58,17 @@ export function defaultClient(config: Config, log: Logger): GitLabClient {
   });
 }
 
+/**
+ * Months of data the collection fetches: the window, or with a cache reaching back to the
+ * window start only what the cache does not cover as final (at least one month).
+ */
+export function monthsToFetch(window: { start: string; end: string }, cache: { dataset: Dataset; coveredUntil: string } | null, months: number): number {
+  if (!cache || Date.parse(cache.dataset.meta.windowStart) > Date.parse(window.start)) return months;
+  const from = Math.max(Date.parse(window.start), Date.parse(cache.coveredUntil));
+  const span = Date.parse(window.end) - from;
+  return Math.min(months, Math.max(1, Math.ceil(span / (30.44 * 86_400_000))));
+}
+
 function environmentRule(config: Config): string {
   return config.environment ? `environment name matches /${config.environment.source}/` : `environment tier = ${config.environmentTier}`;
 }
@@ -66,6 +78,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   const window = collectionWindow(config);
   let dataset: Dataset;
   let client: GitLabClient | undefined;
+  let gitlabVersion: string | null = null;
 
   if (config.snapshotDirs.length > 0) {
     dataset = readSnapshots(config.snapshotDirs);
@@ -78,10 +91,28 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   } else {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
+    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (PRODUCT.md 3.2).
+    // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
+    const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
+    gitlabVersion = pre.gitlabVersion;
     const key = config.cacheDir ? cacheKey(config) : '';
     const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
     if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
-    dataset = await collect({ config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version, cache });
+    const months = monthsToFetch(window, cache, config.months);
+    const onProjectsListed = (projects: number) => {
+      const estimate = estimateRequests({ projects, months });
+      const pace = {
+        announcedPerMinute: pre.announcedPerMinute,
+        ceilingPerMinute: config.rateLimitPerMinute,
+        jobsPerMinute: config.jobsRateLimitPerMinute,
+        concurrency: config.concurrency,
+        latencyMs: pre.latencyMs,
+      };
+      log.info(formatEstimate(estimate, pace, projects, months));
+    };
+    dataset = await collect({
+      config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version, cache, group: pre.group, onProjectsListed,
+    });
     if (config.cacheDir) saveCache(config.cacheDir, key, dataset, deps.nowMs);
     log.info(
       `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
@@ -98,6 +129,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   const ctx: ReportContext = {
     group: dataset.meta.group,
     toolVersion: deps.version,
+    gitlabVersion,
     generatedAt: new Date(deps.nowMs).toISOString(),
     windowStart: window.start,
     windowEnd: window.end,

@@ -61,6 +61,10 @@ export interface CollectOptions {
    * Only what is newer is fetched; new records replace cached ones by id.
    */
   cache?: { dataset: Dataset; coveredUntil: string } | null;
+  /** The group as the preflight resolved it (saves a second GET /groups/:id). */
+  group?: { id: number; fullPath: string };
+  /** Called once the projects to collect are listed (the preflight's estimate needs their count). */
+  onProjectsListed?: (count: number) => void;
 }
 
 /** The per-project part of a Dataset. */
@@ -115,7 +119,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const { config, client, log } = o;
   const startMs = Date.parse(o.windowStart);
   const endMs = Date.parse(o.windowEnd);
-  const group = await resolveGroup(client, config.group, config.tokenVariable);
+  const group = o.group ?? (await resolveGroup(client, config.group, config.tokenVariable));
   log.info(`group ${group.fullPath}: listing projects`);
 
   const apiProjects = (await client.api.Groups.allProjects(group.id, {
@@ -131,6 +135,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   }
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ''}`);
+  o.onProjectsListed?.(listed.length);
 
   const cacheFor = projectCaches(o, startMs);
   // Group-wide listings (never per project) are long sequential page chains: they run

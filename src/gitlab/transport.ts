@@ -239,8 +239,9 @@ async function errorDetail(response: Response): Promise<string> {
   try {
     const text = await response.text();
     try {
-      const j = JSON.parse(text) as { message?: unknown; error?: unknown };
-      const m = j.message ?? j.error;
+      const j = JSON.parse(text) as { message?: unknown; error?: unknown; error_description?: unknown };
+      // OAuth-style errors (an expired or revoked token: lib/api/api_guard.rb) say why in error_description.
+      const m = j.message ?? (typeof j.error_description === 'string' ? `${String(j.error)}: ${j.error_description}` : j.error);
       if (m !== undefined) return (typeof m === 'string' ? m : JSON.stringify(m)).slice(0, 300);
     } catch {
       /* plain text body */

@@ -16,6 +16,8 @@ export interface ReportDefinitions {
 export interface ReportContext {
   group: string;
   toolVersion: string;
+  /** GitLab's version as the preflight read it (GET /version); absent for snapshot runs. */
+  gitlabVersion?: string | null;
   /** ISO instant; appears ONLY in report.json run metadata so every other file is reproducible. */
   generatedAt: string;
   /** UTC ISO instants bounding the trend window. */

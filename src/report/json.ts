@@ -89,6 +89,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
     run: {
       tool: 'dora-report',
       tool_version: ctx.toolVersion,
+      ...(ctx.gitlabVersion ? { gitlab_version: ctx.gitlabVersion } : {}),
       generated_at: ctx.generatedAt,
       group: ctx.group,
       report_month: result.reportMonth,

@@ -9,6 +9,7 @@ import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
   userBasic, iso, type Json,
 } from './serialize';
+import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
 
 export interface FailureRule {
   /** tested against the request path + query, e.g. '/api/v4/projects/4001/jobs?per_page=100' */
@@ -22,7 +23,8 @@ export interface FailureRule {
   method?: string;
 }
 
-export interface Knobs {
+/** Token identity, version and role knobs: handlers-preflight.ts */
+export interface Knobs extends PreflightKnobs {
   token?: string;
   latencyMs?: number;
   rateLimitPerMinute?: number;
@@ -161,6 +163,8 @@ export function createFakeGitLab(
     const auth = request.headers.get('authorization');
     const given = request.headers.get('private-token') ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : null);
     if (given !== token) return message(401, '401 Unauthorized');
+    const denied = preflightGuard(knobs, request, key);
+    if (denied) return denied;
 
     const now = Date.now();
     if (knobs.rateLimitPerMinute !== undefined) {
@@ -459,7 +463,7 @@ export function createFakeGitLab(
       return mrList(url, data.allMergeRequests(), projectsUnder(g));
     })),
 
-    route('GET', '/projects/:id', withProject((p) => json(projectJson(data, p)))),
+    route('GET', '/projects/:id', withProject((p) => json({ ...projectJson(data, p), permissions: projectPermissions(knobs) }))),
 
     route('GET', '/projects/:id/environments', withProject((p, { url }) => {
       const q = url.searchParams;
@@ -644,6 +648,7 @@ export function createFakeGitLab(
 
     ...wikiRoutes('projects'),
     ...wikiRoutes('groups'),
+    ...preflightRoutes({ route, knobs, findProject, findGroup, webUrl: data.webUrl }),
   ];
 
   /** `groupProjects`: a group-wide listing of those projects' MRs, memoized (see memoListing) */

@@ -5,7 +5,7 @@
  * received and what is accepted. test/config/resolve-errors.test.ts covers resolveConfig
  * itself; this catalogue checks what a user actually sees on stderr and the exit code.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,19 +174,20 @@ describe('bad input that only GitLab can judge', () => {
     expect(r.stderr).not.toContain(wrong);
   });
 
-  it('wiki project missing: exit 3, every artifact on disk, the message names the project and what is accepted', async () => {
+  it('wiki project missing: exit 3 from the preflight, before any collection, naming the project and what is accepted', async () => {
     const out = join(dir, 'wiki-missing');
     mkdirSync(out, { recursive: true });
     const r = await runCli([...args(out), '--group', 'acme', '--wiki-project', 'acme/no-such-wiki'], { GITLAB_TOKEN: TOKEN });
-    const files = readdirSync(join(out, '2026-10'));
-    const ok = r.code === 3 && r.stderr.includes('acme/no-such-wiki') && r.stderr.includes('404') && r.stderr.includes('wiki_project / DORA_WIKI_PROJECT') && files.length === 13;
-    record('GitLab: wiki project missing', ['--wiki-project acme/no-such-wiki'], {}, 'exit 3, 13 artifacts on disk, names the project and what is accepted', r, ok);
+    // PRODUCT.md 3.2: what would fail at the end fails now, in seconds; nothing is collected or written
+    const collected = existsSync(join(out, '2026-10'));
+    const ok = r.code === 3 && r.stderr.includes('acme/no-such-wiki') && r.stderr.includes('404') && r.stderr.includes('wiki_project / DORA_WIKI_PROJECT') && !collected;
+    record('GitLab: wiki project missing', ['--wiki-project acme/no-such-wiki'], {}, 'exit 3 before collection (preflight), names the project and what is accepted', r, ok);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain('acme/no-such-wiki');
     expect(r.stderr).toContain('HTTP 404');
     expect(r.stderr).toContain('wiki_project / DORA_WIKI_PROJECT');
     expect(r.stderr).toContain('Accepted:');
-    expect(files).toContain('report.md');
-    expect(files).toHaveLength(13);
+    expect(r.stderr).toContain('Nothing was collected');
+    expect(collected).toBe(false);
   });
 });
