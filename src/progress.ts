@@ -15,7 +15,10 @@ import type { CollectProgress } from './gitlab/collect';
 
 export const LINE_EVERY_MS = 10_000;
 export const HEARTBEAT_MS = 60_000;
-/** The rate is measured over this much recent time (or since the start, when shorter). */
+/**
+ * The rate is measured over about this much recent time: from the last measure taken at or
+ * before RATE_WINDOW_MS ago (or the start) to now. Measures are taken as projects finish.
+ */
 export const RATE_WINDOW_MS = 5 * 60_000;
 
 interface Sample {
@@ -98,7 +101,8 @@ export function formatDuration(ms: number): string {
 
 function etaText(s: ProgressStatus): string {
   if (s.done === s.total) return `done in ${formatDuration(s.elapsedMs)}`;
-  return s.etaMs === null ? 'time left: measuring' : `about ${formatDuration(s.etaMs)} left`;
+  if (s.etaMs === null) return 'time left: measuring';
+  return s.etaMs < 60_000 ? 'less than a minute left' : `about ${formatDuration(s.etaMs)} left`;
 }
 
 /** One plain line, e.g. "collecting: 37/200 projects, 4,321 requests (812/min), about 12 min left". */

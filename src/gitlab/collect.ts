@@ -174,8 +174,6 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   groupLists.catch(() => undefined);
   const skipped: SkippedProject[] = [];
   const results = new Map<number, ProjectData>();
-  let done = 0;
-  let lastLogged = 0;
   o.progress?.start(listed.length);
   // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
   // this keeps memory flat and each project's requests close together.
@@ -203,12 +201,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         throw e;
       }
     }
-    done++;
     o.progress?.projectDone(resumed);
-    if (done === listed.length || done - lastLogged >= Math.max(10, Math.ceil(listed.length / 10))) {
-      lastLogged = done;
-      log.info(`projects collected: ${done}/${listed.length}`);
-    }
   });
 
   const [issues, mergeRequests] = await groupLists;

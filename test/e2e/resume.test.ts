@@ -14,13 +14,13 @@ import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { csvs, runCli, type CliRun } from '../reliability/cli';
 
 const TOKEN = 'glpat-ZZsecretZZ-resume-4242';
-// More projects than the run works on at once (4 x concurrency = 8): a stop loses only the
+// More projects than the run works on at once (4 x concurrency = 4): a stop loses only the
 // projects in flight, as in a 200-project group at the default concurrency.
-const data = generatePortfolio({ teams: 4, projects: 40, months: 3, seed: 23 });
+const data = generatePortfolio({ teams: 3, projects: 24, months: 1, seed: 23 });
 
 const args = (url: string, out: string, cache: string) => [
-  '--gitlab-url', url, '--group', 'acme', '--month', '2026-10', '--months', '3', '--output-dir', out, '--cache-dir', cache,
-  '--no-wiki', '--rate-limit', '100000', '--jobs-rate-limit', '100000', '--concurrency', '2',
+  '--gitlab-url', url, '--group', 'acme', '--month', '2026-10', '--months', '1', '--output-dir', out, '--cache-dir', cache,
+  '--no-wiki', '--rate-limit', '100000', '--jobs-rate-limit', '100000', '--concurrency', '1',
 ];
 
 describe('a collection stopped half-way is resumed by the next run with the same cache directory', () => {
@@ -61,7 +61,7 @@ describe('a collection stopped half-way is resumed by the next run with the same
 
   it('the uninterrupted cold run succeeds and leaves no checkpoint behind', () => {
     expect(cold.code, cold.stderr).toBe(0);
-    expect(coldRequests).toBeGreaterThan(400);
+    expect(coldRequests).toBeGreaterThan(300);
     const [key] = readdirSync(join(root, 'cold-cache'));
     expect(existsSync(join(root, 'cold-cache', key!, 'cache.json'))).toBe(true);
     expect(existsSync(join(root, 'cold-cache', key!, 'checkpoint'))).toBe(false);
