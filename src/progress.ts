@@ -164,11 +164,12 @@ export class ProgressReporter implements CollectProgress {
     if (this.o.mode === 'tty') {
       this.multibar = new MultiBar({
         stream: this.o.stream ?? process.stderr,
-        format: 'collecting {bar} {value}/{total} projects | {requests} requests {rate} | {eta}',
+        // Short enough for an 80-column terminal (cli-progress cuts the line at the width).
+        format: 'collecting {bar} {value}/{total} projects | {rate} | {eta}',
         hideCursor: true,
         clearOnComplete: true,
         fps: 2,
-        barsize: 24,
+        barsize: 20,
       });
       this.bar = this.multibar.create(total, 0, this.payload());
       this.timer = setInterval(() => this.bar?.update(this.payload()), 1000);
@@ -181,8 +182,7 @@ export class ProgressReporter implements CollectProgress {
   private payload(): Record<string, string> {
     const s = this.eta.status();
     return {
-      requests: num(s.requests),
-      rate: s.requestsPerMinute === null ? '' : `(${num(s.requestsPerMinute)}/min)`,
+      rate: s.requestsPerMinute === null ? `${num(s.requests)} requests` : `${num(s.requestsPerMinute)} requests/min`,
       eta: etaText(s),
     };
   }
