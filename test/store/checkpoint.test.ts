@@ -12,7 +12,8 @@ import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { createGitLabClient } from '../../src/gitlab/client';
 import { collect, type Checkpoint, type ProjectData } from '../../src/gitlab/collect';
 import { silentLogger, type Logger } from '../../src/log';
-import type { JobRecord } from '../../src/model/types';
+import type { Dataset, JobRecord } from '../../src/model/types';
+import { finalUntil } from '../../src/store/cache';
 import { DiskCheckpoint } from '../../src/store/checkpoint';
 import { baseConfig } from '../gitlab/config-fixture';
 
@@ -106,15 +107,43 @@ describe('collection resumed from a checkpoint', () => {
   const data = generatePortfolio({ teams: 2, projects: 8, months: 4, seed: 5 });
   const TOKEN = 'tok-ckpt';
 
-  async function collectWith(url: string, window: { start: string; end: string }, checkpoint: Checkpoint | null) {
+  async function collectWith(url: string, window: { start: string; end: string }, checkpoint: Checkpoint | null, cache: { dataset: Dataset; coveredUntil: string } | null = null) {
     const config = baseConfig({ gitlabUrl: url, token: TOKEN, concurrency: 4 });
     const client = createGitLabClient({
       gitlabUrl: url, token: TOKEN, concurrency: 4, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
       requestTimeoutMs: 10_000, maxAttempts: 2, log: silentLogger,
     } as Parameters<typeof createGitLabClient>[0]);
-    const ds = await collect({ config, client, log: silentLogger, windowStart: window.start, windowEnd: window.end, toolVersion: '1.0.0', checkpoint });
+    const ds = await collect({ config, client, log: silentLogger, windowStart: window.start, windowEnd: window.end, toolVersion: '1.0.0', checkpoint, cache });
     const { meta: _meta, ...rest } = ds;
-    return rest;
+    return Object.assign(rest, { dataset: ds });
+  }
+
+  /** Per-project records exactly equal; group-wide listings by the incremental cache's rule (see below). */
+  function expectSameAsCold(resumed: Awaited<ReturnType<typeof collectWith>>, cold: Awaited<ReturnType<typeof collectWith>>, windowStart: string) {
+    const { issues, mergeRequests, dataset: _d1, ...projectPart } = resumed;
+    const { issues: coldIssues, mergeRequests: coldMrs, dataset: _d2, ...coldProjectPart } = cold;
+    expect(projectPart).toEqual(coldProjectPart);
+    // Group-wide listings follow the incremental cache's rule (the saved rows plus what
+    // changed since): every cold row, plus rows of the earlier window that ended before
+    // this one starts (closed/merged before it), which no month of the report counts.
+    const startMs = Date.parse(windowStart);
+    const extra = <T extends { id: number }>(got: T[], want: T[]) => {
+      const ids = new Set(want.map((r) => r.id));
+      expect(got.filter((r) => ids.has(r.id))).toEqual(want);
+      return got.filter((r) => !ids.has(r.id));
+    };
+    for (const i of extra(issues, coldIssues)) expect(Date.parse(i.closedAt ?? '')).toBeLessThan(startMs);
+    for (const m of extra(mergeRequests, coldMrs)) expect(Date.parse(m.mergedAt ?? '')).toBeLessThan(startMs);
+  }
+
+  /** A run interrupted after saving only the even projects and the issues listing. */
+  function interrupted(disk: DiskCheckpoint): Checkpoint {
+    return {
+      savedProject: () => null,
+      savedGroupList: () => null,
+      projectDone: (id, d) => (id % 2 === 0 ? disk.projectDone(id, d) : undefined),
+      groupListDone: (list, rows) => (list === 'issues' ? disk.groupListDone(list, rows) : undefined),
+    };
   }
 
   it('an interrupted run for one window, resumed for the next month: the cold data set, fewer requests', async () => {
@@ -125,13 +154,7 @@ describe('collection resumed from a checkpoint', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
       // The interrupted run: only half of the projects and the issues listing were saved.
       const disk = new DiskCheckpoint({ dir, toolVersion: '1.0.0', windowStart: w1.start, windowEnd: w1.end, nowMs: NOW, log: silentLogger });
-      const partial: Checkpoint = {
-        savedProject: () => null,
-        savedGroupList: () => null,
-        projectDone: (id, d) => (id % 2 === 0 ? disk.projectDone(id, d) : undefined),
-        groupListDone: (list, rows) => (list === 'issues' ? disk.groupListDone(list, rows) : undefined),
-      };
-      await collectWith(server.url, w1, partial);
+      await collectWith(server.url, w1, interrupted(disk));
       server.state.reset();
       const cold = await collectWith(server.url, w2, null);
       const coldRequests = server.state.total;
@@ -139,22 +162,32 @@ describe('collection resumed from a checkpoint', () => {
       const reopened = new DiskCheckpoint({ dir, toolVersion: '1.0.0', windowStart: w2.start, windowEnd: w2.end, nowMs: NOW, log: silentLogger });
       expect(reopened.found.projects).toBeGreaterThan(0);
       const resumed = await collectWith(server.url, w2, reopened);
-      // Per-project records: exactly the cold ones.
-      const { issues, mergeRequests, ...projectPart } = resumed;
-      const { issues: coldIssues, mergeRequests: coldMrs, ...coldProjectPart } = cold;
-      expect(projectPart).toEqual(coldProjectPart);
-      // Group-wide listings follow the incremental cache's rule (the saved rows plus what
-      // changed since): every cold row, plus rows of the earlier window that ended before
-      // this one starts (closed/merged before it), which no month of the report counts.
-      const startMs = Date.parse(w2.start);
-      const extra = <T extends { id: number }>(got: T[], want: T[]) => {
-        const ids = new Set(want.map((r) => r.id));
-        expect(got.filter((r) => ids.has(r.id))).toEqual(want);
-        return got.filter((r) => !ids.has(r.id));
-      };
-      for (const i of extra(issues, coldIssues)) expect(Date.parse(i.closedAt ?? '')).toBeLessThan(startMs);
-      for (const m of extra(mergeRequests, coldMrs)) expect(Date.parse(m.mergedAt ?? '')).toBeLessThan(startMs);
+      expectSameAsCold(resumed, cold, w2.start);
       expect(server.state.total).toBeLessThan(coldRequests);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('the incremental cache of last month plus a partial checkpoint of this month on top: the cold data set', async () => {
+    const server = await startFakeGitLabHttp(data, { token: TOKEN });
+    try {
+      const w1 = { start: '2026-07-01T00:00:00.000Z', end: '2026-10-01T00:00:00.000Z' };
+      const w2 = { start: '2026-08-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
+      const base = await collectWith(server.url, w1, null);
+      const cache = { dataset: base.dataset, coveredUntil: finalUntil(w1.end, NOW) };
+      const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+      const open2 = () => new DiskCheckpoint({ dir, toolVersion: '1.0.0', windowStart: w2.start, windowEnd: w2.end, nowMs: NOW, log: silentLogger });
+      await collectWith(server.url, w2, interrupted(open2()), cache);
+      const cold = await collectWith(server.url, w2, null);
+      server.state.reset();
+      const resumed = await collectWith(server.url, w2, open2(), cache);
+      const resumedRequests = server.state.total;
+      expectSameAsCold(resumed, cold, w2.start);
+      // Saved projects and the issues listing cost nothing; the rest continue from the cache.
+      server.state.reset();
+      await collectWith(server.url, w2, null, cache);
+      expect(resumedRequests).toBeLessThan(server.state.total);
     } finally {
       await server.close();
     }
