@@ -9285,9 +9285,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -9327,8 +9327,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -9767,8 +9767,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -9970,23 +9970,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -14270,6 +14270,877 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/cli-progress/lib/eta.js
+var require_eta = __commonJS({
+  "node_modules/cli-progress/lib/eta.js"(exports2, module2) {
+    var ETA = class {
+      constructor(length, initTime, initValue) {
+        this.etaBufferLength = length || 100;
+        this.valueBuffer = [initValue];
+        this.timeBuffer = [initTime];
+        this.eta = "0";
+      }
+      // add new values to calculation buffer
+      update(time, value, total) {
+        this.valueBuffer.push(value);
+        this.timeBuffer.push(time);
+        this.calculate(total - value);
+      }
+      // fetch estimated time
+      getTime() {
+        return this.eta;
+      }
+      // eta calculation - request number of remaining events
+      calculate(remaining) {
+        const currentBufferSize = this.valueBuffer.length;
+        const buffer = Math.min(this.etaBufferLength, currentBufferSize);
+        const v_diff = this.valueBuffer[currentBufferSize - 1] - this.valueBuffer[currentBufferSize - buffer];
+        const t_diff = this.timeBuffer[currentBufferSize - 1] - this.timeBuffer[currentBufferSize - buffer];
+        const vt_rate = v_diff / t_diff;
+        this.valueBuffer = this.valueBuffer.slice(-this.etaBufferLength);
+        this.timeBuffer = this.timeBuffer.slice(-this.etaBufferLength);
+        const eta = Math.ceil(remaining / vt_rate / 1e3);
+        if (isNaN(eta)) {
+          this.eta = "NULL";
+        } else if (!isFinite(eta)) {
+          this.eta = "INF";
+        } else if (eta > 1e7) {
+          this.eta = "INF";
+        } else if (eta < 0) {
+          this.eta = 0;
+        } else {
+          this.eta = eta;
+        }
+      }
+    };
+    module2.exports = ETA;
+  }
+});
+
+// node_modules/cli-progress/lib/terminal.js
+var require_terminal = __commonJS({
+  "node_modules/cli-progress/lib/terminal.js"(exports2, module2) {
+    var _readline = require("readline");
+    var Terminal = class {
+      constructor(outputStream) {
+        this.stream = outputStream;
+        this.linewrap = true;
+        this.dy = 0;
+      }
+      // save cursor position + settings
+      cursorSave() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        this.stream.write("\x1B7");
+      }
+      // restore last cursor position + settings
+      cursorRestore() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        this.stream.write("\x1B8");
+      }
+      // show/hide cursor
+      cursor(enabled) {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        if (enabled) {
+          this.stream.write("\x1B[?25h");
+        } else {
+          this.stream.write("\x1B[?25l");
+        }
+      }
+      // change cursor positionn
+      cursorTo(x = null, y = null) {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        _readline.cursorTo(this.stream, x, y);
+      }
+      // change relative cursor position
+      cursorRelative(dx = null, dy = null) {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        this.dy = this.dy + dy;
+        _readline.moveCursor(this.stream, dx, dy);
+      }
+      // relative reset
+      cursorRelativeReset() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        _readline.moveCursor(this.stream, 0, -this.dy);
+        _readline.cursorTo(this.stream, 0, null);
+        this.dy = 0;
+      }
+      // clear to the right from cursor
+      clearRight() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        _readline.clearLine(this.stream, 1);
+      }
+      // clear the full line
+      clearLine() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        _readline.clearLine(this.stream, 0);
+      }
+      // clear everyting beyond the current line
+      clearBottom() {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        _readline.clearScreenDown(this.stream);
+      }
+      // add new line; increment counter
+      newline() {
+        this.stream.write("\n");
+        this.dy++;
+      }
+      // write content to output stream
+      // @TODO use string-width to strip length
+      write(s, rawWrite = false) {
+        if (this.linewrap === true && rawWrite === false) {
+          this.stream.write(s.substr(0, this.getWidth()));
+        } else {
+          this.stream.write(s);
+        }
+      }
+      // control line wrapping
+      lineWrapping(enabled) {
+        if (!this.stream.isTTY) {
+          return;
+        }
+        this.linewrap = enabled;
+        if (enabled) {
+          this.stream.write("\x1B[?7h");
+        } else {
+          this.stream.write("\x1B[?7l");
+        }
+      }
+      // tty environment ?
+      isTTY() {
+        return this.stream.isTTY === true;
+      }
+      // get terminal width
+      getWidth() {
+        return this.stream.columns || (this.stream.isTTY ? 80 : 200);
+      }
+    };
+    module2.exports = Terminal;
+  }
+});
+
+// node_modules/ansi-regex/index.js
+var require_ansi_regex = __commonJS({
+  "node_modules/ansi-regex/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = ({ onlyFirst = false } = {}) => {
+      const pattern = [
+        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
+        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
+      ].join("|");
+      return new RegExp(pattern, onlyFirst ? void 0 : "g");
+    };
+  }
+});
+
+// node_modules/strip-ansi/index.js
+var require_strip_ansi = __commonJS({
+  "node_modules/strip-ansi/index.js"(exports2, module2) {
+    "use strict";
+    var ansiRegex = require_ansi_regex();
+    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex(), "") : string;
+  }
+});
+
+// node_modules/is-fullwidth-code-point/index.js
+var require_is_fullwidth_code_point = __commonJS({
+  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
+    "use strict";
+    var isFullwidthCodePoint = (codePoint) => {
+      if (Number.isNaN(codePoint)) {
+        return false;
+      }
+      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
+      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
+      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
+      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
+      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
+      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
+      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
+      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
+      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
+      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
+      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
+      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
+      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
+      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
+      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
+      131072 <= codePoint && codePoint <= 262141)) {
+        return true;
+      }
+      return false;
+    };
+    module2.exports = isFullwidthCodePoint;
+    module2.exports.default = isFullwidthCodePoint;
+  }
+});
+
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "node_modules/emoji-regex/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function() {
+      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+    };
+  }
+});
+
+// node_modules/string-width/index.js
+var require_string_width = __commonJS({
+  "node_modules/string-width/index.js"(exports2, module2) {
+    "use strict";
+    var stripAnsi = require_strip_ansi();
+    var isFullwidthCodePoint = require_is_fullwidth_code_point();
+    var emojiRegex = require_emoji_regex();
+    var stringWidth = (string) => {
+      if (typeof string !== "string" || string.length === 0) {
+        return 0;
+      }
+      string = stripAnsi(string);
+      if (string.length === 0) {
+        return 0;
+      }
+      string = string.replace(emojiRegex(), "  ");
+      let width = 0;
+      for (let i = 0; i < string.length; i++) {
+        const code = string.codePointAt(i);
+        if (code <= 31 || code >= 127 && code <= 159) {
+          continue;
+        }
+        if (code >= 768 && code <= 879) {
+          continue;
+        }
+        if (code > 65535) {
+          i++;
+        }
+        width += isFullwidthCodePoint(code) ? 2 : 1;
+      }
+      return width;
+    };
+    module2.exports = stringWidth;
+    module2.exports.default = stringWidth;
+  }
+});
+
+// node_modules/cli-progress/lib/format-value.js
+var require_format_value = __commonJS({
+  "node_modules/cli-progress/lib/format-value.js"(exports2, module2) {
+    module2.exports = function formatValue(v, options, type) {
+      if (options.autopadding !== true) {
+        return v;
+      }
+      function autopadding(value, length) {
+        return (options.autopaddingChar + value).slice(-length);
+      }
+      switch (type) {
+        case "percentage":
+          return autopadding(v, 3);
+        default:
+          return v;
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/format-bar.js
+var require_format_bar = __commonJS({
+  "node_modules/cli-progress/lib/format-bar.js"(exports2, module2) {
+    module2.exports = function formatBar(progress, options) {
+      const completeSize = Math.round(progress * options.barsize);
+      const incompleteSize = options.barsize - completeSize;
+      return options.barCompleteString.substr(0, completeSize) + options.barGlue + options.barIncompleteString.substr(0, incompleteSize);
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/format-time.js
+var require_format_time = __commonJS({
+  "node_modules/cli-progress/lib/format-time.js"(exports2, module2) {
+    module2.exports = function formatTime(t, options, roundToMultipleOf) {
+      function round(input2) {
+        if (roundToMultipleOf) {
+          return roundToMultipleOf * Math.round(input2 / roundToMultipleOf);
+        } else {
+          return input2;
+        }
+      }
+      function autopadding(v) {
+        return (options.autopaddingChar + v).slice(-2);
+      }
+      if (t > 3600) {
+        return autopadding(Math.floor(t / 3600)) + "h" + autopadding(round(t % 3600 / 60)) + "m";
+      } else if (t > 60) {
+        return autopadding(Math.floor(t / 60)) + "m" + autopadding(round(t % 60)) + "s";
+      } else if (t > 10) {
+        return autopadding(round(t)) + "s";
+      } else {
+        return autopadding(t) + "s";
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/formatter.js
+var require_formatter = __commonJS({
+  "node_modules/cli-progress/lib/formatter.js"(exports2, module2) {
+    var _stringWidth = require_string_width();
+    var _defaultFormatValue = require_format_value();
+    var _defaultFormatBar = require_format_bar();
+    var _defaultFormatTime = require_format_time();
+    module2.exports = function defaultFormatter(options, params, payload) {
+      let s = options.format;
+      const formatTime = options.formatTime || _defaultFormatTime;
+      const formatValue = options.formatValue || _defaultFormatValue;
+      const formatBar = options.formatBar || _defaultFormatBar;
+      const percentage = Math.floor(params.progress * 100) + "";
+      const stopTime = params.stopTime || Date.now();
+      const elapsedTime = Math.round((stopTime - params.startTime) / 1e3);
+      const context = Object.assign({}, payload, {
+        bar: formatBar(params.progress, options),
+        percentage: formatValue(percentage, options, "percentage"),
+        total: formatValue(params.total, options, "total"),
+        value: formatValue(params.value, options, "value"),
+        eta: formatValue(params.eta, options, "eta"),
+        eta_formatted: formatTime(params.eta, options, 5),
+        duration: formatValue(elapsedTime, options, "duration"),
+        duration_formatted: formatTime(elapsedTime, options, 1)
+      });
+      s = s.replace(/\{(\w+)\}/g, function(match, key) {
+        if (typeof context[key] !== "undefined") {
+          return context[key];
+        }
+        return match;
+      });
+      const fullMargin = Math.max(0, params.maxWidth - _stringWidth(s) - 2);
+      const halfMargin = Math.floor(fullMargin / 2);
+      switch (options.align) {
+        // fill start-of-line with whitespaces
+        case "right":
+          s = fullMargin > 0 ? " ".repeat(fullMargin) + s : s;
+          break;
+        // distribute whitespaces to left+right
+        case "center":
+          s = halfMargin > 0 ? " ".repeat(halfMargin) + s : s;
+          break;
+        // default: left align, no additional whitespaces
+        case "left":
+        default:
+          break;
+      }
+      return s;
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/options.js
+var require_options = __commonJS({
+  "node_modules/cli-progress/lib/options.js"(exports2, module2) {
+    function mergeOption(v, defaultValue) {
+      if (typeof v === "undefined" || v === null) {
+        return defaultValue;
+      } else {
+        return v;
+      }
+    }
+    module2.exports = {
+      // set global options
+      parse: function parse2(rawOptions, preset) {
+        const options = {};
+        const opt = Object.assign({}, preset, rawOptions);
+        options.throttleTime = 1e3 / mergeOption(opt.fps, 10);
+        options.stream = mergeOption(opt.stream, process.stderr);
+        options.terminal = mergeOption(opt.terminal, null);
+        options.clearOnComplete = mergeOption(opt.clearOnComplete, false);
+        options.stopOnComplete = mergeOption(opt.stopOnComplete, false);
+        options.barsize = mergeOption(opt.barsize, 40);
+        options.align = mergeOption(opt.align, "left");
+        options.hideCursor = mergeOption(opt.hideCursor, false);
+        options.linewrap = mergeOption(opt.linewrap, false);
+        options.barGlue = mergeOption(opt.barGlue, "");
+        options.barCompleteChar = mergeOption(opt.barCompleteChar, "=");
+        options.barIncompleteChar = mergeOption(opt.barIncompleteChar, "-");
+        options.format = mergeOption(opt.format, "progress [{bar}] {percentage}% | ETA: {eta}s | {value}/{total}");
+        options.formatTime = mergeOption(opt.formatTime, null);
+        options.formatValue = mergeOption(opt.formatValue, null);
+        options.formatBar = mergeOption(opt.formatBar, null);
+        options.etaBufferLength = mergeOption(opt.etaBuffer, 10);
+        options.etaAsynchronousUpdate = mergeOption(opt.etaAsynchronousUpdate, false);
+        options.progressCalculationRelative = mergeOption(opt.progressCalculationRelative, false);
+        options.synchronousUpdate = mergeOption(opt.synchronousUpdate, true);
+        options.noTTYOutput = mergeOption(opt.noTTYOutput, false);
+        options.notTTYSchedule = mergeOption(opt.notTTYSchedule, 2e3);
+        options.emptyOnZero = mergeOption(opt.emptyOnZero, false);
+        options.forceRedraw = mergeOption(opt.forceRedraw, false);
+        options.autopadding = mergeOption(opt.autopadding, false);
+        options.gracefulExit = mergeOption(opt.gracefulExit, false);
+        return options;
+      },
+      // derived options: instance specific, has to be created for every bar element
+      assignDerivedOptions: function assignDerivedOptions(options) {
+        options.barCompleteString = options.barCompleteChar.repeat(options.barsize + 1);
+        options.barIncompleteString = options.barIncompleteChar.repeat(options.barsize + 1);
+        options.autopaddingChar = options.autopadding ? mergeOption(options.autopaddingChar, "   ") : "";
+        return options;
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/generic-bar.js
+var require_generic_bar = __commonJS({
+  "node_modules/cli-progress/lib/generic-bar.js"(exports2, module2) {
+    var _ETA = require_eta();
+    var _Terminal = require_terminal();
+    var _formatter = require_formatter();
+    var _options = require_options();
+    var _EventEmitter = require("events");
+    module2.exports = class GenericBar extends _EventEmitter {
+      constructor(options) {
+        super();
+        this.options = _options.assignDerivedOptions(options);
+        this.terminal = this.options.terminal ? this.options.terminal : new _Terminal(this.options.stream);
+        this.value = 0;
+        this.startValue = 0;
+        this.total = 100;
+        this.lastDrawnString = null;
+        this.startTime = null;
+        this.stopTime = null;
+        this.lastRedraw = Date.now();
+        this.eta = new _ETA(this.options.etaBufferLength, 0, 0);
+        this.payload = {};
+        this.isActive = false;
+        this.formatter = typeof this.options.format === "function" ? this.options.format : _formatter;
+      }
+      // internal render function
+      render(forceRendering = false) {
+        const params = {
+          progress: this.getProgress(),
+          eta: this.eta.getTime(),
+          startTime: this.startTime,
+          stopTime: this.stopTime,
+          total: this.total,
+          value: this.value,
+          maxWidth: this.terminal.getWidth()
+        };
+        if (this.options.etaAsynchronousUpdate) {
+          this.updateETA();
+        }
+        const s = this.formatter(this.options, params, this.payload);
+        const forceRedraw = forceRendering || this.options.forceRedraw || this.options.noTTYOutput && !this.terminal.isTTY();
+        if (forceRedraw || this.lastDrawnString != s) {
+          this.emit("redraw-pre");
+          this.terminal.cursorTo(0, null);
+          this.terminal.write(s);
+          this.terminal.clearRight();
+          this.lastDrawnString = s;
+          this.lastRedraw = Date.now();
+          this.emit("redraw-post");
+        }
+      }
+      // start the progress bar
+      start(total, startValue, payload) {
+        this.value = startValue || 0;
+        this.total = typeof total !== "undefined" && total >= 0 ? total : 100;
+        this.startValue = startValue || 0;
+        this.payload = payload || {};
+        this.startTime = Date.now();
+        this.stopTime = null;
+        this.lastDrawnString = "";
+        this.eta = new _ETA(this.options.etaBufferLength, this.startTime, this.value);
+        this.isActive = true;
+        this.emit("start", total, startValue);
+      }
+      // stop the bar
+      stop() {
+        this.isActive = false;
+        this.stopTime = Date.now();
+        this.emit("stop", this.total, this.value);
+      }
+      // update the bar value
+      // update(value, payload)
+      // update(payload)
+      update(arg0, arg1 = {}) {
+        if (typeof arg0 === "number") {
+          this.value = arg0;
+          this.eta.update(Date.now(), arg0, this.total);
+        }
+        const payloadData = (typeof arg0 === "object" ? arg0 : arg1) || {};
+        this.emit("update", this.total, this.value);
+        for (const key in payloadData) {
+          this.payload[key] = payloadData[key];
+        }
+        if (this.value >= this.getTotal() && this.options.stopOnComplete) {
+          this.stop();
+        }
+      }
+      // calculate the actual progress value
+      getProgress() {
+        let progress = this.value / this.total;
+        if (this.options.progressCalculationRelative) {
+          progress = (this.value - this.startValue) / (this.total - this.startValue);
+        }
+        if (isNaN(progress)) {
+          progress = this.options && this.options.emptyOnZero ? 0 : 1;
+        }
+        progress = Math.min(Math.max(progress, 0), 1);
+        return progress;
+      }
+      // update the bar value
+      // increment(delta, payload)
+      // increment(payload)
+      increment(arg0 = 1, arg1 = {}) {
+        if (typeof arg0 === "object") {
+          this.update(this.value + 1, arg0);
+        } else {
+          this.update(this.value + arg0, arg1);
+        }
+      }
+      // get the total (limit) value
+      getTotal() {
+        return this.total;
+      }
+      // set the total (limit) value
+      setTotal(total) {
+        if (typeof total !== "undefined" && total >= 0) {
+          this.total = total;
+        }
+      }
+      // force eta calculation update (long running processes)
+      updateETA() {
+        this.eta.update(Date.now(), this.value, this.total);
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/single-bar.js
+var require_single_bar = __commonJS({
+  "node_modules/cli-progress/lib/single-bar.js"(exports2, module2) {
+    var _GenericBar = require_generic_bar();
+    var _options = require_options();
+    module2.exports = class SingleBar extends _GenericBar {
+      constructor(options, preset) {
+        super(_options.parse(options, preset));
+        this.timer = null;
+        if (this.options.noTTYOutput && this.terminal.isTTY() === false) {
+          this.options.synchronousUpdate = false;
+        }
+        this.schedulingRate = this.terminal.isTTY() ? this.options.throttleTime : this.options.notTTYSchedule;
+        this.sigintCallback = null;
+      }
+      // internal render function
+      render() {
+        if (this.timer) {
+          clearTimeout(this.timer);
+          this.timer = null;
+        }
+        super.render();
+        if (this.options.noTTYOutput && this.terminal.isTTY() === false) {
+          this.terminal.newline();
+        }
+        this.timer = setTimeout(this.render.bind(this), this.schedulingRate);
+      }
+      update(current, payload) {
+        if (!this.timer) {
+          return;
+        }
+        super.update(current, payload);
+        if (this.options.synchronousUpdate && this.lastRedraw + this.options.throttleTime * 2 < Date.now()) {
+          this.render();
+        }
+      }
+      // start the progress bar
+      start(total, startValue, payload) {
+        if (this.options.noTTYOutput === false && this.terminal.isTTY() === false) {
+          return;
+        }
+        if (this.sigintCallback === null && this.options.gracefulExit) {
+          this.sigintCallback = this.stop.bind(this);
+          process.once("SIGINT", this.sigintCallback);
+          process.once("SIGTERM", this.sigintCallback);
+        }
+        this.terminal.cursorSave();
+        if (this.options.hideCursor === true) {
+          this.terminal.cursor(false);
+        }
+        if (this.options.linewrap === false) {
+          this.terminal.lineWrapping(false);
+        }
+        super.start(total, startValue, payload);
+        this.render();
+      }
+      // stop the bar
+      stop() {
+        if (!this.timer) {
+          return;
+        }
+        if (this.sigintCallback) {
+          process.removeListener("SIGINT", this.sigintCallback);
+          process.removeListener("SIGTERM", this.sigintCallback);
+          this.sigintCallback = null;
+        }
+        this.render();
+        super.stop();
+        clearTimeout(this.timer);
+        this.timer = null;
+        if (this.options.hideCursor === true) {
+          this.terminal.cursor(true);
+        }
+        if (this.options.linewrap === false) {
+          this.terminal.lineWrapping(true);
+        }
+        this.terminal.cursorRestore();
+        if (this.options.clearOnComplete) {
+          this.terminal.cursorTo(0, null);
+          this.terminal.clearLine();
+        } else {
+          this.terminal.newline();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/lib/multi-bar.js
+var require_multi_bar = __commonJS({
+  "node_modules/cli-progress/lib/multi-bar.js"(exports2, module2) {
+    var _Terminal = require_terminal();
+    var _BarElement = require_generic_bar();
+    var _options = require_options();
+    var _EventEmitter = require("events");
+    module2.exports = class MultiBar extends _EventEmitter {
+      constructor(options, preset) {
+        super();
+        this.bars = [];
+        this.options = _options.parse(options, preset);
+        this.options.synchronousUpdate = false;
+        this.terminal = this.options.terminal ? this.options.terminal : new _Terminal(this.options.stream);
+        this.timer = null;
+        this.isActive = false;
+        this.schedulingRate = this.terminal.isTTY() ? this.options.throttleTime : this.options.notTTYSchedule;
+        this.loggingBuffer = [];
+        this.sigintCallback = null;
+      }
+      // add a new bar to the stack
+      create(total, startValue, payload, barOptions = {}) {
+        const bar = new _BarElement(Object.assign(
+          {},
+          // global options
+          this.options,
+          // terminal instance
+          {
+            terminal: this.terminal
+          },
+          // overrides
+          barOptions
+        ));
+        this.bars.push(bar);
+        if (this.options.noTTYOutput === false && this.terminal.isTTY() === false) {
+          return bar;
+        }
+        if (this.sigintCallback === null && this.options.gracefulExit) {
+          this.sigintCallback = this.stop.bind(this);
+          process.once("SIGINT", this.sigintCallback);
+          process.once("SIGTERM", this.sigintCallback);
+        }
+        if (!this.isActive) {
+          if (this.options.hideCursor === true) {
+            this.terminal.cursor(false);
+          }
+          if (this.options.linewrap === false) {
+            this.terminal.lineWrapping(false);
+          }
+          this.timer = setTimeout(this.update.bind(this), this.schedulingRate);
+        }
+        this.isActive = true;
+        bar.start(total, startValue, payload);
+        this.emit("start");
+        return bar;
+      }
+      // remove a bar from the stack
+      remove(bar) {
+        const index = this.bars.indexOf(bar);
+        if (index < 0) {
+          return false;
+        }
+        this.bars.splice(index, 1);
+        this.update();
+        this.terminal.newline();
+        this.terminal.clearBottom();
+        return true;
+      }
+      // internal update routine
+      update() {
+        if (this.timer) {
+          clearTimeout(this.timer);
+          this.timer = null;
+        }
+        this.emit("update-pre");
+        this.terminal.cursorRelativeReset();
+        this.emit("redraw-pre");
+        if (this.loggingBuffer.length > 0) {
+          this.terminal.clearLine();
+          while (this.loggingBuffer.length > 0) {
+            this.terminal.write(this.loggingBuffer.shift(), true);
+          }
+        }
+        for (let i = 0; i < this.bars.length; i++) {
+          if (i > 0) {
+            this.terminal.newline();
+          }
+          this.bars[i].render();
+        }
+        this.emit("redraw-post");
+        if (this.options.noTTYOutput && this.terminal.isTTY() === false) {
+          this.terminal.newline();
+          this.terminal.newline();
+        }
+        this.timer = setTimeout(this.update.bind(this), this.schedulingRate);
+        this.emit("update-post");
+        if (this.options.stopOnComplete && !this.bars.find((bar) => bar.isActive)) {
+          this.stop();
+        }
+      }
+      stop() {
+        clearTimeout(this.timer);
+        this.timer = null;
+        if (this.sigintCallback) {
+          process.removeListener("SIGINT", this.sigintCallback);
+          process.removeListener("SIGTERM", this.sigintCallback);
+          this.sigintCallback = null;
+        }
+        this.isActive = false;
+        if (this.options.hideCursor === true) {
+          this.terminal.cursor(true);
+        }
+        if (this.options.linewrap === false) {
+          this.terminal.lineWrapping(true);
+        }
+        this.terminal.cursorRelativeReset();
+        this.emit("stop-pre-clear");
+        if (this.options.clearOnComplete) {
+          this.terminal.clearBottom();
+        } else {
+          for (let i = 0; i < this.bars.length; i++) {
+            if (i > 0) {
+              this.terminal.newline();
+            }
+            this.bars[i].render();
+            this.bars[i].stop();
+          }
+          this.terminal.newline();
+        }
+        this.emit("stop");
+      }
+      log(s) {
+        this.loggingBuffer.push(s);
+      }
+    };
+  }
+});
+
+// node_modules/cli-progress/presets/legacy.js
+var require_legacy = __commonJS({
+  "node_modules/cli-progress/presets/legacy.js"(exports2, module2) {
+    module2.exports = {
+      format: "progress [{bar}] {percentage}% | ETA: {eta}s | {value}/{total}",
+      barCompleteChar: "=",
+      barIncompleteChar: "-"
+    };
+  }
+});
+
+// node_modules/cli-progress/presets/shades-classic.js
+var require_shades_classic = __commonJS({
+  "node_modules/cli-progress/presets/shades-classic.js"(exports2, module2) {
+    module2.exports = {
+      format: " {bar} {percentage}% | ETA: {eta}s | {value}/{total}",
+      barCompleteChar: "\u2588",
+      barIncompleteChar: "\u2591"
+    };
+  }
+});
+
+// node_modules/cli-progress/presets/shades-grey.js
+var require_shades_grey = __commonJS({
+  "node_modules/cli-progress/presets/shades-grey.js"(exports2, module2) {
+    module2.exports = {
+      format: " \x1B[90m{bar}\x1B[0m {percentage}% | ETA: {eta}s | {value}/{total}",
+      barCompleteChar: "\u2588",
+      barIncompleteChar: "\u2591"
+    };
+  }
+});
+
+// node_modules/cli-progress/presets/rect.js
+var require_rect = __commonJS({
+  "node_modules/cli-progress/presets/rect.js"(exports2, module2) {
+    module2.exports = {
+      format: " {bar}\u25A0 {percentage}% | ETA: {eta}s | {value}/{total}",
+      barCompleteChar: "\u25A0",
+      barIncompleteChar: " "
+    };
+  }
+});
+
+// node_modules/cli-progress/presets/index.js
+var require_presets = __commonJS({
+  "node_modules/cli-progress/presets/index.js"(exports2, module2) {
+    var _legacy = require_legacy();
+    var _shades_classic = require_shades_classic();
+    var _shades_grey = require_shades_grey();
+    var _rect = require_rect();
+    module2.exports = {
+      legacy: _legacy,
+      shades_classic: _shades_classic,
+      shades_grey: _shades_grey,
+      rect: _rect
+    };
+  }
+});
+
+// node_modules/cli-progress/cli-progress.js
+var require_cli_progress = __commonJS({
+  "node_modules/cli-progress/cli-progress.js"(exports2, module2) {
+    var _SingleBar = require_single_bar();
+    var _MultiBar = require_multi_bar();
+    var _Presets = require_presets();
+    var _Formatter = require_formatter();
+    var _defaultFormatValue = require_format_value();
+    var _defaultFormatBar = require_format_bar();
+    var _defaultFormatTime = require_format_time();
+    module2.exports = {
+      Bar: _SingleBar,
+      SingleBar: _SingleBar,
+      MultiBar: _MultiBar,
+      Presets: _Presets,
+      Format: {
+        Formatter: _Formatter,
+        BarFormat: _defaultFormatBar,
+        ValueFormat: _defaultFormatValue,
+        TimeFormat: _defaultFormatTime
+      }
+    };
+  }
+});
+
 // node_modules/es-errors/type.js
 var require_type = __commonJS({
   "node_modules/es-errors/type.js"(exports2, module2) {
@@ -14468,14 +15339,14 @@ var require_object_inspect = __commonJS({
     var TypedArray;
     var lengthGetter;
     var ta;
-    function addNumericSeparator(num2, str2) {
-      if (num2 === Infinity || num2 === -Infinity || num2 !== num2 || num2 && num2 > -1e3 && num2 < 1e3 || $test.call(/e/, str2)) {
+    function addNumericSeparator(num3, str2) {
+      if (num3 === Infinity || num3 === -Infinity || num3 !== num3 || num3 && num3 > -1e3 && num3 < 1e3 || $test.call(/e/, str2)) {
         return str2;
       }
       var sepRegex = /[0-9](?=(?:[0-9]{3})+(?![0-9]))/g;
-      if (typeof num2 === "number") {
-        var int = num2 < 0 ? -$floor(-num2) : $floor(num2);
-        if (int !== num2) {
+      if (typeof num3 === "number") {
+        var int = num3 < 0 ? -$floor(-num3) : $floor(num3);
+        if (int !== num3) {
           var intStr = String(int);
           var dec = $slice.call(str2, intStr.length + 1);
           return $replace.call(intStr, sepRegex, "$&_") + "." + $replace.call($replace.call(dec, /([0-9]{3})/g, "$&_"), /_$/, "");
@@ -16418,9 +17289,9 @@ var require_utils2 = __commonJS({
       var max = min;
       var keys = Object.keys(obj2);
       for (var i = 0; i < keys.length; ++i) {
-        var num2 = parseInt(keys[i], 10);
-        if (String(num2) === keys[i] && num2 > max) {
-          max = num2;
+        var num3 = parseInt(keys[i], 10);
+        if (String(num3) === keys[i] && num3 > max) {
+          max = num3;
         }
       }
       return max;
@@ -22708,9 +23579,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input2[state.index + n];
       const advance = state.advance = () => input2[++state.index];
       const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state.consumed += value2;
-        state.index += num2;
+        state.index += num3;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -28233,7 +29104,7 @@ var require_util2 = __commonJS({
       return path;
     }
     exports2.normalize = normalize;
-    function join5(aRoot, aPath) {
+    function join6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -28265,7 +29136,7 @@ var require_util2 = __commonJS({
       }
       return joined;
     }
-    exports2.join = join5;
+    exports2.join = join6;
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -28438,7 +29309,7 @@ var require_util2 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join5(urlGenerate(parsed), sourceURL);
+        sourceURL = join6(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -31086,11 +31957,13 @@ var require_lib2 = __commonJS({
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
+  interruptMessage: () => interruptMessage,
+  jobDeadline: () => jobDeadline,
   main: () => main,
   tuneHeap: () => tuneHeap
 });
 module.exports = __toCommonJS(cli_exports);
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_v8 = require("node:v8");
 
 // src/config/errors.ts
@@ -32152,15 +33025,27 @@ async function collect(o) {
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ""}`);
   const cacheFor = projectCaches(o, startMs);
   const readsGroupLists = !config.shard || config.shard.index === 1;
-  const groupLists = readsGroupLists ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)]) : Promise.resolve([[], []]);
+  const groupLists = readsGroupLists ? Promise.all([
+    resumable(o, "issues", endMs, (saved) => collectIssues(o, group.id, saved ?? groupCache(o, "issues"))),
+    resumable(o, "mergeRequests", endMs, (saved) => collectMergeRequests(o, group.id, saved ?? groupCache(o, "mergeRequests")))
+  ]) : Promise.resolve([[], []]);
   groupLists.catch(() => void 0);
   const skipped = [];
   const results = /* @__PURE__ */ new Map();
-  let done = 0;
-  let lastLogged = 0;
+  o.progress?.start(listed.length);
   await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
+    let resumed = false;
     try {
-      results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
+      const saved = o.checkpoint?.savedProject(p.id) ?? null;
+      if (saved && isComplete(saved, o, endMs)) {
+        resumed = true;
+        results.set(p.id, saved.data);
+      } else {
+        const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
+        const data = await collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id));
+        o.checkpoint?.projectDone(p.id, data);
+        results.set(p.id, data);
+      }
     } catch (e) {
       if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
         skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
@@ -32169,13 +33054,10 @@ async function collect(o) {
         throw e;
       }
     }
-    done++;
-    if (done === listed.length || done - lastLogged >= Math.max(10, Math.ceil(listed.length / 10))) {
-      lastLogged = done;
-      log.info(`projects collected: ${done}/${listed.length}`);
-    }
+    o.progress?.projectDone(resumed);
   });
   const [issues, mergeRequests] = await groupLists;
+  o.progress?.end();
   if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects = listed.filter((p) => !skippedIds.has(p.id)).map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
@@ -32228,7 +33110,6 @@ function projectCaches(o, startMs) {
   const jobs = group(c2.dataset.jobs);
   const cachedProjects = new Set(c2.dataset.projects.map((p) => p.id));
   return (projectId) => {
-    if (projectId === -1) return { sinceMs, since: c2.coveredUntil, deployments: [], baselines: [], deploymentMergeRequests: [], pipelines: [], jobs: [] };
     if (!cachedProjects.has(projectId)) return null;
     return {
       sinceMs,
@@ -32240,6 +33121,34 @@ function projectCaches(o, startMs) {
       jobs: jobs.get(projectId) ?? []
     };
   };
+}
+function isComplete(saved, o, endMs) {
+  return saved.windowStart === o.windowStart && saved.windowEnd === o.windowEnd && Date.parse(saved.coveredUntil) >= endMs;
+}
+function savedProjectCache(saved) {
+  const d = saved.data;
+  return {
+    sinceMs: Date.parse(saved.coveredUntil),
+    since: saved.coveredUntil,
+    deployments: d.deployments,
+    baselines: d.baselines,
+    deploymentMergeRequests: d.deploymentMergeRequests,
+    pipelines: d.pipelines,
+    jobs: d.jobs
+  };
+}
+function groupCache(o, list) {
+  const c2 = o.cache;
+  if (!c2 || Date.parse(c2.dataset.meta.windowStart) > Date.parse(o.windowStart)) return null;
+  return { since: c2.coveredUntil, rows: c2.dataset[list] };
+}
+async function resumable(o, list, endMs, fetch2) {
+  const saved = o.checkpoint?.savedGroupList(list) ?? null;
+  if (saved && isComplete(saved, o, endMs)) return saved.data;
+  const usable = saved && Date.parse(saved.windowStart) <= Date.parse(o.windowStart) ? { since: saved.coveredUntil, rows: saved.data } : null;
+  const rows = await fetch2(usable);
+  o.checkpoint?.groupListDone(list, rows);
+  return rows;
 }
 async function forEachLimited(items, limit, fn) {
   let next = 0;
@@ -32430,11 +33339,6 @@ async function collectJobs(o, projectId, startMs, endMs) {
   );
   return jobs;
 }
-function groupSince(o, cacheFor) {
-  if (!o.cache) return null;
-  const any = cacheFor(-1);
-  return any ? any.since : null;
-}
 async function listNormalized(o, endpoint2, query, normalize) {
   const out = [];
   await o.client.forEachPage(endpoint2, { ...query, per_page: String(PER_PAGE) }, (items) => {
@@ -32442,8 +33346,8 @@ async function listNormalized(o, endpoint2, query, normalize) {
   });
   return out;
 }
-async function collectIssues(o, groupId, cacheFor) {
-  const since = groupSince(o, cacheFor);
+async function collectIssues(o, groupId, cache) {
+  const since = cache?.since ?? null;
   const endpoint2 = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
@@ -32452,12 +33356,12 @@ async function collectIssues(o, groupId, cacheFor) {
     since ? Promise.resolve([]) : listNormalized(o, endpoint2, { scope: "all", state: "opened", created_before: o.windowStart }, normalizeIssue)
   ]);
   const byIssueId = /* @__PURE__ */ new Map();
-  if (since) for (const i of o.cache.dataset.issues) byIssueId.set(i.id, i);
+  for (const i of cache?.rows ?? []) byIssueId.set(i.id, i);
   for (const i of [...changed, ...stillOpen]) byIssueId.set(i.id, i);
   return [...byIssueId.values()];
 }
-async function collectMergeRequests(o, groupId, cacheFor) {
-  const since = groupSince(o, cacheFor);
+async function collectMergeRequests(o, groupId, cache) {
+  const since = cache?.since ?? null;
   const rows = await listNormalized(
     o,
     `groups/${groupId}/merge_requests`,
@@ -32465,7 +33369,7 @@ async function collectMergeRequests(o, groupId, cacheFor) {
     normalizeMergeRequest
   );
   const byMrId = /* @__PURE__ */ new Map();
-  if (since) for (const m of o.cache.dataset.mergeRequests) byMrId.set(m.id, m);
+  for (const m of cache?.rows ?? []) byMrId.set(m.id, m);
   for (const m of rows) byMrId.set(m.id, m);
   return [...byMrId.values()];
 }
@@ -32490,8 +33394,166 @@ function createLogger(opts = {}) {
   };
 }
 
+// src/progress.ts
+var import_cli_progress = __toESM(require_cli_progress(), 1);
+var LINE_EVERY_MS = 1e4;
+var HEARTBEAT_MS = 6e4;
+var RATE_WINDOW_MS = 5 * 6e4;
+var EtaEstimator = class {
+  constructor(now, requests) {
+    this.now = now;
+    this.requests = requests;
+  }
+  now;
+  requests;
+  total = 0;
+  done = 0;
+  resumed = 0;
+  started = 0;
+  samples = [];
+  start(total) {
+    this.total = total;
+    this.started = this.now();
+    this.samples = [{ t: this.started, fetched: 0, requests: this.requests() }];
+  }
+  projectDone(resumed) {
+    this.done++;
+    if (resumed) this.resumed++;
+    this.sample();
+  }
+  sample() {
+    const s = { t: this.now(), fetched: this.done - this.resumed, requests: this.requests() };
+    this.samples.push(s);
+    while (this.samples.length > 2 && this.samples[1].t <= s.t - RATE_WINDOW_MS) this.samples.shift();
+    return s;
+  }
+  status() {
+    const last = this.sample();
+    const base = this.samples[0];
+    const span = last.t - base.t;
+    const fetchedRate = span > 0 ? (last.fetched - base.fetched) / span : 0;
+    const left = this.total - this.done;
+    return {
+      done: this.done,
+      total: this.total,
+      resumed: this.resumed,
+      requests: last.requests,
+      requestsPerMinute: span > 0 ? (last.requests - base.requests) / span * 6e4 : null,
+      etaMs: left === 0 ? 0 : fetchedRate > 0 ? left / fetchedRate : null,
+      elapsedMs: last.t - this.started
+    };
+  }
+};
+var num2 = (n) => Math.round(n).toLocaleString("en-US");
+function formatDuration(ms) {
+  const min = Math.round(ms / 6e4);
+  if (ms < 6e4) return "under a minute";
+  if (min < 90) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, "0")} min`;
+}
+function etaText(s) {
+  if (s.done === s.total) return `done in ${formatDuration(s.elapsedMs)}`;
+  if (s.etaMs === null) return "time left: measuring";
+  return s.etaMs < 6e4 ? "less than a minute left" : `about ${formatDuration(s.etaMs)} left`;
+}
+function formatLine(s) {
+  const resumed = s.resumed > 0 ? ` (${num2(s.resumed)} from the checkpoint)` : "";
+  const rate = s.requestsPerMinute === null ? "" : ` (${num2(s.requestsPerMinute)}/min)`;
+  return `collecting: ${num2(s.done)}/${num2(s.total)} projects${resumed}, ${num2(s.requests)} requests${rate}, ${etaText(s)}`;
+}
+function progressMode(quiet, stderrIsTty, env) {
+  if (quiet) return "off";
+  return stderrIsTty && env.CI !== "true" ? "tty" : "lines";
+}
+var ProgressReporter = class {
+  constructor(o) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+    this.writeRaw = o.write ?? ((line) => process.stderr.write(line + "\n"));
+    this.eta = new EtaEstimator(this.now, () => this.requests());
+  }
+  o;
+  /** Total requests so far; set by whoever owns the GitLab client. */
+  requests = () => 0;
+  now;
+  writeRaw;
+  eta;
+  lastLine = -Infinity;
+  timer = null;
+  multibar = null;
+  bar = null;
+  closed = false;
+  /** Whether collection has ended (or failed): the progress display is gone. */
+  get closedOnce() {
+    return this.closed;
+  }
+  /** A log line: above the bar while it is shown, else as it is. */
+  writeLine = (line) => {
+    if (this.multibar) this.multibar.log(line + "\n");
+    else this.writeRaw(line);
+  };
+  start(total) {
+    if (this.o.mode === "off") return;
+    this.eta.start(total);
+    if (this.o.mode === "tty") {
+      this.multibar = new import_cli_progress.MultiBar({
+        stream: this.o.stream ?? process.stderr,
+        // Short enough for an 80-column terminal (cli-progress cuts the line at the width).
+        format: "collecting {bar} {value}/{total} projects | {rate} | {eta}",
+        hideCursor: true,
+        clearOnComplete: true,
+        fps: 2,
+        barsize: 20
+      });
+      this.bar = this.multibar.create(total, 0, this.payload());
+      this.timer = setInterval(() => this.bar?.update(this.payload()), 1e3);
+    } else {
+      this.timer = setInterval(() => this.heartbeat(), LINE_EVERY_MS);
+    }
+    this.timer.unref();
+  }
+  payload() {
+    const s = this.eta.status();
+    return {
+      rate: s.requestsPerMinute === null ? `${num2(s.requests)} requests` : `${num2(s.requestsPerMinute)} requests/min`,
+      eta: etaText(s)
+    };
+  }
+  line() {
+    this.lastLine = this.now();
+    this.writeRaw(formatLine(this.eta.status()));
+  }
+  projectDone(resumed) {
+    if (this.o.mode === "off") return;
+    this.eta.projectDone(resumed);
+    if (this.bar) this.bar.increment(1, this.payload());
+    else if (this.now() - this.lastLine >= LINE_EVERY_MS) this.line();
+  }
+  /** Called every LINE_EVERY_MS in lines mode: a line when none came for HEARTBEAT_MS. */
+  heartbeat() {
+    if (this.o.mode === "lines" && this.now() - this.lastLine >= HEARTBEAT_MS) this.line();
+  }
+  /** Collection finished: the closing line (with the time it took). */
+  end() {
+    if (this.o.mode === "off" || this.closed) return;
+    this.close();
+    this.line();
+  }
+  /** Stops the timer and the bar (the cursor comes back); idempotent, also after a failure. */
+  close() {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.multibar) {
+      this.multibar.stop();
+      this.multibar = null;
+      this.bar = null;
+    }
+  }
+};
+
 // src/run.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // node_modules/@gitbeaker/core/dist/index.mjs
 var dist_exports = {};
@@ -40702,6 +41764,9 @@ var import_node_crypto = require("node:crypto");
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
 var SETTLE_MS = 24 * 3600 * 1e3;
+function finalUntil(windowEnd, nowMs) {
+  return new Date(Math.min(Date.parse(windowEnd), nowMs - SETTLE_MS)).toISOString();
+}
 function cacheKey(config) {
   const rule = config.environment ? `name:${config.environment.source}` : `tier:${config.environmentTier}`;
   const shard = config.shard ? `${config.shard.index}/${config.shard.total}` : "all";
@@ -40725,10 +41790,188 @@ function loadCache(dir, key, log) {
 }
 function saveCache(dir, key, dataset, nowMs) {
   const base = (0, import_node_path3.join)(dir, key);
-  const coveredUntil = new Date(Math.min(Date.parse(dataset.meta.windowEnd), nowMs - SETTLE_MS)).toISOString();
+  const coveredUntil = finalUntil(dataset.meta.windowEnd, nowMs);
+  (0, import_node_fs3.rmSync)((0, import_node_path3.join)(base, "cache.json"), { force: true });
   writeSnapshot(base, dataset);
   writeFileAtomic((0, import_node_path3.join)(base, "cache.json"), JSON.stringify({ coveredUntil }, null, 2) + "\n");
   return coveredUntil;
+}
+
+// src/store/checkpoint.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path4 = require("node:path");
+var CHECKPOINT_FORMAT = 1;
+var PROJECT_ENTITIES = ["environments", "deployments", "baselines", "deploymentMergeRequests", "pipelines", "jobs"];
+var GROUP_LISTS = ["issues", "mergeRequests"];
+function firstLine(path) {
+  const fd = (0, import_node_fs4.openSync)(path, "r");
+  try {
+    const buf = Buffer.alloc(4096);
+    let text = "";
+    for (; ; ) {
+      const n = (0, import_node_fs4.readSync)(fd, buf, 0, buf.length, null);
+      if (n === 0) return text;
+      text += buf.subarray(0, n).toString("utf8");
+      const nl = text.indexOf("\n");
+      if (nl >= 0) return text.slice(0, nl);
+      if (text.length > 64 * 1024) return text;
+    }
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
+}
+function parseHeader(line) {
+  try {
+    const h = JSON.parse(line);
+    const date = (v) => typeof v === "string" && !Number.isNaN(Date.parse(v));
+    if (typeof h.format !== "number" || typeof h.toolVersion !== "string" || typeof h.kind !== "string") return null;
+    if (!date(h.windowStart) || !date(h.windowEnd) || !date(h.coveredUntil)) return null;
+    return h;
+  } catch {
+    return null;
+  }
+}
+var DiskCheckpoint = class {
+  constructor(o) {
+    this.o = o;
+    this.root = (0, import_node_path4.join)(o.dir, "checkpoint");
+    this.coveredUntil = finalUntil(o.windowEnd, o.nowMs);
+    this.scan();
+  }
+  o;
+  root;
+  coveredUntil;
+  /** Usable saved files (path → header), found when the checkpoint was opened. */
+  usable = /* @__PURE__ */ new Map();
+  /** Saved units found usable when opened: projects, and group-wide listings by name. */
+  found = { projects: 0, lists: [], discarded: 0 };
+  projectPath(projectId) {
+    return (0, import_node_path4.join)(this.root, "projects", `${projectId}.ndjson`);
+  }
+  listPath(list) {
+    return (0, import_node_path4.join)(this.root, `${list}.ndjson`);
+  }
+  /**
+   * Reads every header once. A file is usable when this tool version wrote it (a newer
+   * version may read payloads differently) for a window starting no later than this run's
+   * (its records then cover the start; newer ones are fetched from its `coveredUntil` on).
+   * Anything else is removed now, so it can never be mixed in later.
+   */
+  scan() {
+    if (!(0, import_node_fs4.existsSync)(this.root)) return;
+    const candidates = [];
+    removeStaleTemps(this.root);
+    for (const list of GROUP_LISTS) if ((0, import_node_fs4.existsSync)(this.listPath(list))) candidates.push({ path: this.listPath(list), kind: list });
+    const projectsDir = (0, import_node_path4.join)(this.root, "projects");
+    if ((0, import_node_fs4.existsSync)(projectsDir)) {
+      removeStaleTemps(projectsDir);
+      for (const name of (0, import_node_fs4.readdirSync)(projectsDir)) {
+        if (/^\d+\.ndjson$/.test(name)) candidates.push({ path: (0, import_node_path4.join)(projectsDir, name), kind: "project" });
+      }
+    }
+    const startMs = Date.parse(this.o.windowStart);
+    for (const { path, kind } of candidates) {
+      let h = null;
+      try {
+        h = parseHeader(firstLine(path));
+      } catch {
+        h = null;
+      }
+      if (h && h.format === CHECKPOINT_FORMAT && h.toolVersion === this.o.toolVersion && h.kind === kind && Date.parse(h.windowStart) <= startMs) {
+        this.usable.set(path, h);
+        if (kind === "project") this.found.projects++;
+        else this.found.lists.push(kind);
+      } else {
+        (0, import_node_fs4.rmSync)(path, { force: true });
+        this.found.discarded++;
+      }
+    }
+  }
+  /** Reads a saved file whole; null (and the file removed) when it is damaged. */
+  read(path, entities, empty) {
+    const header = this.usable.get(path);
+    if (!header) return null;
+    this.usable.delete(path);
+    const data = empty();
+    let records = 0;
+    let end = null;
+    let first = true;
+    try {
+      readNdjson(path, (row) => {
+        if (first) {
+          first = false;
+          return;
+        }
+        if (end !== null) throw new Error("records after the trailer");
+        if (!Array.isArray(row)) {
+          end = typeof row.end === "number" ? row.end : -1;
+          return;
+        }
+        const [entity, record] = row;
+        const into = data[entity];
+        if (!entities.includes(entity) || !into) throw new Error(`unknown entity ${String(entity)}`);
+        into.push(record);
+        records++;
+      });
+      if (end !== records) throw new Error("incomplete file (no trailer or a wrong count)");
+    } catch (e) {
+      this.o.log.warn(`checkpoint file ${path} is damaged and is ignored (${e.message}); its records are fetched again`);
+      (0, import_node_fs4.rmSync)(path, { force: true });
+      return null;
+    }
+    return { windowStart: header.windowStart, windowEnd: header.windowEnd, coveredUntil: header.coveredUntil, data };
+  }
+  savedProject(projectId) {
+    return this.read(this.projectPath(projectId), PROJECT_ENTITIES, () => ({
+      environments: [],
+      deployments: [],
+      baselines: [],
+      deploymentMergeRequests: [],
+      pipelines: [],
+      jobs: []
+    }));
+  }
+  savedGroupList(list) {
+    const saved = this.read(this.listPath(list), [list], () => ({ [list]: [] }));
+    return saved ? { ...saved, data: saved.data[list] } : null;
+  }
+  write(path, kind, parts) {
+    const header = {
+      format: CHECKPOINT_FORMAT,
+      toolVersion: this.o.toolVersion,
+      kind,
+      windowStart: this.o.windowStart,
+      windowEnd: this.o.windowEnd,
+      coveredUntil: this.coveredUntil
+    };
+    let count = 0;
+    for (const [, rows] of parts) count += rows.length;
+    writeLinesAtomic(
+      path,
+      (function* () {
+        yield JSON.stringify(header);
+        for (const [entity, rows] of parts) for (const r of rows) yield JSON.stringify([entity, r]);
+        yield JSON.stringify({ end: count });
+      })()
+    );
+  }
+  projectDone(projectId, data) {
+    this.write(
+      this.projectPath(projectId),
+      "project",
+      PROJECT_ENTITIES.map((e) => [e, data[e]])
+    );
+  }
+  groupListDone(list, rows) {
+    this.write(this.listPath(list), list, [[list, rows]]);
+  }
+  /** After the normal cache holds everything: the checkpoint is no longer needed. */
+  clear() {
+    (0, import_node_fs4.rmSync)(this.root, { recursive: true, force: true });
+  }
+};
+function openCheckpoint(o) {
+  return new DiskCheckpoint(o);
 }
 
 // src/metrics/calendar.ts
@@ -43953,7 +45196,7 @@ function publishErrorMessage(e, where, config) {
 }
 
 // src/run.ts
-var EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4 };
+var EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 };
 function collectionWindow(config) {
   const months = monthWindow(config.month, config.months);
   const start = monthRangeMs(months[0], config.timezone).start;
@@ -43994,8 +45237,35 @@ async function run(config, deps) {
     const key = config.cacheDir ? cacheKey(config) : "";
     const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
     if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
-    dataset = await collect({ config, client, log, windowStart: window2.start, windowEnd: window2.end, toolVersion: deps.version, cache });
-    if (config.cacheDir) saveCache(config.cacheDir, key, dataset, deps.nowMs);
+    const checkpoint = config.cacheDir ? openCheckpoint({ dir: (0, import_node_path5.join)(config.cacheDir, key), toolVersion: deps.version, windowStart: window2.start, windowEnd: window2.end, nowMs: deps.nowMs, log }) : null;
+    if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0)) {
+      const lists = checkpoint.found.lists.length > 0 ? ` and the ${checkpoint.found.lists.sort().join(", ")} listing(s)` : "";
+      log.info(`checkpoint: resuming an interrupted run: ${checkpoint.found.projects} project(s)${lists} saved in ${config.cacheDir} are not fetched again`);
+    }
+    if (checkpoint && checkpoint.found.discarded > 0) {
+      log.info(`checkpoint: ${checkpoint.found.discarded} file(s) saved for another window or tool version were removed`);
+    }
+    const activeClient = client;
+    if (deps.progress) deps.progress.requests = () => activeClient.transport.stats.total;
+    try {
+      dataset = await collect({
+        config,
+        client,
+        log,
+        windowStart: window2.start,
+        windowEnd: window2.end,
+        toolVersion: deps.version,
+        cache,
+        checkpoint,
+        progress: deps.progress
+      });
+    } finally {
+      deps.progress?.close();
+    }
+    if (config.cacheDir) {
+      saveCache(config.cacheDir, key, dataset, deps.nowMs);
+      checkpoint?.clear();
+    }
     log.info(
       `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`
     );
@@ -44031,10 +45301,10 @@ async function run(config, deps) {
     complete: dataset.meta.skippedProjects.length === 0
   };
   const files = renderArtifacts(result, ctx);
-  const outDir = (0, import_node_path4.join)(config.outputDir, config.month);
+  const outDir = (0, import_node_path5.join)(config.outputDir, config.month);
   removeStaleTemps(outDir);
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
-    writeFileAtomic((0, import_node_path4.join)(outDir, name), content);
+    writeFileAtomic((0, import_node_path5.join)(outDir, name), content);
   }
   log.info(`artifacts written to ${outDir} (${Object.keys(files).length} files)`);
   if (config.wiki) {
@@ -44049,7 +45319,34 @@ async function run(config, deps) {
 var VERSION = true ? "0.1.0" : "0.1.0-dev";
 
 // src/cli.ts
-async function main(argv, env, nowMs = Date.now()) {
+function jobDeadline(env) {
+  const timeoutS = Number(env.CI_JOB_TIMEOUT);
+  const started = Date.parse(env.CI_JOB_STARTED_AT ?? "");
+  if (!env.CI_JOB_TIMEOUT || !Number.isFinite(timeoutS) || timeoutS <= 0 || Number.isNaN(started)) return null;
+  const marginS = Math.max(120, timeoutS * 0.1);
+  return started + (timeoutS - marginS) * 1e3;
+}
+function interruptMessage(why, cacheDir) {
+  const saved = cacheDir ? `Every finished project and group-wide listing is saved in ${cacheDir}: the next run with the same cache directory resumes from there and does not fetch them again.` : "Nothing was saved: without --cache-dir (the component sets it) a stopped run cannot be resumed.";
+  return `collection stopped (exit ${EXIT.INTERRUPTED}): ${why}. ${saved}`;
+}
+function handleInterruptions(env, cacheDir, log, progress) {
+  const stop = (why) => {
+    progress.close();
+    log.warn(interruptMessage(why, cacheDir));
+    process.exit(EXIT.INTERRUPTED);
+  };
+  process.once("SIGTERM", () => stop("received SIGTERM (GitLab sends it when a job is canceled or times out)"));
+  process.once("SIGINT", () => stop("interrupted (SIGINT)"));
+  const deadline = jobDeadline(env);
+  if (deadline !== null) {
+    const timer = setTimeout(() => {
+      if (!progress.closedOnce) stop(`the job's timeout (CI_JOB_TIMEOUT=${env.CI_JOB_TIMEOUT} s) is near: stopping now leaves time to save the cache`);
+    }, Math.max(0, deadline - Date.now()));
+    timer.unref();
+  }
+}
+async function main(argv, env, nowMs = Date.now(), opts = {}) {
   if (wantsHelp(argv)) {
     process.stdout.write(HELP_TEXT + "\n");
     return EXIT.OK;
@@ -44065,7 +45362,7 @@ async function main(argv, env, nowMs = Date.now()) {
   const early = createLogger({});
   let config;
   try {
-    config = resolveConfig({ argv, env, nowMs, readFile: (p) => (0, import_node_fs4.readFileSync)(p, "utf8") });
+    config = resolveConfig({ argv, env, nowMs, readFile: (p) => (0, import_node_fs5.readFileSync)(p, "utf8") });
   } catch (e) {
     if (e instanceof ConfigError) {
       early.warn(`invalid configuration (exit 2):
@@ -44075,9 +45372,11 @@ ${e.message}`);
     throw e;
   }
   registerSecret(config.token);
-  const log = createLogger({ quiet: config.quiet });
+  const progress = new ProgressReporter({ mode: progressMode(config.quiet, Boolean(process.stderr.isTTY), env) });
+  const log = createLogger({ quiet: config.quiet, write: progress.writeLine });
+  if (opts.handleSignals) handleInterruptions(env, config.cacheDir, log, progress);
   try {
-    const res = await run(config, { log, nowMs, version: VERSION });
+    const res = await run(config, { log, nowMs, version: VERSION, progress });
     if (res.outputDir) process.stdout.write(`${res.outputDir}/report.md
 `);
     return res.exitCode;
@@ -44106,7 +45405,7 @@ function tuneHeap(execArgv) {
 var invokedDirectly = typeof require !== "undefined" ? require.main === module : process.argv[1]?.endsWith("cli.ts");
 if (invokedDirectly) {
   tuneHeap(process.execArgv);
-  main(process.argv.slice(2), process.env).then(
+  main(process.argv.slice(2), process.env, Date.now(), { handleSignals: true }).then(
     (code) => {
       process.exit(code);
     },
@@ -44118,6 +45417,8 @@ if (invokedDirectly) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  interruptMessage,
+  jobDeadline,
   main,
   tuneHeap
 });

@@ -2,7 +2,8 @@
  * Entry point: argv/env → Config → run() → exit code. Nothing else happens here.
  * Exit codes: 0 ok, 2 bad input (also a token or group the preflight refuses), 3 wiki publish
  * failed (artifacts written) or the preflight found the wiki unwritable (nothing collected),
- * 4 GitLab failed during collection, 1 unexpected error.
+ * 4 GitLab failed during collection, 5 stopped (SIGTERM or the job's timeout; resumable),
+ * 1 unexpected error.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -11,12 +12,55 @@ import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/reso
 import { GroupAccessError } from './gitlab/collect';
 import { PreflightError, isGitLabApiError } from './gitlab/errors';
 import { MalformedRecordError } from './gitlab/normalize';
-import { createLogger, redact, registerSecret } from './log';
+import { createLogger, redact, registerSecret, type Logger } from './log';
+import { ProgressReporter, progressMode } from './progress';
 import { EXIT, run } from './run';
 import { SnapshotError } from './store/snapshot';
 import { VERSION } from './version';
 
-export async function main(argv: string[], env: Record<string, string | undefined>, nowMs = Date.now()): Promise<number> {
+/**
+ * When the job's own timeout will end it: GitLab's job timeout covers the cache upload too,
+ * so a script still running at the timeout loses the cache (gitlab-org/gitlab#421691). The
+ * tool stops itself a margin before (10% of the timeout, at least 2 minutes), leaving time
+ * for `cache: when: always` to save the checkpoint. CI_JOB_TIMEOUT (seconds, GitLab 15.7+)
+ * and CI_JOB_STARTED_AT are predefined CI/CD variables; null outside a job.
+ */
+export function jobDeadline(env: Record<string, string | undefined>): number | null {
+  const timeoutS = Number(env.CI_JOB_TIMEOUT);
+  const started = Date.parse(env.CI_JOB_STARTED_AT ?? '');
+  if (!env.CI_JOB_TIMEOUT || !Number.isFinite(timeoutS) || timeoutS <= 0 || Number.isNaN(started)) return null;
+  const marginS = Math.max(120, timeoutS * 0.1);
+  return started + (timeoutS - marginS) * 1000;
+}
+
+export function interruptMessage(why: string, cacheDir: string | null): string {
+  const saved = cacheDir
+    ? `Every finished project and group-wide listing is saved in ${cacheDir}: the next run with the same cache directory resumes from there and does not fetch them again.`
+    : 'Nothing was saved: without --cache-dir (the component sets it) a stopped run cannot be resumed.';
+  return `collection stopped (exit ${EXIT.INTERRUPTED}): ${why}. ${saved}`;
+}
+
+/** SIGTERM (GitLab's cancel and timeout), SIGINT, and the job's own deadline stop the run. */
+function handleInterruptions(env: Record<string, string | undefined>, cacheDir: string | null, log: Logger, progress: ProgressReporter): void {
+  const stop = (why: string) => {
+    progress.close();
+    // Checkpoint files are written synchronously: none can be half-way when this runs.
+    log.warn(interruptMessage(why, cacheDir));
+    process.exit(EXIT.INTERRUPTED);
+  };
+  process.once('SIGTERM', () => stop('received SIGTERM (GitLab sends it when a job is canceled or times out)'));
+  process.once('SIGINT', () => stop('interrupted (SIGINT)'));
+  const deadline = jobDeadline(env);
+  if (deadline !== null) {
+    const timer = setTimeout(() => {
+      // Once collection is over (the cache is saved), finishing the report is the better use of the time left.
+      if (!progress.closedOnce) stop(`the job's timeout (CI_JOB_TIMEOUT=${env.CI_JOB_TIMEOUT} s) is near: stopping now leaves time to save the cache`);
+    }, Math.max(0, deadline - Date.now()));
+    timer.unref();
+  }
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined>, nowMs = Date.now(), opts: { handleSignals?: boolean } = {}): Promise<number> {
   if (wantsHelp(argv)) {
     process.stdout.write(HELP_TEXT + '\n');
     return EXIT.OK;
@@ -41,9 +85,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     throw e;
   }
   registerSecret(config.token);
-  const log = createLogger({ quiet: config.quiet });
+  const progress = new ProgressReporter({ mode: progressMode(config.quiet, Boolean(process.stderr.isTTY), env) });
+  const log = createLogger({ quiet: config.quiet, write: progress.writeLine });
+  if (opts.handleSignals) handleInterruptions(env, config.cacheDir, log, progress);
   try {
-    const res = await run(config, { log, nowMs, version: VERSION });
+    const res = await run(config, { log, nowMs, version: VERSION, progress });
     if (res.outputDir) process.stdout.write(`${res.outputDir}/report.md\n`);
     return res.exitCode;
   } catch (e) {
@@ -89,7 +135,7 @@ export function tuneHeap(execArgv: readonly string[]): boolean {
 const invokedDirectly = typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('cli.ts');
 if (invokedDirectly) {
   tuneHeap(process.execArgv);
-  main(process.argv.slice(2), process.env).then(
+  main(process.argv.slice(2), process.env, Date.now(), { handleSignals: true }).then(
     (code) => {
       // Exit now: after a collection failure, listings still running in the background
       // (e.g. the group-wide ones) must not keep the process alive.

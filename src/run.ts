@@ -2,7 +2,8 @@
  * Wires the stages: config → collect (or snapshot) → metrics → artifacts → wiki.
  * Collaborators (client factory, clock, logger) come in as parameters so tests swap them.
  * Exit codes: 0 ok, 2 bad input, 3 wiki publish failed (every artifact is on disk),
- * 4 GitLab failed during collection (persistent errors after retries).
+ * 4 GitLab failed during collection (persistent errors after retries), 5 stopped by SIGTERM or
+ * the job's timeout (what was finished is in the checkpoint; the next run resumes).
  */
 import { join } from 'node:path';
 import type { Config } from './config/types';
@@ -14,13 +15,15 @@ import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight'
 import { readSnapshots, writeSnapshot } from './store/snapshot';
 import { removeStaleTemps, writeFileAtomic } from './store/fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
+import { openCheckpoint } from './store/checkpoint';
+import type { ProgressReporter } from './progress';
 import { computeMetrics } from './metrics/compute';
 import { renderArtifacts } from './report';
 import type { ReportContext } from './report/context';
 import { publishWiki } from './publish/wiki';
 import { monthRangeMs, monthWindow } from './time';
 
-export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4 } as const;
+export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 } as const;
 
 export interface RunDeps {
   log: Logger;
@@ -28,6 +31,8 @@ export interface RunDeps {
   version: string;
   /** Defaults to the real GitLab client. */
   createClient?: (config: Config) => GitLabClient;
+  /** Progress and ETA of the collection (none when absent). */
+  progress?: ProgressReporter;
 }
 
 export interface RunResult {
@@ -110,10 +115,41 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
       };
       log.info(formatEstimate(estimate, pace, projects, months));
     };
-    dataset = await collect({
-      config, client, log, windowStart: window.start, windowEnd: window.end, toolVersion: deps.version, cache, group: pre.group, onProjectsListed,
-    });
-    if (config.cacheDir) saveCache(config.cacheDir, key, dataset, deps.nowMs);
+    // The checkpoint lives beside the cache of the same key: saved as the run goes, merged
+    // into the cache at the end and then removed (PRODUCT.md 3.3).
+    const checkpoint = config.cacheDir
+      ? openCheckpoint({ dir: join(config.cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log })
+      : null;
+    if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0)) {
+      const lists = checkpoint.found.lists.length > 0 ? ` and the ${checkpoint.found.lists.sort().join(', ')} listing(s)` : '';
+      log.info(`checkpoint: resuming an interrupted run: ${checkpoint.found.projects} project(s)${lists} saved in ${config.cacheDir} are not fetched again`);
+    }
+    if (checkpoint && checkpoint.found.discarded > 0) {
+      log.info(`checkpoint: ${checkpoint.found.discarded} file(s) saved for another window or tool version were removed`);
+    }
+    const activeClient = client;
+    if (deps.progress) deps.progress.requests = () => activeClient.transport.stats.total;
+    try {
+      dataset = await collect({
+        config,
+        client,
+        log,
+        windowStart: window.start,
+        windowEnd: window.end,
+        toolVersion: deps.version,
+        cache,
+        checkpoint,
+        progress: deps.progress,
+        group: pre.group,
+        onProjectsListed,
+      });
+    } finally {
+      deps.progress?.close();
+    }
+    if (config.cacheDir) {
+      saveCache(config.cacheDir, key, dataset, deps.nowMs);
+      checkpoint?.clear();
+    }
     log.info(
       `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
     );

@@ -65,10 +65,49 @@ export interface CollectOptions {
   group?: { id: number; fullPath: string };
   /** Called once the projects to collect are listed (the preflight's estimate needs their count). */
   onProjectsListed?: (count: number) => void;
+  /**
+   * Checkpoint (PRODUCT.md 3.3): what an interrupted earlier run saved, and where this run
+   * saves each project and group-wide listing as soon as it is finished.
+   */
+  checkpoint?: Checkpoint | null;
+  /** Told when the project list is known and as each project finishes (progress and ETA). */
+  progress?: CollectProgress | null;
+}
+
+/** Records saved by an earlier run for one unit of work, final before `coveredUntil`. */
+export interface Saved<T> {
+  windowStart: string;
+  windowEnd: string;
+  coveredUntil: string;
+  data: T;
+}
+
+export interface GroupLists {
+  issues: IssueRecord[];
+  mergeRequests: MergeRequestRecord[];
+}
+
+/**
+ * The checkpoint as collection sees it; src/store/checkpoint.ts keeps it on disk. A project
+ * or listing is saved whole when it is finished, never part of one.
+ */
+export interface Checkpoint {
+  /** What an interrupted run saved for this project, or null. */
+  savedProject(projectId: number): Saved<ProjectData> | null;
+  savedGroupList<K extends keyof GroupLists>(list: K): Saved<GroupLists[K]> | null;
+  projectDone(projectId: number, data: ProjectData): void;
+  groupListDone<K extends keyof GroupLists>(list: K, rows: GroupLists[K]): void;
+}
+
+export interface CollectProgress {
+  start(totalProjects: number): void;
+  /** `resumed`: taken from a checkpoint without requests (kept out of the measured rate). */
+  projectDone(resumed: boolean): void;
+  end(): void;
 }
 
 /** The per-project part of a Dataset. */
-type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baselines' | 'deploymentMergeRequests' | 'pipelines' | 'jobs'>;
+export type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baselines' | 'deploymentMergeRequests' | 'pipelines' | 'jobs'>;
 
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
 
@@ -143,21 +182,34 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const readsGroupLists = !config.shard || config.shard.index === 1;
   const groupLists: Promise<[IssueRecord[], MergeRequestRecord[]]> =
     readsGroupLists
-      ? Promise.all([collectIssues(o, group.id, cacheFor), collectMergeRequests(o, group.id, cacheFor)])
+      ? Promise.all([
+          resumable(o, 'issues', endMs, (saved) => collectIssues(o, group.id, saved ?? groupCache(o, 'issues'))),
+          resumable(o, 'mergeRequests', endMs, (saved) => collectMergeRequests(o, group.id, saved ?? groupCache(o, 'mergeRequests'))),
+        ])
       : Promise.resolve([[], []]);
   // Keep an early failure from surfacing as an unhandled rejection; it is awaited below.
   groupLists.catch(() => undefined);
   const skipped: SkippedProject[] = [];
   const results = new Map<number, ProjectData>();
-  let done = 0;
-  let lastLogged = 0;
+  o.progress?.start(listed.length);
   // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
   // this keeps memory flat and each project's requests close together.
   // Each project's requests form chains (job pages follow a cursor; commits follow their MR
   // list), so several projects per request slot keep the pool full.
   await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
+    let resumed = false;
     try {
-      results.set(p.id, await collectProject(o, p, startMs, endMs, cacheFor(p.id)));
+      const saved = o.checkpoint?.savedProject(p.id) ?? null;
+      if (saved && isComplete(saved, o, endMs)) {
+        // Saved whole by an interrupted run for this very window, with nothing newer to fetch.
+        resumed = true;
+        results.set(p.id, saved.data);
+      } else {
+        const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
+        const data = await collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id));
+        o.checkpoint?.projectDone(p.id, data);
+        results.set(p.id, data);
+      }
     } catch (e) {
       if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
         skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
@@ -166,14 +218,11 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         throw e;
       }
     }
-    done++;
-    if (done === listed.length || done - lastLogged >= Math.max(10, Math.ceil(listed.length / 10))) {
-      lastLogged = done;
-      log.info(`projects collected: ${done}/${listed.length}`);
-    }
+    o.progress?.projectDone(resumed);
   });
 
   const [issues, mergeRequests] = await groupLists;
+  o.progress?.end();
   if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
   const tally = tallyOf(o);
   const unreadable = Object.entries(tally.unreadable);
@@ -222,7 +271,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
 
 /**
  * Per-project view of the cache. A cache is used only when it reaches back to the window
- * start (else everything is fetched); `cacheFor(-1)` answers whether a cache applies at all.
+ * start (else everything is fetched).
  */
 function projectCaches(o: CollectOptions, startMs: number): (projectId: number) => ProjectCache | null {
   const c = o.cache;
@@ -244,7 +293,6 @@ function projectCaches(o: CollectOptions, startMs: number): (projectId: number) 
   const jobs = group(c.dataset.jobs);
   const cachedProjects = new Set(c.dataset.projects.map((p) => p.id));
   return (projectId) => {
-    if (projectId === -1) return { sinceMs, since: c.coveredUntil, deployments: [], baselines: [], deploymentMergeRequests: [], pipelines: [], jobs: [] };
     if (!cachedProjects.has(projectId)) return null;
     return {
       sinceMs,
@@ -256,6 +304,60 @@ function projectCaches(o: CollectOptions, startMs: number): (projectId: number) 
       jobs: jobs.get(projectId) ?? [],
     };
   };
+}
+
+/** Saved for exactly this window and final up to its end: reused without a request. */
+function isComplete(saved: Saved<unknown>, o: CollectOptions, endMs: number): boolean {
+  return saved.windowStart === o.windowStart && saved.windowEnd === o.windowEnd && Date.parse(saved.coveredUntil) >= endMs;
+}
+
+/**
+ * A project saved by an interrupted run is a cache of that project like the incremental
+ * cache (and newer than it): what is final before its `coveredUntil` is not fetched again.
+ */
+function savedProjectCache(saved: Saved<ProjectData>): ProjectCache {
+  const d = saved.data;
+  return {
+    sinceMs: Date.parse(saved.coveredUntil),
+    since: saved.coveredUntil,
+    deployments: d.deployments,
+    baselines: d.baselines,
+    deploymentMergeRequests: d.deploymentMergeRequests,
+    pipelines: d.pipelines,
+    jobs: d.jobs,
+  };
+}
+
+/** A group-wide listing already held: its rows, final before `since`; only newer changes are fetched. */
+interface GroupListCache<T> {
+  since: string;
+  rows: T[];
+}
+
+/** The incremental cache's part for a group-wide listing (when the cache reaches back to the window start). */
+function groupCache<K extends keyof GroupLists>(o: CollectOptions, list: K): GroupListCache<GroupLists[K][number]> | null {
+  const c = o.cache;
+  if (!c || Date.parse(c.dataset.meta.windowStart) > Date.parse(o.windowStart)) return null;
+  return { since: c.coveredUntil, rows: c.dataset[list] as GroupLists[K][number][] };
+}
+
+/**
+ * A group-wide listing with the checkpoint around it: reused when an interrupted run saved
+ * it for this window, continued from its boundary when saved for an earlier-starting window,
+ * and saved as soon as it is complete.
+ */
+async function resumable<K extends keyof GroupLists>(
+  o: CollectOptions,
+  list: K,
+  endMs: number,
+  fetch: (saved: GroupListCache<GroupLists[K][number]> | null) => Promise<GroupLists[K]>,
+): Promise<GroupLists[K]> {
+  const saved = o.checkpoint?.savedGroupList(list) ?? null;
+  if (saved && isComplete(saved, o, endMs)) return saved.data;
+  const usable = saved && Date.parse(saved.windowStart) <= Date.parse(o.windowStart) ? { since: saved.coveredUntil, rows: saved.data } : null;
+  const rows = await fetch(usable);
+  o.checkpoint?.groupListDone(list, rows);
+  return rows;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -512,13 +614,6 @@ async function collectJobs(o: CollectOptions, projectId: number, startMs: number
   return jobs;
 }
 
-/** Group-level listings under a cache: fetch what changed since the cache boundary. */
-function groupSince(o: CollectOptions, cacheFor: (id: number) => ProjectCache | null): string | null {
-  if (!o.cache) return null;
-  const any = cacheFor(-1);
-  return any ? any.since : null;
-}
-
 /**
  * Group-wide listings are large (tens of thousands of MRs a year): each page is normalized as
  * it arrives, so the raw API objects (with their person fields) never pile up in memory.
@@ -541,8 +636,8 @@ async function listNormalized<T>(
   return out;
 }
 
-async function collectIssues(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<IssueRecord[]> {
-  const since = groupSince(o, cacheFor);
+async function collectIssues(o: CollectOptions, groupId: number, cache: GroupListCache<IssueRecord> | null): Promise<IssueRecord[]> {
+  const since = cache?.since ?? null;
   const endpoint = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
@@ -551,13 +646,13 @@ async function collectIssues(o: CollectOptions, groupId: number, cacheFor: (id: 
     since ? Promise.resolve([]) : listNormalized(o, 'issues', endpoint, { scope: 'all', state: 'opened', created_before: o.windowStart }, normalizeIssue),
   ]);
   const byIssueId = new Map<number, IssueRecord>();
-  if (since) for (const i of o.cache!.dataset.issues) byIssueId.set(i.id, i);
+  for (const i of cache?.rows ?? []) byIssueId.set(i.id, i);
   for (const i of [...changed, ...stillOpen]) byIssueId.set(i.id, i);
   return [...byIssueId.values()];
 }
 
-async function collectMergeRequests(o: CollectOptions, groupId: number, cacheFor: (id: number) => ProjectCache | null): Promise<MergeRequestRecord[]> {
-  const since = groupSince(o, cacheFor);
+async function collectMergeRequests(o: CollectOptions, groupId: number, cache: GroupListCache<MergeRequestRecord> | null): Promise<MergeRequestRecord[]> {
+  const since = cache?.since ?? null;
   // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
   const rows = await listNormalized(
     o,
@@ -567,7 +662,7 @@ async function collectMergeRequests(o: CollectOptions, groupId: number, cacheFor
     normalizeMergeRequest,
   );
   const byMrId = new Map<number, MergeRequestRecord>();
-  if (since) for (const m of o.cache!.dataset.mergeRequests) byMrId.set(m.id, m);
+  for (const m of cache?.rows ?? []) byMrId.set(m.id, m);
   for (const m of rows) byMrId.set(m.id, m);
   return [...byMrId.values()];
 }

@@ -6,7 +6,7 @@
  * A damaged cache is ignored with a warning: it can cost requests, never correctness.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types';
 import type { Logger } from '../log';
@@ -16,6 +16,11 @@ import { readSnapshots, writeSnapshot } from './snapshot';
 
 /** Records younger than this at run time are not trusted as final (pipelines still running). */
 export const SETTLE_MS = 24 * 3600 * 1000;
+
+/** Up to when records collected at `nowMs` for a window ending at `windowEnd` are final. */
+export function finalUntil(windowEnd: string, nowMs: number): string {
+  return new Date(Math.min(Date.parse(windowEnd), nowMs - SETTLE_MS)).toISOString();
+}
 
 export function cacheKey(config: Pick<Config, 'gitlabUrl' | 'group' | 'environmentTier' | 'environment' | 'shard'>): string {
   const rule = config.environment ? `name:${config.environment.source}` : `tier:${config.environmentTier}`;
@@ -39,7 +44,11 @@ export function loadCache(dir: string, key: string, log: Logger): { dataset: Dat
 
 export function saveCache(dir: string, key: string, dataset: Dataset, nowMs: number): string {
   const base = join(dir, key);
-  const coveredUntil = new Date(Math.min(Date.parse(dataset.meta.windowEnd), nowMs - SETTLE_MS)).toISOString();
+  const coveredUntil = finalUntil(dataset.meta.windowEnd, nowMs);
+  // The marker goes first and comes back last: a run killed while the entity files are being
+  // rewritten leaves no marker, so the next run ignores the half-written cache (the
+  // checkpoint, removed only after this, still holds every finished project).
+  rmSync(join(base, 'cache.json'), { force: true });
   writeSnapshot(base, dataset);
   writeFileAtomic(join(base, 'cache.json'), JSON.stringify({ coveredUntil }, null, 2) + '\n');
   return coveredUntil;

@@ -45,7 +45,7 @@ function keyOf(entity: DatasetEntity, r: Record<string, unknown>): string {
  * Calls `onRow` per line, reading the file in chunks: a year of jobs for 200 projects is
  * ~300 MB of NDJSON, which must not sit in memory as one string beside its records.
  */
-function readNdjson(path: string, onRow: (row: Record<string, unknown>) => void): void {
+export function readNdjson(path: string, onRow: (row: Record<string, unknown>) => void): void {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
   const decoder = new StringDecoder('utf8');

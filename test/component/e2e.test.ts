@@ -149,4 +149,18 @@ describe.skipIf(missing !== null && !inCi)('component end to end (gitlab-ci-loca
     expect(run.output).toMatch(/cost_per_minute.*input: provided value is not a number/);
     expect(fake.state.total).toBe(before);
   });
+
+  it('sets the jobs\' timeout from the timeout input (default 3h) and saves the cache on failure too', async () => {
+    const preview = async (inputs: Record<string, string | number | boolean>) => {
+      const run = await runGitlabCiLocal(consumer(consumerCi(inputs)), vars(), ['--preview']);
+      expect(run.code, run.output).toBe(0);
+      return run.output;
+    };
+    const byDefault = await preview(noWiki);
+    expect(byDefault).toMatch(/^\s+timeout: 3h$/m);
+    expect(byDefault).toMatch(/^\s+when: always$/m);
+    const sharded = await preview({ ...noWiki, shards: 2, timeout: '90 minutes' });
+    // Both the collect jobs and the merging report job.
+    expect(sharded.match(/^\s+timeout: 90 minutes$/gm)).toHaveLength(2);
+  });
 });

@@ -1,5 +1,5 @@
 /** Runs the real CLI in a child process, as a user does, and reads what it left on disk. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,13 +12,14 @@ export interface CliRun {
 export const REPO = process.cwd();
 
 /** `env` replaces the child's environment except PATH: nothing leaks in from the shell or CI. */
-export function runCli(args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], env: Record<string, string> = {}, opts: { cwd?: string; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), ...args], {
       cwd: opts.cwd ?? REPO,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
