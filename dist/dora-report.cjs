@@ -32101,11 +32101,29 @@ function monthWindow(last, count) {
 function lastFullMonth(nowMs, timeZone) {
   return addMonths(monthOf(nowMs, timeZone), -1);
 }
-function toUtcIso(value) {
+var ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+function parseTimestamp(value) {
   if (value === null || value === void 0 || value === "") return null;
-  const ms = Date.parse(value);
+  const m = ISO_DATE_TIME.exec(value.trim());
+  if (!m) {
+    if (!/(Z|GMT|UTC|[+-]\d{2}:?\d{2})\s*$/i.test(value)) return null;
+    const ms2 = Date.parse(value);
+    return Number.isNaN(ms2) ? null : { iso: new Date(ms2).toISOString(), offset: !/(Z|GMT|UTC|[+-]00:?00)\s*$/i.test(value) };
+  }
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s ?? "0") > 59) return null;
+  const millis = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? "0"), millis);
+  let offset = false;
+  if (zone && !/^(Z|z|UTC)$/.test(zone)) {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+    ms -= sign * minutes * 6e4;
+    offset = minutes !== 0;
+  }
   if (Number.isNaN(ms)) return null;
-  return new Date(ms).toISOString();
+  return { iso: new Date(ms).toISOString(), offset };
 }
 
 // src/config/regex.ts
@@ -32798,15 +32816,107 @@ var GitLabApiError = class extends Error {
 function isGitLabApiError(e) {
   return e instanceof GitLabApiError;
 }
+var PREFLIGHT_PROBLEMS = {
+  /** 401: unknown, expired or revoked token. */
+  "token-rejected": 2,
+  /** The token answered, but says it is revoked or inactive. */
+  "token-inactive": 2,
+  /** The token works but has neither read_api nor api: nothing can be collected. */
+  "token-scope": 2,
+  /** The wiki is on and the token lacks the api scope (read_api cannot write). */
+  "wiki-scope": 3,
+  /** The wiki is on and the token's user has too low a role in the wiki's project or group. */
+  "wiki-role": 3,
+  /** wiki_project does not exist, cannot be seen, or has its wiki disabled. */
+  "wiki-missing": 3
+};
+var PreflightError = class extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+    this.name = "PreflightError";
+    this.exitCode = PREFLIGHT_PROBLEMS[code];
+  }
+  code;
+  exitCode;
+};
 
 // src/gitlab/normalize.ts
 var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : null;
 var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
 var str = (v) => typeof v === "string" ? v : null;
 var strs = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
-var iso = (v) => toUtcIso(str(v));
+var offsetSink = null;
+function iso(v) {
+  const t = parseTimestamp(str(v));
+  if (t === null) return null;
+  if (t.offset && offsetSink) offsetSink.n++;
+  return t.iso;
+}
 var MalformedRecordError = class extends Error {
   name = "MalformedRecordError";
+};
+var UNREADABLE_SHARE_LIMIT = 0.05;
+var UNREADABLE_MIN_COUNT = 5;
+var KIND_LABEL = {
+  projects: "project",
+  environments: "environment",
+  deployments: "deployment",
+  deployment_merge_requests: "merge request of a deployment",
+  pipelines: "pipeline",
+  jobs: "job",
+  issues: "issue",
+  merge_requests: "merge request"
+};
+var PayloadTally = class {
+  seen = {};
+  unreadable = {};
+  /** The first problem met per kind, for the message. */
+  firstProblem = {};
+  offsets = { n: 0 };
+  get offsetTimestamps() {
+    return this.offsets.n;
+  }
+  /** The normalized record, or null when it cannot be read (counted). */
+  read(kind, raw, normalize) {
+    this.seen[kind] = (this.seen[kind] ?? 0) + 1;
+    const outer = offsetSink;
+    offsetSink = this.offsets;
+    try {
+      return normalize(raw);
+    } catch (e) {
+      if (!(e instanceof MalformedRecordError)) throw e;
+      this.unreadable[kind] = (this.unreadable[kind] ?? 0) + 1;
+      this.firstProblem[kind] ??= e.message;
+      return null;
+    } finally {
+      offsetSink = outer;
+    }
+  }
+  readAll(kind, raws, normalize) {
+    const out = [];
+    for (const raw of raws) {
+      const r = this.read(kind, raw, normalize);
+      if (r !== null) out.push(r);
+    }
+    return out;
+  }
+  /** Throws MalformedRecordError (exit 4) when a kind's records are unreadable as a whole. */
+  check() {
+    for (const [kind, bad] of Object.entries(this.unreadable)) {
+      const seen = this.seen[kind] ?? bad;
+      if (bad >= UNREADABLE_MIN_COUNT && bad > seen * UNREADABLE_SHARE_LIMIT) {
+        throw new MalformedRecordError(
+          `GitLab's answers could not be read: ${bad} of ${seen} ${KIND_LABEL[kind]} records (${(bad / seen * 100).toFixed(1)}%) were unreadable, more than the ${UNREADABLE_SHARE_LIMIT * 100}% the tool skips and counts; the first: ${this.firstProblem[kind] ?? "unknown"}`
+        );
+      }
+    }
+  }
+  counts() {
+    const unreadable = {};
+    for (const k of Object.keys(this.unreadable).sort()) unreadable[k] = this.unreadable[k];
+    return { unreadable, offsetTimestamps: this.offsetTimestamps };
+  }
 };
 function reqNum(o, key, what) {
   const v = num(o[key]);
@@ -32818,19 +32928,48 @@ function reqIso(o, key, what) {
   if (v === null) throw new MalformedRecordError(`a ${what} record has field "${key}" missing or not a timestamp (received ${JSON.stringify(o[key] ?? null)})`);
   return v;
 }
+function reqObj(raw, what) {
+  const o = obj(raw);
+  if (o === null) throw new MalformedRecordError(`a ${what} record is not a JSON object (received ${JSON.stringify(raw)?.slice(0, 80) ?? "nothing"})`);
+  return o;
+}
+var TIER_GUESSES = [
+  ["development", /(dev|review|trunk)/i],
+  ["testing", /(test|tst|int|ac(ce|)pt|qa|qc|control|quality)/i],
+  ["staging", /(st(a|)g|mod(e|)l|pre|demo|non)/i],
+  ["production", /(pr(o|)d|live)/i]
+];
+function guessTier(name) {
+  for (const [tier, re] of TIER_GUESSES) if (re.test(name)) return tier;
+  return "other";
+}
 function normalizeEnvironment(raw, projectId) {
-  const o = obj(raw) ?? {};
-  return { id: reqNum(o, "id", "environment"), projectId, name: str(o.name) ?? "", tier: str(o.tier) };
+  const o = reqObj(raw, "environment");
+  const id = reqNum(o, "id", "environment");
+  const name = str(o.name);
+  if (name === null || name === "") throw new MalformedRecordError(`an environment record has field "name" missing (received ${JSON.stringify(o.name ?? null)})`);
+  const tier = str(o.tier);
+  if (tier !== null) return { id, projectId, name, tier };
+  return { id, projectId, name, tier: guessTier(name), tierGuessed: true };
 }
 function normalizeDeployment(raw, projectId) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "deployment");
   const env = obj(o.environment) ?? {};
   const job = obj(o.deployable);
   const commit = obj(job?.commit);
   const pipeline = obj(job?.pipeline);
-  const updatedAt = reqIso(o, "updated_at", "deployment");
-  return {
-    id: reqNum(o, "id", "deployment"),
+  const id = reqNum(o, "id", "deployment");
+  const jobFinishedAt = iso(job?.finished_at);
+  const updated = iso(o.updated_at);
+  const finishedAt = jobFinishedAt ?? updated;
+  if (finishedAt === null) {
+    throw new MalformedRecordError(
+      `a deployment record has neither "deployable.finished_at" nor "updated_at" (received ${JSON.stringify(o.updated_at ?? null)})`
+    );
+  }
+  const updatedAt = updated ?? finishedAt;
+  const rec = {
+    id,
     iid: num(o.iid) ?? 0,
     projectId,
     environmentId: num(env.id) ?? 0,
@@ -32841,13 +32980,15 @@ function normalizeDeployment(raw, projectId) {
     createdAt: iso(o.created_at) ?? updatedAt,
     updatedAt,
     // No top-level finished_at exists on deployments (gitlab-api-notes pitfall 1).
-    finishedAt: iso(job?.finished_at) ?? updatedAt,
+    finishedAt,
     pipelineId: num(pipeline?.id),
     commitAuthoredAt: iso(commit?.authored_date)
   };
+  if (jobFinishedAt === null) rec.finishedAtFromUpdatedAt = true;
+  return rec;
 }
 function normalizeShippedMr(raw, projectId, deploymentId, commits) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "merge request");
   return {
     projectId,
     deploymentId,
@@ -32862,7 +33003,7 @@ function normalizeShippedMr(raw, projectId, deploymentId, commits) {
   };
 }
 function normalizePipeline(raw, projectId) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "pipeline");
   const createdAt = reqIso(o, "created_at", "pipeline");
   return {
     id: reqNum(o, "id", "pipeline"),
@@ -32871,10 +33012,13 @@ function normalizePipeline(raw, projectId) {
     status: str(o.status) ?? "",
     source: str(o.source),
     createdAt,
-    updatedAt: iso(o.updated_at) ?? createdAt,
+    // Real instances send updated_at: null on some pipelines; they are selected and placed
+    // by created_at, so they are read as they are (counted in Data quality).
+    updatedAt: iso(o.updated_at),
     webUrl: str(o.web_url) ?? ""
   };
 }
+var UNKNOWN_RUNNER_TYPE = "unknown";
 var internedStrings = /* @__PURE__ */ new Map();
 var internedTags = /* @__PURE__ */ new Map();
 function intern(v) {
@@ -32891,13 +33035,16 @@ function internTags(tags) {
   return tags;
 }
 function normalizeJob(raw, projectId) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "job");
   const runner = obj(o.runner);
   const pipeline = obj(o.pipeline);
   const status = intern(str(o.status) ?? "");
-  const runnerType = str(runner?.runner_type);
+  let runnerType = str(runner?.runner_type);
+  const runnerWithoutType = runner !== null && runnerType === null;
+  if (runnerWithoutType) runnerType = runner.is_shared === true ? "instance_type" : UNKNOWN_RUNNER_TYPE;
   const failureReason = status === "failed" ? str(o.failure_reason) : null;
-  return {
+  const hasTagList = Array.isArray(o.tag_list);
+  const rec = {
     id: reqNum(o, "id", "job"),
     projectId,
     pipelineId: num(pipeline?.id),
@@ -32912,11 +33059,14 @@ function normalizeJob(raw, projectId) {
     queuedDuration: num(o.queued_duration),
     failureReason: failureReason === null ? null : intern(failureReason),
     runnerType: runnerType === null ? null : intern(runnerType),
-    tags: internTags(strs(o.tag_list))
+    tags: internTags(hasTagList ? strs(o.tag_list) : [])
   };
+  if (runnerWithoutType) rec.runnerWithoutType = true;
+  if (!hasTagList) rec.noTagList = true;
+  return rec;
 }
 function normalizeIssue(raw) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "issue");
   const milestone = obj(o.milestone);
   const state = str(o.state) === "closed" ? "closed" : "opened";
   const type = str(o.issue_type) ?? (str(o.type) ?? "issue").toLowerCase();
@@ -32933,7 +33083,7 @@ function normalizeIssue(raw) {
   };
 }
 function normalizeMergeRequest(raw) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "merge request");
   return {
     id: reqNum(o, "id", "merge request"),
     iid: num(o.iid) ?? 0,
@@ -32956,7 +33106,7 @@ function firstAuthored(commits) {
   return { firstAuthoredAt: min === null ? null : new Date(min).toISOString(), count: commits.length };
 }
 function normalizeProject(raw) {
-  const o = obj(raw) ?? {};
+  const o = reqObj(raw, "project");
   const ns = obj(o.namespace) ?? {};
   const path = str(o.path_with_namespace) ?? "";
   return {
@@ -32979,6 +33129,12 @@ var GroupAccessError = class extends Error {
   }
 };
 var byId = (a, b) => a.id - b.id;
+var tallies = /* @__PURE__ */ new WeakMap();
+function tallyOf(o) {
+  let t = tallies.get(o);
+  if (!t) tallies.set(o, t = new PayloadTally());
+  return t;
+}
 function uniqueById(rows) {
   return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
@@ -33008,7 +33164,7 @@ async function collect(o) {
   const { config, client, log } = o;
   const startMs = Date.parse(o.windowStart);
   const endMs = Date.parse(o.windowEnd);
-  const group = await resolveGroup(client, config.group, config.tokenVariable);
+  const group = o.group ?? await resolveGroup(client, config.group, config.tokenVariable);
   log.info(`group ${group.fullPath}: listing projects`);
   const apiProjects = await client.api.Groups.allProjects(group.id, {
     includeSubgroups: true,
@@ -33016,13 +33172,14 @@ async function collect(o) {
     archived: false,
     perPage: PER_PAGE
   });
-  let listed = uniqueById(apiProjects.map(normalizeProject));
+  let listed = uniqueById(tallyOf(o).readAll("projects", apiProjects, normalizeProject));
   if (config.shard) {
     const { index, total } = config.shard;
     listed = listed.filter((p) => p.id % total === index - 1);
   }
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ""}`);
+  o.onProjectsListed?.(listed.length);
   const cacheFor = projectCaches(o, startMs);
   const readsGroupLists = !config.shard || config.shard.index === 1;
   const groupLists = readsGroupLists ? Promise.all([
@@ -33059,6 +33216,12 @@ async function collect(o) {
   const [issues, mergeRequests] = await groupLists;
   o.progress?.end();
   if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
+  const tally = tallyOf(o);
+  const unreadable = Object.entries(tally.unreadable);
+  if (unreadable.length > 0) {
+    log.warn(`unreadable records skipped (counted in Data quality): ${unreadable.map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  }
+  tally.check();
   const skippedIds = new Set(skipped.map((s) => s.projectId));
   const projects = listed.filter((p) => !skippedIds.has(p.id)).map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
   const ds = emptyDataset({
@@ -33069,7 +33232,8 @@ async function collect(o) {
     skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
     retries: { ...client.transport.stats.retries },
     requests: { ...client.transport.stats.requests },
-    shards: config.shard?.total ?? 1
+    shards: config.shard?.total ?? 1,
+    payload: tally.counts()
   });
   ds.projects = projects;
   ds.issues = issues;
@@ -33181,7 +33345,7 @@ async function collectProject(o, p, startMs, endMs, cache) {
   const { client, config } = o;
   const api = client.api;
   const envs = uniqueById(
-    (await api.Environments.all(p.id, { perPage: PER_PAGE })).map((e) => normalizeEnvironment(e, p.id))
+    tallyOf(o).readAll("environments", await api.Environments.all(p.id, { perPage: PER_PAGE }), (e) => normalizeEnvironment(e, p.id))
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
@@ -33260,16 +33424,18 @@ async function collectEnvironmentDeployments(o, projectId, env, startMs, endMs, 
       per_page: "1"
     })
   ]);
-  const deployments = uniqueById([...success, ...failed].map((d) => normalizeDeployment(d, projectId))).filter((d) => d.environmentId === env.id || d.environmentName === env.name).filter((d) => inWindow(d.finishedAt, startMs, endMs));
+  const tally = tallyOf(o);
+  const deployments = uniqueById(tally.readAll("deployments", [...success, ...failed], (d) => normalizeDeployment(d, projectId))).filter((d) => d.environmentId === env.id || d.environmentName === env.name).filter((d) => inWindow(d.finishedAt, startMs, endMs));
   if (cachedBaseline) return { deployments, baseline: cachedBaseline };
-  const prev = before && Array.isArray(before.body) && before.body.length > 0 ? normalizeDeployment(before.body[0], projectId) : null;
+  const hasEarlier = before !== null && Array.isArray(before.body) && before.body.length > 0;
+  const prev = hasEarlier ? tally.read("deployments", before.body[0], (d) => normalizeDeployment(d, projectId)) : null;
   return {
     deployments,
     baseline: {
       projectId,
       environmentId: env.id,
       environmentName: env.name,
-      hasEarlierSuccess: prev !== null,
+      hasEarlierSuccess: hasEarlier,
       lastSha: prev?.sha ?? null,
       lastFinishedAt: prev?.finishedAt ?? null
     }
@@ -33295,15 +33461,15 @@ async function collectShippedMrs(o, projectId, deployments, baselines, cachedDep
   };
   const parts = await Promise.all(
     deployments.filter((d) => d.status === "success").map(async (d) => {
-      const mrs = uniqueById(
-        await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE })
-      );
+      const listed = await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE });
+      const none = { firstAuthoredAt: null, count: 0 };
+      const read = tallyOf(o).readAll("deployment_merge_requests", listed, (mr) => normalizeShippedMr(mr, projectId, d.id, none));
+      const mrs = [...new Map(read.map((m) => [m.mrId, m])).values()];
       const isBaseline = baselineDeploymentIds.has(d.id);
       return Promise.all(
-        mrs.map(async (mr) => {
-          const m = mr;
-          const commits = isBaseline ? { firstAuthoredAt: null, count: 0 } : await commitsOf(m.project_id ?? projectId, m.iid);
-          return normalizeShippedMr(mr, projectId, d.id, commits);
+        mrs.map(async (m) => {
+          const commits = isBaseline ? none : await commitsOf(m.mrProjectId, m.mrIid);
+          return { ...m, firstCommitAuthoredAt: commits.firstAuthoredAt, commitCount: commits.count };
         })
       );
     })
@@ -33319,17 +33485,19 @@ async function collectPipelines(o, projectId, startMs, endMs) {
     createdBefore: o.windowEnd,
     perPage: PER_PAGE
   });
-  return uniqueById(rows.map((r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
+  return uniqueById(tallyOf(o).readAll("pipelines", rows, (r) => normalizePipeline(r, projectId))).filter((p) => inWindow(p.createdAt, startMs, endMs));
 }
 async function collectJobs(o, projectId, startMs, endMs) {
   const jobs = [];
+  const tally = tallyOf(o);
   await o.client.forEachPage(
     `projects/${projectId}/jobs`,
     { pagination: "keyset", order_by: "id", sort: "desc", per_page: String(PER_PAGE) },
     (items) => {
       let reachedStart = false;
       for (const raw of items) {
-        const j = normalizeJob(raw, projectId);
+        const j = tally.read("jobs", raw, (r) => normalizeJob(r, projectId));
+        if (j === null) continue;
         const t = Date.parse(j.createdAt);
         if (t < startMs) reachedStart = true;
         else if (t < endMs) jobs.push(j);
@@ -33339,10 +33507,14 @@ async function collectJobs(o, projectId, startMs, endMs) {
   );
   return jobs;
 }
-async function listNormalized(o, endpoint2, query, normalize) {
+async function listNormalized(o, kind, endpoint2, query, normalize) {
   const out = [];
+  const tally = tallyOf(o);
   await o.client.forEachPage(endpoint2, { ...query, per_page: String(PER_PAGE) }, (items) => {
-    for (const raw of items) out.push(normalize(raw));
+    for (const raw of items) {
+      const r = tally.read(kind, raw, normalize);
+      if (r !== null) out.push(r);
+    }
   });
   return out;
 }
@@ -33351,9 +33523,9 @@ async function collectIssues(o, groupId, cache) {
   const endpoint2 = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
     // Created, closed or otherwise changed since the window start (or the cache boundary).
-    listNormalized(o, endpoint2, { scope: "all", updated_after: since ?? o.windowStart }, normalizeIssue),
+    listNormalized(o, "issues", endpoint2, { scope: "all", updated_after: since ?? o.windowStart }, normalizeIssue),
     // Opened before the window and still open (open incidents, spillover); a cache has them.
-    since ? Promise.resolve([]) : listNormalized(o, endpoint2, { scope: "all", state: "opened", created_before: o.windowStart }, normalizeIssue)
+    since ? Promise.resolve([]) : listNormalized(o, "issues", endpoint2, { scope: "all", state: "opened", created_before: o.windowStart }, normalizeIssue)
   ]);
   const byIssueId = /* @__PURE__ */ new Map();
   for (const i of cache?.rows ?? []) byIssueId.set(i.id, i);
@@ -33364,6 +33536,7 @@ async function collectMergeRequests(o, groupId, cache) {
   const since = cache?.since ?? null;
   const rows = await listNormalized(
     o,
+    "merge_requests",
     `groups/${groupId}/merge_requests`,
     { state: "merged", updated_after: since ?? o.windowStart },
     normalizeMergeRequest
@@ -41488,7 +41661,7 @@ async function errorDetail(response) {
     const text = await response.text();
     try {
       const j = JSON.parse(text);
-      const m = j.message ?? j.error;
+      const m = j.message ?? (typeof j.error_description === "string" ? `${String(j.error)}: ${j.error_description}` : j.error);
       if (m !== void 0) return (typeof m === "string" ? m : JSON.stringify(m)).slice(0, 300);
     } catch {
     }
@@ -41556,6 +41729,257 @@ function createGitLabClient(opts) {
     }
   };
   return { api, transport, forEachPage, getRaw };
+}
+
+// src/gitlab/wiki.ts
+function parseWikiTarget(wikiProject) {
+  return wikiProject.startsWith("group:") ? { kind: "group", id: wikiProject.slice("group:".length) } : { kind: "project", id: wikiProject };
+}
+function createWikiApi(client, target) {
+  const res = target.kind === "group" ? client.api.GroupWikis : client.api.ProjectWikis;
+  return {
+    async listSlugs() {
+      const pages = await res.all(target.id, { perPage: 100 });
+      return pages.map((p) => p.slug);
+    },
+    async upsert(slug, content) {
+      let exists = true;
+      try {
+        await res.show(target.id, slug);
+      } catch (e) {
+        if (isGitLabApiError(e) && e.status === 404) exists = false;
+        else throw e;
+      }
+      if (exists) {
+        await res.edit(target.id, slug, { content });
+        return "updated";
+      }
+      await res.create(target.id, content, slug, { format: "markdown" });
+      return "created";
+    }
+  };
+}
+
+// src/gitlab/preflight.ts
+var ACCESS = { GUEST: 10, PLANNER: 15, REPORTER: 20, DEVELOPER: 30, MAINTAINER: 40, OWNER: 50 };
+var ROLE_NAMES = { 5: "Minimal Access", 10: "Guest", 15: "Planner", 20: "Reporter", 30: "Developer", 40: "Maintainer", 50: "Owner" };
+function roleName(level) {
+  return ROLE_NAMES[level] ?? `access level ${level}`;
+}
+function canWriteWiki(level) {
+  return level >= ACCESS.DEVELOPER || level === ACCESS.PLANNER;
+}
+var DAY_MS = 864e5;
+var EXPIRY_WARNING_DAYS = 7;
+function wikiAlternatives(config, where) {
+  return `Either give the token in ${config.tokenVariable} the api scope and at least the Developer role in ${where}, or turn the wiki off (wiki: false in the component, --no-wiki or DORA_WIKI=false on the command line) to get the artifacts only.`;
+}
+async function preflight(o) {
+  const { config, client, log } = o;
+  const startTotal = client.transport.stats.total;
+  const timings = [];
+  let announced = null;
+  const get2 = async (endpoint2) => {
+    const t02 = performance.now();
+    try {
+      const res = await client.getRaw(endpoint2, {});
+      noteLimit(res.headers);
+      return res;
+    } finally {
+      timings.push(performance.now() - t02);
+    }
+  };
+  const noteLimit = (headers) => {
+    const n = Number(headers["ratelimit-limit"]);
+    if (Number.isFinite(n) && n > 0) announced = announced === null ? n : Math.min(announced, n);
+  };
+  const rejected = (e) => {
+    const why = e.status === 403 ? `its user may not use the API${e.detail ? `: ${e.detail}` : ""}` : /expired/i.test(e.detail) ? "the token has expired" : /revoked/i.test(e.detail) ? "the token was revoked" : "the token is unknown, expired or revoked";
+    return new PreflightError(
+      "token-rejected",
+      `preflight: GitLab rejected the token read from ${config.tokenVariable} (HTTP ${e.status} on ${e.endpoint}: ${why}). Nothing was collected. Accepted: a valid, unexpired personal, project or group access token with the read_api scope (api to publish the wiki); create a new one and store it in ${config.tokenVariable}.`
+    );
+  };
+  let scopes = null;
+  let userId = null;
+  let user = null;
+  try {
+    const t = (await get2("personal_access_tokens/self")).body;
+    scopes = Array.isArray(t.scopes) ? t.scopes.filter((s) => typeof s === "string") : null;
+    userId = typeof t.user_id === "number" ? t.user_id : null;
+    if (t.revoked === true || t.active === false) {
+      throw new PreflightError(
+        "token-inactive",
+        `preflight: the token read from ${config.tokenVariable} is ${t.revoked === true ? "revoked" : "no longer active"}. Nothing was collected. Accepted: a valid, unexpired personal, project or group access token with the read_api scope (api to publish the wiki).`
+      );
+    }
+    warnExpiry(t.expires_at, o.nowMs, config, log);
+  } catch (e) {
+    if (!isGitLabApiError(e)) throw e;
+    if (e.status === 401) throw rejected(e);
+    if (e.status !== 404 && e.status !== 403) throw e;
+    try {
+      user = (await get2("user")).body;
+      userId = typeof user.id === "number" ? user.id : null;
+    } catch (e2) {
+      if (isGitLabApiError(e2) && (e2.status === 401 || e2.status === 403)) throw rejected(e2);
+      throw e2;
+    }
+  }
+  if (scopes !== null && !scopes.includes("api") && !scopes.includes("read_api")) {
+    throw new PreflightError(
+      "token-scope",
+      `preflight: the token read from ${config.tokenVariable} has the scopes ${scopes.join(", ") || "(none)"}, which cannot read the API. Nothing was collected. Accepted: a token with the read_api scope (api to publish the wiki).`
+    );
+  }
+  let gitlabVersion = null;
+  try {
+    const v = (await get2("version")).body;
+    gitlabVersion = typeof v.version === "string" ? v.version : null;
+  } catch (e) {
+    if (!isGitLabApiError(e)) throw e;
+    log.warn(`preflight: GET /version answered HTTP ${e.status}; the GitLab version stays unknown`);
+  }
+  const t0 = performance.now();
+  const group = await resolveGroup(client, config.group, config.tokenVariable);
+  timings.push(performance.now() - t0);
+  log.info(
+    `preflight: GitLab ${gitlabVersion ?? "(version unknown)"}, group ${group.fullPath}, token scopes ${scopes === null ? "unknown (GET /personal_access_tokens/self exists since GitLab 15.5)" : scopes.join(", ")}`
+  );
+  if (o.checkWiki ?? config.wiki) {
+    const target = parseWikiTarget(config.wikiProject);
+    const where = `${target.kind === "group" ? "group" : "project"} ${target.id} (wiki_project / DORA_WIKI_PROJECT)`;
+    if (scopes !== null && !scopes.includes("api")) {
+      throw new PreflightError(
+        "wiki-scope",
+        `preflight: the wiki is on, but the token read from ${config.tokenVariable} has the scopes ${scopes.join(", ")}: publishing to the wiki of ${where} needs the api scope (read_api cannot write). Nothing was collected. ` + wikiAlternatives(config, where)
+      );
+    }
+    const level = await wikiAccessLevel(target, userId, get2, where, config);
+    if (level === null || !canWriteWiki(level)) {
+      if (level === null) {
+        if (!user) {
+          try {
+            user = (await get2("user")).body;
+          } catch (e) {
+            if (!isGitLabApiError(e)) throw e;
+          }
+        }
+        if (user?.is_admin === true) {
+          log.info(`preflight: the token's user is an administrator; its right to write the wiki of ${where} is not checked by role`);
+          return result();
+        }
+      }
+      throw new PreflightError(
+        "wiki-role",
+        `preflight: the wiki is on, but the token read from ${config.tokenVariable} has ${level === null ? "no membership" : `the ${roleName(level)} role`} in ${where}: writing wiki pages needs at least the Developer role. Nothing was collected. ` + wikiAlternatives(config, where)
+      );
+    }
+    if (scopes === null) {
+      log.info(`preflight: the token's scopes cannot be read on this GitLab; if it lacks the api scope, the wiki publish at the end fails with exit 3 (the artifacts are written first)`);
+    }
+  }
+  return result();
+  function result() {
+    const sorted2 = [...timings].sort((a, b) => a - b);
+    return {
+      gitlabVersion,
+      scopes,
+      userId,
+      group,
+      announcedPerMinute: announced,
+      latencyMs: sorted2.length ? sorted2[Math.floor(sorted2.length / 2)] : 0,
+      requests: client.transport.stats.total - startTotal
+    };
+  }
+}
+async function wikiAccessLevel(target, userId, get2, where, config) {
+  const id = encodeURIComponent(target.id);
+  const base = target.kind === "group" ? `groups/${id}` : `projects/${id}`;
+  let level = null;
+  try {
+    const p = (await get2(base)).body;
+    if (target.kind === "project" && (p.wiki_access_level === "disabled" || p.wiki_enabled === false)) {
+      throw new PreflightError(
+        "wiki-missing",
+        `preflight: the wiki is on, but ${where} has its wiki disabled. Nothing was collected. Enable the wiki in that project's settings, point wiki_project at a project with the wiki enabled, or turn the wiki off (wiki: false in the component, --no-wiki on the command line).`
+      );
+    }
+    for (const a of [p.permissions?.project_access, p.permissions?.group_access]) {
+      if (a && typeof a.access_level === "number") level = Math.max(level ?? 0, a.access_level);
+    }
+  } catch (e) {
+    if (isGitLabApiError(e) && (e.status === 404 || e.status === 403)) {
+      throw new PreflightError(
+        "wiki-missing",
+        `preflight: the wiki is on, but ${where} was not found or the token read from ${config.tokenVariable} cannot see it (HTTP ${e.status}). Nothing was collected. Accepted: a project path or ID, or group:<path> for a group wiki (Premium), that the token's user can see with at least the Developer role; or turn the wiki off (wiki: false in the component, --no-wiki on the command line).`
+      );
+    }
+    throw e;
+  }
+  if ((level === null || !canWriteWiki(level)) && userId !== null) {
+    try {
+      const m = (await get2(`${base}/members/all/${userId}`)).body;
+      if (typeof m.access_level === "number") level = Math.max(level ?? 0, m.access_level);
+    } catch (e) {
+      if (!(isGitLabApiError(e) && e.status === 404)) throw e;
+    }
+  }
+  return level;
+}
+function warnExpiry(expiresAt, nowMs, config, log) {
+  if (typeof expiresAt !== "string") return;
+  const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(expiresAt) ? `${expiresAt}T00:00:00Z` : expiresAt);
+  if (Number.isNaN(at)) return;
+  const days = (at - nowMs) / DAY_MS;
+  if (days <= EXPIRY_WARNING_DAYS) {
+    const when = days < 1 ? "in less than a day" : `in ${Math.floor(days)} day${Math.floor(days) === 1 ? "" : "s"}`;
+    log.warn(
+      `the token read from ${config.tokenVariable} expires on ${expiresAt.slice(0, 10)} (${when}): the next scheduled run will fail with exit 2 unless it is renewed`
+    );
+  }
+}
+var MODEL = { fixedPerProject: 4.1, perProjectMonth: 43.5, jobsFixedPerProject: 1, jobsPerProjectMonth: 3.9 };
+function estimateRequests(i) {
+  const months = Math.max(0, i.months);
+  const projects = Math.max(0, i.projects);
+  let perMonth = MODEL.perProjectMonth;
+  let basis = "model";
+  const c2 = i.cached;
+  if (c2 && c2.requests > 0 && c2.projects > 0 && c2.months > 0) {
+    perMonth = Math.max(0, c2.requests / c2.projects - MODEL.fixedPerProject) / c2.months;
+    basis = "cache";
+  }
+  const requests = Math.round(projects * (MODEL.fixedPerProject + perMonth * months));
+  const jobs = Math.round(projects * (MODEL.jobsFixedPerProject + MODEL.jobsPerProjectMonth * months));
+  return { requests, jobs: Math.min(jobs, requests), basis };
+}
+function estimateMinutes(e, p) {
+  const pace = [p.announcedPerMinute, p.ceilingPerMinute].filter((x) => x !== null && x > 0);
+  const global2 = pace.length ? e.requests / Math.min(...pace) : 0;
+  const jobs = p.jobsPerMinute > 0 ? e.jobs / p.jobsPerMinute : 0;
+  const pool = e.requests * Math.max(1, p.latencyMs) / Math.max(1, p.concurrency) / 6e4;
+  return Math.max(global2, jobs, pool);
+}
+function fmtInt(n) {
+  return Math.round(n).toLocaleString("en-US");
+}
+function fmtDuration(minutes) {
+  if (minutes < 1) return `${Math.max(1, Math.round(minutes * 60))} s`;
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  return `${Math.floor(minutes / 60)} h ${Math.round(minutes % 60)} min`;
+}
+function formatEstimate(e, p, projects, months) {
+  const minutes = estimateMinutes(e, p);
+  const what = `estimate: ~${fmtInt(e.requests)} requests (${projects} projects x ${months} month${months === 1 ? "" : "s"} to fetch, ${e.basis === "cache" ? "rate measured by the cached run" : "bench model"}), of which ~${fmtInt(e.jobs)} project jobs pages at ${fmtInt(p.jobsPerMinute)}/min`;
+  let pace;
+  if (p.announcedPerMinute !== null) {
+    const used = p.ceilingPerMinute !== null && p.ceilingPerMinute < p.announcedPerMinute ? `, capped at ${fmtInt(p.ceilingPerMinute)}/min by --rate-limit` : "";
+    pace = `at the announced ${fmtInt(p.announcedPerMinute)} requests/min${used}`;
+  } else {
+    pace = `no rate limit announced: bound by concurrency and latency (${p.concurrency} in flight, ~${Math.round(p.latencyMs)} ms each${p.ceilingPerMinute !== null ? `, at most ${fmtInt(p.ceilingPerMinute)}/min by --rate-limit` : ""})`;
+  }
+  return `${what}; ${pace}: ~${fmtDuration(minutes)}`;
 }
 
 // src/store/snapshot.ts
@@ -41749,7 +42173,12 @@ function readSnapshots(dirs) {
       skippedProjects: metas.flatMap((m) => m.skippedProjects).sort((a, b) => a.projectId - b.projectId),
       retries: sum((m) => m.retries),
       requests: sum((m) => m.requests),
-      shards: Math.max(metas.length, first.shards)
+      shards: Math.max(metas.length, first.shards),
+      // Snapshots written before payload counts existed have none: read as nothing met.
+      payload: {
+        unreadable: sum((m) => m.payload?.unreadable ?? {}),
+        offsetTimestamps: metas.reduce((n, m) => n + (m.payload?.offsetTimestamps ?? 0), 0)
+      }
     }
   };
   for (const entity of DATASET_ENTITIES) {
@@ -41975,7 +42404,7 @@ function openCheckpoint(o) {
 }
 
 // src/metrics/calendar.ts
-var DAY_MS = 864e5;
+var DAY_MS2 = 864e5;
 var OFFSET_BUCKET_MS = 9e5;
 var Calendar = class {
   constructor(months, timeZone) {
@@ -42018,7 +42447,7 @@ var Calendar = class {
       offset = zoneOffsetMs(bucket * OFFSET_BUCKET_MS, this.timeZone);
       this.offsets.set(bucket, offset);
     }
-    return Math.floor((ms + offset) / DAY_MS);
+    return Math.floor((ms + offset) / DAY_MS2);
   }
   /** First and last local day (inclusive) of window month `m`. */
   monthDays(m) {
@@ -42310,8 +42739,7 @@ function analyzeDeployments(data, config) {
   }
   const hotfixRef = new RegExp(config.hotfixPattern.pattern, withoutStatefulFlags(config.hotfixPattern.flags));
   const groups = [];
-  for (const members of byKey.values()) {
-    members.sort((a, b) => a.id - b.id);
+  const addGroup = (members, rerun) => {
     const last = /* @__PURE__ */ new Map();
     for (const d of members) last.set(d.environmentId, d);
     const deciding = [...last.values()];
@@ -42326,16 +42754,33 @@ function analyzeDeployments(data, config) {
       deployments: members,
       deciding,
       baselineIds: new Set(members.filter((d) => baselineIds.has(d.id)).map((d) => d.id)),
+      rerun,
       hotfix: false,
       followedByHotfix: false,
       rolledBack: false
     };
-    group.hotfix = success && (hotfixRef.test(group.ref) || // SPEC-CHOICE: a baseline links every MR ever merged, old hotfixes included: those
-    // do not make it a hotfix.
-    members.some(
+    group.hotfix = success && (hotfixRef.test(group.ref) || // A re-run ships no MR, whatever GitLab links to it, so only its ref can make it a
+    // hotfix. SPEC-CHOICE: a baseline links every MR ever merged, old hotfixes
+    // included: those do not make it a hotfix.
+    !rerun && members.some(
       (d) => d.status === "success" && !group.baselineIds.has(d.id) && (links.get(d.id) ?? []).some((l) => l.labels.includes(HOTFIX_LABEL))
     ));
     groups.push(group);
+  };
+  for (const members of byKey.values()) {
+    members.sort((a, b) => a.id - b.id);
+    const succeededIn = /* @__PURE__ */ new Set();
+    const release = [];
+    const reruns = [];
+    for (const d of members) {
+      if (succeededIn.has(d.environmentId)) reruns.push(d);
+      else {
+        release.push(d);
+        if (d.status === "success") succeededIn.add(d.environmentId);
+      }
+    }
+    addGroup(release, false);
+    for (const d of reruns) addGroup([d], true);
   }
   groups.sort((a, b) => a.finishMs - b.finishMs || a.deployments[0].id - b.deployments[0].id);
   markHotfixesAndRollbacks(groups, baselines);
@@ -42664,11 +43109,13 @@ function buildInsights(input2) {
   }
   const pl = current.pipelines;
   if (pl.infra_failure_share !== null) {
-    const infra = Math.round(pl.infra_failure_share * pl.failed_jobs / 100);
+    const known = pl.failed_jobs_known_reason ?? pl.failed_jobs;
+    const infra = pl.infra_failed_jobs ?? Math.round(pl.infra_failure_share * known / 100);
+    const unknown = pl.failed_jobs - known;
     facts.push({
       kind: "infra_failure_share",
-      text: `${fmt(pl.infra_failure_share)}% of pipeline failures are infrastructure-related (${infra} of ${pl.failed_jobs} failed jobs)`,
-      values: { infra_failure_share: pl.infra_failure_share, infra_failed_jobs: infra, failed_jobs: pl.failed_jobs }
+      text: unknown > 0 ? `${fmt(pl.infra_failure_share)}% of pipeline failures with a known reason are infrastructure-related (${infra} of ${known} failed jobs; ${unknown} more without a known reason)` : `${fmt(pl.infra_failure_share)}% of pipeline failures are infrastructure-related (${infra} of ${pl.failed_jobs} failed jobs)`,
+      values: { infra_failure_share: pl.infra_failure_share, infra_failed_jobs: infra, failed_jobs: pl.failed_jobs, failed_jobs_known_reason: known }
     });
   }
   if (pl.pipeline_success_rate !== null && pl.pipeline_success_rate < PIPELINE_SUCCESS_TARGET) {
@@ -42735,6 +43182,10 @@ function detectChanges(prod) {
   let deploymentsWithoutMr = 0;
   for (const g of prod.groups) {
     if (!g.success) continue;
+    if (g.rerun) {
+      for (const d of g.deployments) live.add(`${g.projectId}:${d.sha}`);
+      continue;
+    }
     const successful = g.deployments.filter((d) => d.status === "success");
     const regular = successful.filter((d) => !g.baselineIds.has(d.id));
     const baseline = successful.filter((d) => g.baselineIds.has(d.id));
@@ -42843,7 +43294,20 @@ function doraLevels(d) {
 }
 
 // src/metrics/pipelines.ts
-var SCRIPT_FAILURE = "script_failure";
+var INFRA_FAILURE_REASONS = /* @__PURE__ */ new Set([
+  "runner_system_failure",
+  "stuck_or_timeout_failure",
+  "api_failure",
+  "scheduler_failure",
+  "data_integrity_failure",
+  "no_matching_runner",
+  "runner_unsupported",
+  "stale_schedule",
+  "job_router_failure"
+]);
+function hasKnownFailureReason(job) {
+  return job.status === "failed" && job.failureReason !== null && job.failureReason !== "unknown_failure";
+}
 function lastJobIds(jobs) {
   const last = /* @__PURE__ */ new Map();
   for (const j of jobs) {
@@ -42892,6 +43356,7 @@ function pipelineGrid(pipelines, jobs, cal, scopes) {
     jobs: 0,
     retried: 0,
     failedJobs: 0,
+    knownReasonFailures: 0,
     infraFailures: 0
   }));
   const last = lastJobIds(jobs);
@@ -42901,13 +43366,15 @@ function pipelineGrid(pipelines, jobs, cal, scopes) {
     const ran = j.duration !== null && j.duration > 0;
     const retried = ran && j.pipelineId !== null && (last.get(j.pipelineId)?.get(j.name) ?? j.id) > j.id;
     const failed = j.status === "failed";
-    const infra = failed && j.failureReason !== SCRIPT_FAILURE;
+    const known = failed && hasKnownFailureReason(j);
+    const infra = known && INFRA_FAILURE_REASONS.has(j.failureReason);
     const queue = j.queuedDuration === null ? null : j.queuedDuration / 60;
     for (const s of scopes.ofProject(j.projectId)) {
       const c2 = grid.at(s, m);
       if (ran) c2.jobs++;
       if (retried) c2.retried++;
       if (failed) c2.failedJobs++;
+      if (known) c2.knownReasonFailures++;
       if (infra) c2.infraFailures++;
       if (queue !== null) c2.queues.push(queue);
     }
@@ -42933,13 +43400,15 @@ function pipelineMetrics(c2) {
     pipelines: c2.pipelines,
     pipeline_success_rate: share(c2.succeeded, c2.succeeded + c2.failed),
     retry_rate: share(c2.retried, c2.jobs),
-    infra_failure_share: share(c2.infraFailures, c2.failedJobs),
+    infra_failure_share: share(c2.infraFailures, c2.knownReasonFailures),
     pipeline_duration_median_minutes: median(c2.durations),
     pipeline_duration_p90_minutes: p90(c2.durations),
     queue_time_median_minutes: median(c2.queues),
     queue_time_p90_minutes: p90(c2.queues),
     jobs: c2.jobs,
-    failed_jobs: c2.failedJobs
+    failed_jobs: c2.failedJobs,
+    failed_jobs_known_reason: c2.knownReasonFailures,
+    infra_failed_jobs: c2.infraFailures
   };
 }
 
@@ -43038,8 +43507,47 @@ function computeMetrics(data, config) {
       baselineMergeRequestsSkipped: detection.baselineMergeRequestsSkipped,
       deploymentsWithoutMr: detection.deploymentsWithoutMr,
       deploymentsWithoutJob: prod.deploymentsWithoutJob,
-      jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length
+      jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
+      payload: payloadQuality(data)
     }
+  };
+}
+function payloadQuality(data) {
+  const q = {
+    ...emptyPayloadQuality(),
+    unreadableRecords: { ...data.meta.payload?.unreadable ?? {} },
+    offsetTimestamps: data.meta.payload?.offsetTimestamps ?? 0,
+    environmentsTierGuessed: data.environments.filter((e) => e.tierGuessed === true).length,
+    deploymentsJobWithoutFinish: data.deployments.filter((d) => d.finishedAtFromUpdatedAt === true && d.pipelineId !== null).length,
+    pipelinesWithoutUpdatedAt: data.pipelines.filter((p) => p.updatedAt === null).length
+  };
+  for (const j of data.jobs) {
+    if (j.status === "failed") {
+      if (j.failureReason === null) q.failedJobsWithoutReason++;
+      else if (j.failureReason === "unknown_failure") q.failedJobsUnknownFailure++;
+    }
+    if (j.runnerWithoutType === true) {
+      if (j.runnerType === "instance_type") q.jobsRunnerTypeFromIsShared++;
+      else q.jobsRunnerTypeUnknown++;
+    }
+    if (j.noTagList === true) q.jobsWithoutTagList++;
+    if (j.queuedDuration === null && j.duration !== null && j.duration > 0) q.jobsWithoutQueuedDuration++;
+  }
+  return q;
+}
+function emptyPayloadQuality() {
+  return {
+    unreadableRecords: {},
+    offsetTimestamps: 0,
+    failedJobsWithoutReason: 0,
+    failedJobsUnknownFailure: 0,
+    jobsRunnerTypeFromIsShared: 0,
+    jobsRunnerTypeUnknown: 0,
+    jobsWithoutTagList: 0,
+    jobsWithoutQueuedDuration: 0,
+    environmentsTierGuessed: 0,
+    deploymentsJobWithoutFinish: 0,
+    pipelinesWithoutUpdatedAt: 0
   };
 }
 
@@ -43317,6 +43825,11 @@ var report_schema_default = {
           const: "dora-report"
         },
         tool_version: {
+          type: "string",
+          minLength: 1
+        },
+        gitlab_version: {
+          description: "GitLab's version (GET /version) read by the preflight; absent when the data came from snapshots.",
           type: "string",
           minLength: 1
         },
@@ -43760,7 +44273,8 @@ var report_schema_default = {
         "baseline_merge_requests_skipped",
         "deployments_without_mr",
         "deployments_without_job",
-        "jobs_without_runner"
+        "jobs_without_runner",
+        "payload"
       ],
       properties: {
         complete: {
@@ -43815,6 +44329,75 @@ var report_schema_default = {
         },
         jobs_without_runner: {
           $ref: "#/definitions/count"
+        },
+        payload: {
+          description: "Payload variations of real GitLab versions met (PRODUCT.md 3.5) and handled per 4.1",
+          type: "object",
+          additionalProperties: false,
+          required: [
+            "unreadable_records",
+            "offset_timestamps",
+            "failed_jobs_without_failure_reason",
+            "failed_jobs_unknown_failure",
+            "jobs_runner_type_from_is_shared",
+            "jobs_runner_type_unknown",
+            "jobs_without_tag_list",
+            "jobs_without_queued_duration",
+            "environments_tier_guessed",
+            "deployments_job_without_finished_at",
+            "pipelines_without_updated_at"
+          ],
+          properties: {
+            unreadable_records: {
+              description: "Records skipped because GitLab sent them unreadable (no id, no timestamp to place them by, not an object), per record kind",
+              type: "object",
+              propertyNames: {
+                enum: [
+                  "projects",
+                  "environments",
+                  "deployments",
+                  "deployment_merge_requests",
+                  "pipelines",
+                  "jobs",
+                  "issues",
+                  "merge_requests"
+                ]
+              },
+              additionalProperties: {
+                $ref: "#/definitions/count"
+              }
+            },
+            offset_timestamps: {
+              $ref: "#/definitions/count"
+            },
+            failed_jobs_without_failure_reason: {
+              $ref: "#/definitions/count"
+            },
+            failed_jobs_unknown_failure: {
+              $ref: "#/definitions/count"
+            },
+            jobs_runner_type_from_is_shared: {
+              $ref: "#/definitions/count"
+            },
+            jobs_runner_type_unknown: {
+              $ref: "#/definitions/count"
+            },
+            jobs_without_tag_list: {
+              $ref: "#/definitions/count"
+            },
+            jobs_without_queued_duration: {
+              $ref: "#/definitions/count"
+            },
+            environments_tier_guessed: {
+              $ref: "#/definitions/count"
+            },
+            deployments_job_without_finished_at: {
+              $ref: "#/definitions/count"
+            },
+            pipelines_without_updated_at: {
+              $ref: "#/definitions/count"
+            }
+          }
         }
       }
     }
@@ -44220,6 +44803,7 @@ function buildReportJson(result, ctx) {
     run: {
       tool: "dora-report",
       tool_version: ctx.toolVersion,
+      ...ctx.gitlabVersion ? { gitlab_version: ctx.gitlabVersion } : {},
       generated_at: ctx.generatedAt,
       group: ctx.group,
       report_month: result.reportMonth,
@@ -44286,7 +44870,21 @@ function buildReportJson(result, ctx) {
       baseline_merge_requests_skipped: dq.baselineMergeRequestsSkipped,
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
-      jobs_without_runner: dq.jobsWithoutRunner
+      jobs_without_runner: dq.jobsWithoutRunner,
+      // Every payload variation of PRODUCT.md 3.5, zero or not (report.md lists the non-zero ones).
+      payload: {
+        unreadable_records: sortedRecord(dq.payload.unreadableRecords),
+        offset_timestamps: dq.payload.offsetTimestamps,
+        failed_jobs_without_failure_reason: dq.payload.failedJobsWithoutReason,
+        failed_jobs_unknown_failure: dq.payload.failedJobsUnknownFailure,
+        jobs_runner_type_from_is_shared: dq.payload.jobsRunnerTypeFromIsShared,
+        jobs_runner_type_unknown: dq.payload.jobsRunnerTypeUnknown,
+        jobs_without_tag_list: dq.payload.jobsWithoutTagList,
+        jobs_without_queued_duration: dq.payload.jobsWithoutQueuedDuration,
+        environments_tier_guessed: dq.payload.environmentsTierGuessed,
+        deployments_job_without_finished_at: dq.payload.deploymentsJobWithoutFinish,
+        pipelines_without_updated_at: dq.payload.pipelinesWithoutUpdatedAt
+      }
     }
   };
 }
@@ -44866,6 +45464,31 @@ function delivery(result, limit) {
     note: kept.length < tms.length ? `Showing the ${kept.length} teams with the most spillover; ${tms.length - kept.length} more teams are in delivery_team_monthly.csv.` : null
   };
 }
+var RECORD_KIND_LABEL = {
+  projects: "project",
+  environments: "environment",
+  deployments: "deployment",
+  deployment_merge_requests: "deployment merge request",
+  pipelines: "pipeline",
+  jobs: "job",
+  issues: "issue",
+  merge_requests: "merge request"
+};
+function payloadCountLines(q) {
+  return [
+    ...Object.keys(q.unreadableRecords).sort(compareKey).map((k) => ({ label: `Unreadable ${RECORD_KIND_LABEL[k] ?? k} records skipped (no id or no timestamp to place them by)`, value: q.unreadableRecords[k] ?? 0 })),
+    { label: "Timestamps sent with a UTC offset (normalized to UTC)", value: q.offsetTimestamps },
+    { label: "Failed jobs without failure_reason (unknown: left out of the infrastructure failure share)", value: q.failedJobsWithoutReason },
+    { label: "Failed jobs with failure_reason unknown_failure (left out of the infrastructure failure share)", value: q.failedJobsUnknownFailure },
+    { label: "Jobs whose runner had no runner_type, shared (costed as instance_type)", value: q.jobsRunnerTypeFromIsShared },
+    { label: "Jobs whose runner had no runner_type, not shared (type unknown: no runner-type rate, tag rates apply)", value: q.jobsRunnerTypeUnknown },
+    { label: "Jobs without tag_list (no tags: tag rates do not apply)", value: q.jobsWithoutTagList },
+    { label: "Jobs that ran without queued_duration (left out of queue time)", value: q.jobsWithoutQueuedDuration },
+    { label: "Environments without a tier from GitLab (tier guessed from the name, as GitLab does)", value: q.environmentsTierGuessed },
+    { label: "Deployments whose deploy job has no finished_at (finish time from updated_at)", value: q.deploymentsJobWithoutFinish },
+    { label: "Pipelines with updated_at null (read; placed by created_at)", value: q.pipelinesWithoutUpdatedAt }
+  ];
+}
 function quality(result, ctx, listLimit) {
   const dq = result.dataQuality;
   const skippedAll = [...ctx.skippedProjects].sort((a, b) => compareKey(a.path, b.path));
@@ -44896,7 +45519,9 @@ function quality(result, ctx, listLimit) {
       { label: "Merge requests skipped because a baseline deployment shipped them", value: dq.baselineMergeRequestsSkipped },
       { label: "Deployments without a linked merge request (deployed commit counted as the change)", value: dq.deploymentsWithoutMr },
       { label: "Deployments without a job (finish time from updated_at)", value: dq.deploymentsWithoutJob },
-      { label: "Jobs whose runner no longer exists (still costed)", value: dq.jobsWithoutRunner }
+      { label: "Jobs whose runner no longer exists (still costed)", value: dq.jobsWithoutRunner },
+      // Payload variations (PRODUCT.md 3.5): listed only when met; report.json has every one.
+      ...payloadCountLines(dq.payload).filter((l) => l.value > 0)
     ],
     requests: reqKeys.length > 0 ? table(
       [
@@ -44910,6 +45535,10 @@ function quality(result, ctx, listLimit) {
     window: `${result.months[0] ?? result.reportMonth} to ${result.reportMonth} (${result.months.length} months; months in ${def.timezone}); from ${ctx.windowStart} to ${ctx.windowEnd} (UTC)`,
     definitions: [
       { label: "Production environments", value: def.environmentRule },
+      {
+        label: "Deployments",
+        value: "one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change"
+      },
       { label: "Headline change failure rate", value: `${def.changeFailure}: ${cfrDefinition(def.changeFailure)}` },
       { label: "Incidents", value: `issues of type incident or labelled ${def.incidentLabels.join(", ") || "(no label)"}` },
       { label: "Hotfix deployments", value: `ref matches ${def.hotfixPattern}, or ships an MR labelled type::hotfix` },
@@ -45105,35 +45734,6 @@ function renderArtifacts(result, ctx) {
   };
 }
 
-// src/gitlab/wiki.ts
-function parseWikiTarget(wikiProject) {
-  return wikiProject.startsWith("group:") ? { kind: "group", id: wikiProject.slice("group:".length) } : { kind: "project", id: wikiProject };
-}
-function createWikiApi(client, target) {
-  const res = target.kind === "group" ? client.api.GroupWikis : client.api.ProjectWikis;
-  return {
-    async listSlugs() {
-      const pages = await res.all(target.id, { perPage: 100 });
-      return pages.map((p) => p.slug);
-    },
-    async upsert(slug, content) {
-      let exists = true;
-      try {
-        await res.show(target.id, slug);
-      } catch (e) {
-        if (isGitLabApiError(e) && e.status === 404) exists = false;
-        else throw e;
-      }
-      if (exists) {
-        await res.edit(target.id, slug, { content });
-        return "updated";
-      }
-      await res.create(target.id, content, slug, { format: "markdown" });
-      return "created";
-    }
-  };
-}
-
 // src/report/wiki-index.ts
 function renderWikiIndex(prefix, months) {
   const valid = [...new Set(months.filter((m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m)))].sort(compareKey).reverse();
@@ -45215,6 +45815,12 @@ function defaultClient(config, log) {
     log
   });
 }
+function monthsToFetch(window2, cache, months) {
+  if (!cache || Date.parse(cache.dataset.meta.windowStart) > Date.parse(window2.start)) return months;
+  const from = Math.max(Date.parse(window2.start), Date.parse(cache.coveredUntil));
+  const span = Date.parse(window2.end) - from;
+  return Math.min(months, Math.max(1, Math.ceil(span / (30.44 * 864e5))));
+}
 function environmentRule(config) {
   return config.environment ? `environment name matches /${config.environment.source}/` : `environment tier = ${config.environmentTier}`;
 }
@@ -45223,6 +45829,7 @@ async function run(config, deps) {
   const window2 = collectionWindow(config);
   let dataset;
   let client;
+  let gitlabVersion = null;
   if (config.snapshotDirs.length > 0) {
     dataset = readSnapshots(config.snapshotDirs);
     if (Date.parse(dataset.meta.windowStart) > Date.parse(window2.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window2.end)) {
@@ -45234,9 +45841,23 @@ async function run(config, deps) {
   } else {
     client = (deps.createClient ?? ((c2) => defaultClient(c2, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window2.start} to ${window2.end}`);
+    const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
+    gitlabVersion = pre.gitlabVersion;
     const key = config.cacheDir ? cacheKey(config) : "";
     const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
     if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
+    const months = monthsToFetch(window2, cache, config.months);
+    const onProjectsListed = (projects) => {
+      const estimate = estimateRequests({ projects, months });
+      const pace = {
+        announcedPerMinute: pre.announcedPerMinute,
+        ceilingPerMinute: config.rateLimitPerMinute,
+        jobsPerMinute: config.jobsRateLimitPerMinute,
+        concurrency: config.concurrency,
+        latencyMs: pre.latencyMs
+      };
+      log.info(formatEstimate(estimate, pace, projects, months));
+    };
     const checkpoint = config.cacheDir ? openCheckpoint({ dir: (0, import_node_path5.join)(config.cacheDir, key), toolVersion: deps.version, windowStart: window2.start, windowEnd: window2.end, nowMs: deps.nowMs, log }) : null;
     if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0)) {
       const lists = checkpoint.found.lists.length > 0 ? ` and the ${checkpoint.found.lists.sort().join(", ")} listing(s)` : "";
@@ -45257,7 +45878,9 @@ async function run(config, deps) {
         toolVersion: deps.version,
         cache,
         checkpoint,
-        progress: deps.progress
+        progress: deps.progress,
+        group: pre.group,
+        onProjectsListed
       });
     } finally {
       deps.progress?.close();
@@ -45279,6 +45902,7 @@ async function run(config, deps) {
   const ctx = {
     group: dataset.meta.group,
     toolVersion: deps.version,
+    gitlabVersion,
     generatedAt: new Date(deps.nowMs).toISOString(),
     windowStart: window2.start,
     windowEnd: window2.end,
@@ -45381,12 +46005,16 @@ ${e.message}`);
 `);
     return res.exitCode;
   } catch (e) {
+    if (e instanceof PreflightError) {
+      log.warn(`${e.message} (exit ${e.exitCode})`);
+      return e.exitCode;
+    }
     if (e instanceof GroupAccessError || e instanceof SnapshotError) {
       log.warn(`${e.message} (exit 2)`);
       return EXIT.BAD_INPUT;
     }
     if (e instanceof MalformedRecordError) {
-      log.warn(`collection failed (exit 4): GitLab sent a record the tool cannot read: ${e.message}. Nothing was published.`);
+      log.warn(`collection failed (exit 4): ${e.message}. Nothing was published.`);
       return EXIT.GITLAB_FAILED;
     }
     if (isGitLabApiError(e)) {
