@@ -24,7 +24,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePortfolio, minimumRequests, type Knobs, type PortfolioOptions } from '../test/fake-gitlab';
 import { addMonths, monthRangeMs } from '../src/time';
-import type { FakeServerArgs, FakeServerState } from './bench/fake-server';
+import { startFakeProcess } from './bench/fake-process';
 
 const TOKEN = 'bench-token';
 const LAST_MONTH = '2026-10';
@@ -103,30 +103,8 @@ const scenarios: Scenario[] = [
   },
 ].filter((s) => opt.only.split(',').includes(s.id));
 
-async function startFake(knobs: Knobs): Promise<{ url: string; state(): Promise<FakeServerState>; stop(): void }> {
-  const args: FakeServerArgs = { portfolio, knobs: { token: TOKEN, latencyMs: opt.latency, jobsRateLimitPerMinute: JOBS_PER_MIN, ...knobs } };
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', resolve('scripts/bench/fake-server.ts'), JSON.stringify(args)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 0;
-  const waiting = new Map<number, (s: FakeServerState) => void>();
-  const url = await new Promise<string>((res, rej) => {
-    child.once('exit', (code) => rej(new Error(`fake server exited with ${code}`)));
-    child.on('message', (m: { url?: string; id?: number; state?: FakeServerState }) => {
-      if (m.url) res(m.url);
-      if (m.id !== undefined && m.state) waiting.get(m.id)?.(m.state);
-    });
-  });
-  return {
-    url,
-    state: () => new Promise((res) => {
-      const id = nextId++;
-      waiting.set(id, res);
-      child.send({ cmd: 'reset', id });
-    }),
-    stop: () => child.disconnect(),
-  };
-}
+const startFake = (knobs: Knobs) =>
+  startFakeProcess(portfolio, { token: TOKEN, latencyMs: opt.latency, jobsRateLimitPerMinute: JOBS_PER_MIN, ...knobs });
 
 async function runCli(url: string, outDir: string): Promise<{ wallMs: number; code: number; lines: string[] }> {
   const args = [
@@ -157,9 +135,9 @@ for (const s of scenarios) {
   console.error(`scenario ${s.id}: ${s.name}`);
   const fake = await startFake(s.knobs);
   try {
-    await fake.state();
+    await fake.state(true);
     const run = await runCli(fake.url, join(work, s.id));
-    const st = await fake.state();
+    const st = await fake.state(true);
     if (run.code !== 0) throw new Error(`scenario ${s.id}: dora-report exited with ${run.code}`);
     const jobs = st.requestsByEndpoint[JOBS_KEY] ?? 0;
     const latencyFloor = (st.total * opt.latency) / opt.concurrency;

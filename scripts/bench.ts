@@ -25,7 +25,8 @@ import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { generatePortfolio, minimumRequests, type Knobs, type PortfolioOptions } from '../test/fake-gitlab';
 import { addMonths, monthRangeMs } from '../src/time';
-import type { FakeServerArgs, FakeServerState } from './bench/fake-server';
+import type { FakeServerState } from './bench/fake-server';
+import { startFakeProcess, type FakeProcess } from './bench/fake-process';
 import { runNaive, type NaiveResult } from './bench/naive';
 
 const GITLAB_COM = { global: 2000, jobs: 600 };
@@ -92,34 +93,8 @@ const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a +
 console.log(`portfolio: ${data.projects.length} projects; cold window ${coldWindow.start} .. ${coldWindow.end} (report month ${coldMonth}), next month ${LAST_MONTH}`);
 
 // ---------- fake server process ----------
-interface Fake { url: string; state(reset?: boolean): Promise<FakeServerState>; stop(): void }
-
-async function startFake(knobs: Knobs): Promise<Fake> {
-  const args: FakeServerArgs = { portfolio, knobs: { token: TOKEN, ...knobs } };
-  // A 64 MB young generation: the fake builds and drops ~1 MB of JSON per jobs page; with
-  // V8's default the garbage is promoted and the fake spends a third of its time in GC.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', resolve('scripts/bench/fake-server.ts'), JSON.stringify(args)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 0;
-  const waiting = new Map<number, (s: FakeServerState) => void>();
-  const url = await new Promise<string>((res, rej) => {
-    child.once('exit', (code) => rej(new Error(`fake server exited with ${code}`)));
-    child.on('message', (m: { url?: string; id?: number; state?: FakeServerState }) => {
-      if (m.url) res(m.url);
-      if (m.id !== undefined && m.state) waiting.get(m.id)?.(m.state);
-    });
-  });
-  return {
-    url,
-    state: (reset = false) => new Promise((res) => {
-      const id = nextId++;
-      waiting.set(id, res);
-      child.send({ cmd: reset ? 'reset' : 'state', id });
-    }),
-    stop: () => child.disconnect(),
-  };
-}
+type Fake = FakeProcess;
+const startFake = (knobs: Knobs): Promise<Fake> => startFakeProcess(portfolio, { token: TOKEN, ...knobs });
 
 // ---------- one CLI run ----------
 interface CliRun { wallMs: number; collectMs: number | null; computeMs: number | null; peakRssMb: number | null; stderr: string[]; outDir: string }
