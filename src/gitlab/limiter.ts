@@ -179,14 +179,19 @@ export class QuotaPacer {
   /** Records a response's RateLimit-* headers; `seq` is the request's sequence number. */
   report(seq: number, r: QuotaReport): void {
     if (!(r.limitPerMinute > 0) || !Number.isFinite(r.resetMs)) return;
-    const periodLimit = Math.max(1, r.observed + r.remaining);
-    const periodMs = Math.max(1000, Math.round((periodLimit * 60_000) / r.limitPerMinute));
     const q = this.quotas.get(r.name);
     if (q) {
       if (seq <= q.reportSeq) return; // older than what we know
       // A late answer from a period we have already rolled past says nothing about this one.
       if (r.resetMs < q.resetMs - 1000) return;
     }
+    // observed + remaining is the period's limit while there is room. Once throttled,
+    // observed also counts the refused requests: keep what we knew; with nothing known (an
+    // older GitLab announces the quota on its 429s only), the limit was reached one request
+    // before this one, or a few more when several were in flight.
+    let periodLimit = Math.max(1, r.observed + r.remaining);
+    if (r.remaining === 0) periodLimit = q ? q.periodLimit : Math.max(1, r.observed - 1);
+    const periodMs = Math.max(1000, Math.round((periodLimit * 60_000) / r.limitPerMinute));
     this.quotas.set(r.name, { periodLimit, periodMs, remaining: Math.max(0, r.remaining), resetMs: r.resetMs, reportSeq: seq });
   }
 

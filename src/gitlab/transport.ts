@@ -225,7 +225,9 @@ export class Transport {
         if (response.status === 429) {
           throttled++;
           const wait = this.retryAfterMs(response.headers, throttled);
-          await response.body?.cancel().catch(() => undefined);
+          // Not awaited: with some fetch implementations (msw's interceptor) the cancel only
+          // settles once the body is consumed, which would hold this request forever.
+          void response.body?.cancel().catch(() => undefined);
           if (throttled >= max429) {
             throw new GitLabApiError(method, path, key, 429, 'rate limited', attempt);
           }
