@@ -152,20 +152,21 @@ export class QuotaPacer {
   }
 
   private slotFor(q: Quota, seq: number, start: number): number {
-    if (start >= q.resetMs) this.roll(q, start, seq);
+    // Spacing runs from the latest reservation, not from now: with requests queued ahead,
+    // measuring from now would stretch every gap and leave part of the quota unspent.
+    const base = Math.max(start, this.lastSlot);
+    if (base >= q.resetMs) this.roll(q, base, seq);
     // A small reserve for other clients of the same user and for reports a little stale.
     const safety = Math.max(2, Math.ceil(q.periodLimit * 0.01));
-    let from = start;
-    let budget = q.remaining - (seq - 1 - q.reportSeq) - safety;
+    const budget = q.remaining - (seq - 1 - q.reportSeq) - safety;
     if (budget <= 0) {
-      // Nothing left this period: wait for its end, then spread the next period's quota.
-      from = Math.max(start, q.resetMs);
+      // Nothing left this period: the first request of the next one goes at its start.
+      const from = Math.max(base, q.resetMs);
       this.roll(q, from, seq);
-      budget = q.remaining - safety;
+      return from;
     }
-    if (budget <= 0) return q.resetMs; // a quota smaller than the reserve: one per period
-    const spacing = (q.resetMs - from) / budget;
-    return Math.max(from, this.lastSlot + spacing);
+    const spacing = (q.resetMs - base) / budget;
+    return Math.max(start, this.lastSlot + spacing);
   }
 
   /** Moves a quota whose period has ended to the period containing `t`, full again. */
