@@ -86,3 +86,30 @@ describe('pacing from the RateLimit-* headers of every response', () => {
     expect(state.requestsByEndpoint['GET /groups/:id']).toBe(20);
   });
 });
+
+describe('the fake announces its throttle like Rack::Attack', () => {
+  const get = () => fetch(`${BASE}/groups/acme`, { headers: { 'PRIVATE-TOKEN': 'fake-token' } });
+  const quota = (res: Response) => ['name', 'limit', 'observed', 'remaining', 'reset'].map((k) => res.headers.get(`ratelimit-${k}`));
+
+  it('on every response: observed counts up, remaining down, reset at the end of the aligned period', async () => {
+    // 7,200 per 3,600 s → RateLimit-Limit = ceil(7,200 × 60,000 / 3,600,000) = 120
+    useFake(data, { rateLimitPerPeriod: 7200, rateLimitPeriodMs: 3_600_000 });
+    const before = Date.now();
+    const a = await get();
+    const b = await get();
+    const resetS = (Math.floor(before / 3_600_000) + 1) * 3600;
+    expect(quota(a)).toEqual(['throttle_authenticated_api', '120', '1', '7199', String(resetS)]);
+    expect(quota(b)).toEqual(['throttle_authenticated_api', '120', '2', '7198', String(resetS)]);
+    expect(a.headers.get('retry-after')).toBeNull();
+  });
+
+  it("'429-only' announces nothing on a 200, and no limit knob announces nothing at all", async () => {
+    useFake(data, { rateLimitPerMinute: 1, rateLimitHeaders: '429-only' });
+    expect((await get()).headers.get('ratelimit-limit')).toBeNull();
+    const refused = await get();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    useFake(data, {});
+    expect((await get()).headers.get('ratelimit-limit')).toBeNull();
+  });
+});
