@@ -66,7 +66,7 @@ const OPTIONS: OptionSpec[] = [
   cli('quiet', 'switch', undefined, undefined, 'no progress lines on stderr'),
   cli('request_timeout', 'value', 'SECONDS', '30', 'timeout of one API request'),
   cli('max_attempts', 'value', 'N', '6', 'attempts per API request, the first included (1-20)'),
-  cli('rate_limit', 'value', 'N', 'none', "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
+  cli('rate_limit', 'value', 'N', undefined, "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
   cli('jobs_rate_limit', 'value', 'N', '600', 'API requests per minute to project job lists'),
   cli('help', 'switch', undefined, undefined, 'show this help'),
   cli('version', 'switch', undefined, undefined, 'show the version'),
