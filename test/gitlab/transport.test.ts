@@ -266,6 +266,17 @@ describe('Transport and the announced quota', () => {
     expect(h.t.stats.retries).toEqual({ '429': 1 });
   });
 
+  it("moves RateLimit-Reset into our clock when the server's Date is an hour ahead", async () => {
+    // now = 1,000 s; the server says it is 4,600 s and its period ends at 4,610 s: 10 s from
+    // now, less half a second for Date's whole-second resolution → 9,500 ms.
+    const quota = { date: new Date(4_600_000).toUTCString(), 'ratelimit-name': 'x', 'ratelimit-limit': '60', 'ratelimit-observed': '0', 'ratelimit-remaining': '2', 'ratelimit-reset': '4610' };
+    const h = harness([{ status: 200, headers: quota, body: '[]' }, { status: 200, body: '[]' }]);
+    await h.get('/api/v4/groups/1');
+    // 2 left minus the reserve of 2: nothing until the reset
+    await h.get('/api/v4/groups/1');
+    expect(h.sleeps).toEqual([9500]);
+  });
+
   it('a header-less 429 on project jobs lowers the jobs rate by a quarter, once per wait', async () => {
     const lines: string[] = [];
     const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m) };
