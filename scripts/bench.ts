@@ -108,7 +108,8 @@ async function runCli(fake: Fake, name: string, month: string): Promise<CliRun> 
   const cli = [
     bundle, '--gitlab-url', fake.url, '--group', 'acme', '--month', month, '--months', String(opt.months),
     '--output-dir', outDir, '--no-wiki', '--cache-dir', cacheDir, '--concurrency', String(opt.concurrency),
-    '--rate-limit', String(limits.global), '--jobs-rate-limit', String(limits.jobs),
+    // No --rate-limit: the fake announces its limit on every response and the CLI paces by it.
+    '--jobs-rate-limit', String(limits.jobs),
   ];
   // GNU time gives the exact peak RSS; without it, sample the high-water mark from /proc.
   const gnuTime = existsSync('/usr/bin/time');

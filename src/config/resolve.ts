@@ -66,7 +66,7 @@ const OPTIONS: OptionSpec[] = [
   cli('quiet', 'switch', undefined, undefined, 'no progress lines on stderr'),
   cli('request_timeout', 'value', 'SECONDS', '30', 'timeout of one API request'),
   cli('max_attempts', 'value', 'N', '6', 'attempts per API request, the first included (1-20)'),
-  cli('rate_limit', 'value', 'N', '2000', 'API requests per minute, all calls together'),
+  cli('rate_limit', 'value', 'N', undefined, "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
   cli('jobs_rate_limit', 'value', 'N', '600', 'API requests per minute to project job lists'),
   cli('help', 'switch', undefined, undefined, 'show this help'),
   cli('version', 'switch', undefined, undefined, 'show the version'),
@@ -236,7 +236,7 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
     return fallback;
   };
 
-  const number = (key: string, fallback: number, range: { min: number; max?: number; integer?: boolean; above?: boolean }): number => {
+  const number = (key: string, fallback: number, range: { min: number; max?: number; integer?: boolean; above?: boolean; defaultLabel?: string }): number => {
     const value = given(key);
     if (value === undefined) return fallback;
     const bounds =
@@ -245,7 +245,7 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
         : range.above
           ? `> ${range.min} and <= ${range.max}`
           : `from ${range.min} to ${range.max}`;
-    const accepted = `${range.integer ? 'a whole number' : 'a number'} ${bounds} (default ${fallback})`;
+    const accepted = `${range.integer ? 'a whole number' : 'a number'} ${bounds} (default ${range.defaultLabel ?? fallback})`;
     const n = Number(value);
     if (!DECIMAL.test(value) || !Number.isFinite(n)) {
       fail('not-a-number', key, show(value), accepted);
@@ -420,7 +420,8 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
   const quiet = parsed.switches.has('quiet');
   const requestTimeoutMs = Math.round(number('request_timeout', 30, { min: 0, max: 3600, above: true }) * 1000);
   const maxAttempts = number('max_attempts', 6, { min: 1, max: 20, integer: true });
-  const rateLimitPerMinute = number('rate_limit', 2000, { min: 1, max: 100_000, integer: true });
+  // Unset by default: the server announces its limit on every response (PRODUCT.md 3.2).
+  const rateLimitPerMinute = given('rate_limit') === undefined ? null : number('rate_limit', 0, { min: 1, max: 100_000, integer: true, defaultLabel: 'none' });
   const jobsRateLimitPerMinute = number('jobs_rate_limit', 600, { min: 1, max: 100_000, integer: true });
 
   // --- Token: read from the environment only, and never echoed ---

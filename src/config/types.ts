@@ -81,7 +81,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** Max attempts per request (first try included). */
   maxAttempts: number;
-  /** Global request-rate limit (requests/minute) and the lower one for project jobs. */
-  rateLimitPerMinute: number;
+  /**
+   * Optional ceiling on requests/minute (null: none, the server's announced limit decides)
+   * and the limit for project job lists.
+   */
+  rateLimitPerMinute: number | null;
   jobsRateLimitPerMinute: number;
 }

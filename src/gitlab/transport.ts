@@ -1,7 +1,11 @@
 /**
  * The only place that sends HTTP requests. Every request passes one global concurrency
- * limit, one global request-rate limiter and, for project jobs, a second lower limiter
- * (GitLab.com: 2,000/min per user; GET /projects/:id/jobs: 600/min, gitlab-api-notes §9).
+ * limit and the pace the server announces (PRODUCT.md 3.2): every response's RateLimit-*
+ * headers (S:lib/gitlab/rack_attack/request_throttle_data.rb) tell how much of the current
+ * period is left and when it ends, and QuotaPacer spreads that evenly until the end. No
+ * headers, no pacing. Project jobs have their own limiter (GET /projects/:id/jobs: an
+ * application limit, 600/min on GitLab.com, that announces nothing, gitlab-api-notes §9),
+ * and `--rate-limit` adds an optional ceiling of our own.
  *
  * Retries are ours, not gitbeaker's: gitbeaker 43.8 retries 429/502 after 0.25-128 ms and
  * ignores Retry-After (gitlab-api-notes pitfall 9, gitbeaker PR #3806 unreleased).
@@ -13,12 +17,13 @@
  * listing, pitfall 10).
  */
 import { GitLabApiError } from './errors';
-import { RateLimiter, Semaphore, realSleep, type Sleep } from './limiter';
+import { QuotaPacer, RateLimiter, Semaphore, realSleep, type QuotaReport, type Sleep } from './limiter';
 import type { Logger } from '../log';
 
 export interface TransportOptions {
   concurrency: number;
-  rateLimitPerMinute: number;
+  /** Optional ceiling of our own (requests/minute); null: the server's announced limit decides. */
+  rateLimitPerMinute: number | null;
   jobsRateLimitPerMinute: number;
   requestTimeoutMs: number;
   /** Attempts for 5xx / network errors (first try included). */
@@ -86,8 +91,12 @@ export function isUrgent(key: string, url: URL): boolean {
 export class Transport {
   readonly stats: TransportStats = { total: 0, requests: {}, retries: {} };
   private readonly sem: Semaphore;
-  private readonly global: RateLimiter;
+  private readonly ceiling: RateLimiter | null;
+  private readonly pacer: QuotaPacer;
   private readonly jobs: RateLimiter;
+  /** The jobs rate is lowered at most once per Retry-After wait. */
+  private jobsLoweredUntil = 0;
+  private readonly quotasSeen = new Set<string>();
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -99,7 +108,8 @@ export class Transport {
     this.random = opts.random ?? Math.random;
     this.fetchImpl = opts.fetchImpl ?? ((...a) => fetch(...a));
     this.sem = new Semaphore(Math.max(1, opts.concurrency));
-    this.global = new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep);
+    this.ceiling = opts.rateLimitPerMinute ? new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep) : null;
+    this.pacer = new QuotaPacer(this.now, this.sleep);
     this.jobs = new RateLimiter(opts.jobsRateLimitPerMinute, this.now, this.sleep);
   }
 
@@ -130,6 +140,38 @@ export class Transport {
     return this.backoffMs(attempt);
   }
 
+  /**
+   * The quota a response announces, or null. RateLimit-Reset is in the server's clock; when
+   * the Date header shows the clocks disagree by more than its one-second resolution, the
+   * reset is moved into ours (Date is truncated to the second, hence the half second).
+   */
+  private readQuota(headers: Headers): QuotaReport | null {
+    const limit = Number(headers.get('ratelimit-limit') ?? NaN);
+    const remaining = Number(headers.get('ratelimit-remaining') ?? NaN);
+    const reset = Number(headers.get('ratelimit-reset') ?? NaN);
+    if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(reset) || limit <= 0) return null;
+    const observedRaw = Number(headers.get('ratelimit-observed') ?? NaN);
+    const observed = Number.isFinite(observedRaw) ? Math.max(0, observedRaw) : Math.max(0, limit - remaining);
+    const now = this.now();
+    let resetMs = reset * 1000;
+    const date = Date.parse(headers.get('date') ?? '');
+    if (!Number.isNaN(date) && Math.abs(date - now) > 2000) resetMs = now + (reset * 1000 - date - 500);
+    return { name: headers.get('ratelimit-name') ?? 'default', limitPerMinute: limit, observed, remaining: Math.max(0, remaining), resetMs };
+  }
+
+  private noteQuota(seq: number, headers: Headers): boolean {
+    const q = this.readQuota(headers);
+    if (!q) return false;
+    if (!this.quotasSeen.has(q.name)) {
+      this.quotasSeen.add(q.name);
+      this.opts.log.info(
+        `GitLab announces ${q.limitPerMinute} requests/min (${q.name}, ${q.observed + q.remaining} per period); requests are spread to stay within it`,
+      );
+    }
+    this.pacer.report(seq, q);
+    return true;
+  }
+
   async request(method: string, url: URL, init: { headers: Record<string, string>; body?: BodyInit }): Promise<HttpResponse> {
     const apiIdx = url.pathname.indexOf('/api/v4/');
     const path = apiIdx >= 0 ? url.pathname.slice(apiIdx + 7) : url.pathname;
@@ -144,13 +186,15 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       let response: Response | undefined;
       let failure: { cause: string; detail: string; status: number } | undefined;
+      let announced = false;
 
       // The project-jobs slot is awaited before taking a concurrency permit: jobs requests
       // queued behind their lower limit must not hold permits that other requests could use.
       if (jobsList) await this.jobs.take();
       await this.sem.acquire(urgent);
       try {
-        await this.global.take();
+        if (this.ceiling) await this.ceiling.take();
+        const seq = await this.pacer.take();
         this.stats.total++;
         this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
         response = await this.fetchImpl(url, {
@@ -159,6 +203,7 @@ export class Transport {
           body: init.body,
           signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
         });
+        announced = this.noteQuota(seq, response.headers);
         if (response.ok) {
           try {
             return await parseResponse(response);
@@ -180,14 +225,34 @@ export class Transport {
         if (response.status === 429) {
           throttled++;
           const wait = this.retryAfterMs(response.headers, throttled);
-          await response.body?.cancel().catch(() => undefined);
+          // Not awaited: with some fetch implementations (msw's interceptor) the cancel only
+          // settles once the body is consumed, which would hold this request forever.
+          void response.body?.cancel().catch(() => undefined);
           if (throttled >= max429) {
             throw new GitLabApiError(method, path, key, 429, 'rate limited', attempt);
           }
           this.countRetry('429');
-          const until = this.now() + wait;
-          this.global.pauseUntil(until);
-          if (jobsList) this.jobs.pauseUntil(until);
+          const now = this.now();
+          const until = now + wait;
+          if (announced) {
+            // A Rack::Attack throttle: the report above already holds every request until the
+            // reset; a longer Retry-After holds them longer.
+            this.pacer.pauseUntil(until);
+            this.ceiling?.pauseUntil(until);
+          } else if (jobsList) {
+            // The jobs application limit (check_rate_limit!) announces nothing and limits
+            // only this endpoint: pause and slow the jobs lists alone.
+            this.jobs.pauseUntil(until);
+            if (now >= this.jobsLoweredUntil && this.jobs.rate > 0) {
+              this.jobs.setRate(Math.max(1, Math.floor(this.jobs.rate * 0.75)));
+              this.jobsLoweredUntil = until;
+              this.opts.log.warn(`${key}: lowering project job list requests to ${this.jobs.rate}/min`);
+            }
+          } else {
+            // An older GitLab that throttles without announcing anything: everyone waits.
+            this.pacer.pauseUntil(until);
+            this.ceiling?.pauseUntil(until);
+          }
           this.opts.log.warn(`${key}: HTTP 429, retrying in ${(wait / 1000).toFixed(1)} s`);
           await this.sleep(wait);
           continue;

@@ -48,7 +48,7 @@ describe('defaults', () => {
       quiet: false,
       requestTimeoutMs: 30_000,
       maxAttempts: 6,
-      rateLimitPerMinute: 2000,
+      rateLimitPerMinute: null, // no ceiling: the server announces its limit
       jobsRateLimitPerMinute: 600,
     } satisfies Config);
   });

@@ -27,10 +27,17 @@ export interface FailureRule {
 export interface Knobs extends PreflightKnobs {
   token?: string;
   latencyMs?: number;
+  /** global throttle: requests per window (the window is a minute unless shortened below) */
   rateLimitPerMinute?: number;
+  /** project jobs application limit per window: a header-less 429 like check_rate_limit! */
   jobsRateLimitPerMinute?: number;
   /** length of a rate-limit window in ms (default 60,000); tests shorten it */
   rateLimitWindowMs?: number;
+  /** fixed-window global throttle (e.g. 7,200 per 3,600,000 ms); beats rateLimitPerMinute */
+  rateLimitPerPeriod?: number;
+  rateLimitPeriodMs?: number;
+  /** 'all' (default, GitLab 13.6+... every response) or '429-only' (only the throttled answer) */
+  rateLimitHeaders?: 'all' | '429-only';
   failures?: FailureRule[];
   forbiddenProjects?: number[];
   wikiForbidden?: boolean;
@@ -82,6 +89,11 @@ export function createFakeGitLab(
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
   const token = knobs.token ?? 'fake-token';
   const windowMs = knobs.rateLimitWindowMs ?? 60_000;
+  // Global throttle as Rack::Attack runs it: a fixed window aligned to multiples of the period
+  // (period_number = now / period), announced as RateLimit-* headers whose Limit is the
+  // period's limit per minute, rounded up (S:lib/gitlab/rack_attack/request_throttle_data.rb).
+  const globalPerPeriod = knobs.rateLimitPerPeriod ?? knobs.rateLimitPerMinute;
+  const globalPeriodMs = knobs.rateLimitPerPeriod !== undefined ? (knobs.rateLimitPeriodMs ?? 60_000) : windowMs;
   const failuresLeft = (knobs.failures ?? []).map((f) => f.times);
   let global = { start: 0, count: 0 };
   let jobsWin = { start: 0, count: 0 };
@@ -122,10 +134,23 @@ export function createFakeGitLab(
   type Ctx = { request: Request; params: Record<string, string>; url: URL };
   type Resolver = (c: Ctx) => Promise<Response> | Response;
 
-  function tick(win: { start: number; count: number }, limit: number, now: number): number | null {
-    if (now - win.start >= windowMs) { win.start = now; win.count = 0; }
+  /** Counts a request in the aligned window containing `now`; Retry-After seconds when over the limit. */
+  function tick(win: { start: number; count: number }, limit: number, now: number, period = windowMs): number | null {
+    const start = Math.floor(now / period) * period;
+    if (start !== win.start) { win.start = start; win.count = 0; }
     win.count++;
-    return win.count > limit ? Math.max(1, Math.ceil((win.start + windowMs - now) / 1000)) : null;
+    return win.count > limit ? Math.max(1, Math.ceil((win.start + period - now) / 1000)) : null;
+  }
+
+  function quotaHeaders(limit: number): Record<string, string> {
+    const reset = Math.ceil((global.start + globalPeriodMs) / 1000);
+    return {
+      'ratelimit-name': 'throttle_authenticated_api',
+      'ratelimit-limit': String(Math.ceil((limit * 60_000) / globalPeriodMs)),
+      'ratelimit-observed': String(global.count),
+      'ratelimit-remaining': String(Math.max(0, limit - global.count)),
+      'ratelimit-reset': String(reset),
+    };
   }
 
   function route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pattern: string, fn: Resolver): HttpHandler {
@@ -141,15 +166,20 @@ export function createFakeGitLab(
     try {
       if (knobs.latencyMs) await new Promise((r) => setTimeout(r, knobs.latencyMs));
       const url = new URL(request.url);
-      const res = await answer(key, request, params, url, fn);
+      // the throttle's headers for this request, set in answer() and sent on every response
+      const announce: { headers?: Record<string, string> } = {};
+      const res = await answer(key, request, params, url, fn, announce);
       if (res.status === 429) state.total429++;
+      if (announce.headers && (knobs.rateLimitHeaders ?? 'all') === 'all' && !res.headers.has('ratelimit-limit')) {
+        for (const [k, v] of Object.entries(announce.headers)) res.headers.set(k, v);
+      }
       return res;
     } finally {
       if (countInFlight) state.inFlight--;
     }
   }
 
-  async function answer(key: string, request: Request, params: Record<string, string>, url: URL, fn: Resolver): Promise<Response> {
+  async function answer(key: string, request: Request, params: Record<string, string>, url: URL, fn: Resolver, announce: { headers?: Record<string, string> }): Promise<Response> {
     // injected infrastructure failures come first: a load balancer answers before Rails
     const target = url.pathname + url.search;
     for (const [i, f] of (knobs.failures ?? []).entries()) {
@@ -167,25 +197,18 @@ export function createFakeGitLab(
     if (denied) return denied;
 
     const now = Date.now();
-    if (knobs.rateLimitPerMinute !== undefined) {
-      const wait = tick(global, knobs.rateLimitPerMinute, now);
+    if (globalPerPeriod !== undefined) {
+      const wait = tick(global, globalPerPeriod, now, globalPeriodMs);
+      const headers = quotaHeaders(globalPerPeriod);
       if (wait !== null) {
         // Rack::Attack throttle (S:doc/user/gitlab_com/_index.md, "429 response")
-        const reset = Math.ceil((global.start + windowMs) / 1000);
+        const reset = Number(headers['ratelimit-reset']);
         return new HttpResponse('Retry later', {
           status: 429,
-          headers: {
-            'content-type': 'text/plain',
-            'retry-after': String(wait),
-            'ratelimit-name': 'throttle_authenticated_api',
-            'ratelimit-limit': String(knobs.rateLimitPerMinute),
-            'ratelimit-observed': String(global.count),
-            'ratelimit-remaining': '0',
-            'ratelimit-reset': String(reset),
-            'ratelimit-resettime': new Date(reset * 1000).toUTCString(),
-          },
+          headers: { 'content-type': 'text/plain', 'retry-after': String(wait), ...headers, 'ratelimit-resettime': new Date(reset * 1000).toUTCString() },
         });
       }
+      announce.headers = headers;
     }
     if (key.includes(' /projects/:id')) {
       const p = params.id ? findProject(params.id) : undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Transport, endpointKey, isUrgent } from '../../src/gitlab/transport';
 import { GitLabApiError } from '../../src/gitlab/errors';
-import { RateLimiter, Semaphore } from '../../src/gitlab/limiter';
+import { QuotaPacer, RateLimiter, Semaphore } from '../../src/gitlab/limiter';
 import { silentLogger, type Logger } from '../../src/log';
 
 type Step = { status: number; headers?: Record<string, string>; body?: string } | 'network' | 'timeout';
@@ -186,5 +186,120 @@ describe('Semaphore', () => {
     expect(isUrgent('GET /projects/:id/jobs', u('/projects/1/jobs?pagination=keyset&per_page=100'))).toBe(true);
     expect(isUrgent('GET /groups/:id/merge_requests', u('/groups/1/merge_requests?page=7'))).toBe(true);
     expect(isUrgent(dmr, u('/projects/1/deployments/9/merge_requests?cursor=abc'))).toBe(true);
+  });
+});
+
+/** A pacer on a clock that moves only when it sleeps. */
+function pacer() {
+  const clock = { now: 0 };
+  const p = new QuotaPacer(() => clock.now, async (ms) => {
+    clock.now += ms;
+  });
+  return { p, clock };
+}
+
+describe('QuotaPacer', () => {
+  it('does not pace before any response announced a quota', async () => {
+    const { p, clock } = pacer();
+    for (let i = 0; i < 1000; i++) await p.take();
+    expect(clock.now).toBe(0);
+  });
+
+  it('spreads a fixed window of 7,200 per 3,600 s evenly: ~2 per second, never a burst', async () => {
+    const { p, clock } = pacer();
+    const first = await p.take();
+    // GitLab's self-managed default: 7,200 per hour announced as 120/min; fresh period.
+    p.report(first, { name: 'throttle_authenticated_api', limitPerMinute: 120, observed: 1, remaining: 7199, resetMs: 3_600_000 });
+    const starts: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      await p.take();
+      starts.push(clock.now);
+    }
+    // safety = max(2, 1% of 7,200) = 72; budget = 7,199 - 72 = 7,127 over 3,600 s:
+    // spacing 3,600,000 / 7,127 = 505.1 ms, and it stays so as the budget and time shrink together.
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    for (const g of gaps) {
+      expect(g).toBeGreaterThan(504);
+      expect(g).toBeLessThan(506);
+    }
+  });
+
+  it('waits for the reset when the period is spent, then spreads the next period', async () => {
+    const { p, clock } = pacer();
+    const first = await p.take();
+    // 1,000 per 60 s, 990 used, reset in 10 s: 10 - 10 (safety) = 0 left.
+    p.report(first, { name: 'x', limitPerMinute: 1000, observed: 990, remaining: 10, resetMs: 10_000 });
+    await p.take();
+    expect(clock.now).toBe(10_000);
+    // the next period: 1,000 - 10 safety = 990 over 60 s → 60.6 ms apart
+    await p.take();
+    expect(clock.now).toBeCloseTo(10_000 + 60_000 / 990, 0);
+  });
+
+  it('ignores a report older than the one it knows (responses come back out of order)', async () => {
+    const { p, clock } = pacer();
+    const a = await p.take();
+    const b = await p.take();
+    p.report(b, { name: 'x', limitPerMinute: 600, observed: 10, remaining: 590, resetMs: 60_000 });
+    // a's answer was computed earlier by the server: more left, but it must not count
+    p.report(a, { name: 'x', limitPerMinute: 600, observed: 400, remaining: 0, resetMs: 60_000 });
+    await p.take(); // the first paced request starts at once
+    await p.take();
+    // b's report: 590 - 1 reserved since - 6 safety = 583 over 60 s → 102.9 ms. Had a's
+    // report (nothing left) been taken, this request would wait for the reset at 60 s.
+    expect(clock.now).toBeCloseTo(60_000 / 583, 0);
+  });
+});
+
+describe('Transport and the announced quota', () => {
+  it('a 429 with RateLimit-* holds the other requests until the reset', async () => {
+    // now = 1,000 s; the throttle resets at 1,003 s
+    const h = harness([
+      { status: 429, headers: { 'retry-after': '3', 'ratelimit-name': 'throttle_authenticated_api', 'ratelimit-limit': '60', 'ratelimit-observed': '61', 'ratelimit-remaining': '0', 'ratelimit-reset': '1003' } },
+      { status: 200, body: '[]' },
+      { status: 200, body: '[]' },
+    ]);
+    await h.get('/api/v4/groups/1');
+    // the retry waited Retry-After (3 s), and a second request waits for the reset too
+    expect(h.sleeps[0]).toBe(3000);
+    await h.get('/api/v4/groups/1');
+    expect(h.t.stats.retries).toEqual({ '429': 1 });
+  });
+
+  it("moves RateLimit-Reset into our clock when the server's Date is an hour ahead", async () => {
+    // now = 1,000 s; the server says it is 4,600 s and its period ends at 4,610 s: 10 s from
+    // now, less half a second for Date's whole-second resolution → 9,500 ms.
+    const quota = { date: new Date(4_600_000).toUTCString(), 'ratelimit-name': 'x', 'ratelimit-limit': '60', 'ratelimit-observed': '0', 'ratelimit-remaining': '2', 'ratelimit-reset': '4610' };
+    const h = harness([{ status: 200, headers: quota, body: '[]' }, { status: 200, body: '[]' }]);
+    await h.get('/api/v4/groups/1');
+    // 2 left minus the reserve of 2: nothing until the reset
+    await h.get('/api/v4/groups/1');
+    expect(h.sleeps).toEqual([9500]);
+  });
+
+  it('a header-less 429 on project jobs lowers the jobs rate by a quarter, once per wait', async () => {
+    const lines: string[] = [];
+    const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m) };
+    let now = 1_000_000;
+    const steps = [
+      { status: 429, headers: { 'retry-after': '2' } },
+      { status: 200, body: '[]' },
+    ];
+    const t = new Transport({
+      concurrency: 1, rateLimitPerMinute: null, jobsRateLimitPerMinute: 600, requestTimeoutMs: 1000, maxAttempts: 2, log,
+      now: () => now,
+      sleep: async (ms) => { now += ms; },
+      fetchImpl: (async () => {
+        const s = steps.shift() ?? { status: 200, body: '[]' };
+        return new Response(s.body ?? 'x', { status: s.status, headers: { 'content-type': 'application/json', ...(s.headers ?? {}) } });
+      }) as unknown as typeof fetch,
+    });
+    await t.request('GET', new URL('https://gl.example/api/v4/projects/7/jobs'), { headers: {} });
+    // 600 × 0.75 = 450
+    expect(lines.filter((l) => l.includes('lowering'))).toEqual(['GET /projects/:id/jobs: lowering project job list requests to 450/min']);
+    // other endpoints are not paused: a group request right after starts without waiting
+    const before = now;
+    await t.request('GET', new URL('https://gl.example/api/v4/groups/1'), { headers: {} });
+    expect(now).toBe(before);
   });
 });
