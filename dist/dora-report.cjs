@@ -32396,7 +32396,7 @@ var OPTIONS = [
   cli("quiet", "switch", void 0, void 0, "no progress lines on stderr"),
   cli("request_timeout", "value", "SECONDS", "30", "timeout of one API request"),
   cli("max_attempts", "value", "N", "6", "attempts per API request, the first included (1-20)"),
-  cli("rate_limit", "value", "N", "2000", "API requests per minute, all calls together"),
+  cli("rate_limit", "value", "N", void 0, "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
   cli("jobs_rate_limit", "value", "N", "600", "API requests per minute to project job lists"),
   cli("help", "switch", void 0, void 0, "show this help"),
   cli("version", "switch", void 0, void 0, "show the version")
@@ -32530,7 +32530,7 @@ function resolveConfig({ argv, env, nowMs, readFile }) {
     const value = given(key);
     if (value === void 0) return fallback;
     const bounds = range.max === void 0 ? `${range.above ? ">" : ">="} ${range.min}` : range.above ? `> ${range.min} and <= ${range.max}` : `from ${range.min} to ${range.max}`;
-    const accepted = `${range.integer ? "a whole number" : "a number"} ${bounds} (default ${fallback})`;
+    const accepted = `${range.integer ? "a whole number" : "a number"} ${bounds} (default ${range.defaultLabel ?? fallback})`;
     const n = Number(value);
     if (!DECIMAL.test(value) || !Number.isFinite(n)) {
       fail("not-a-number", key, show(value), accepted);
@@ -32681,7 +32681,7 @@ function resolveConfig({ argv, env, nowMs, readFile }) {
   const quiet = parsed.switches.has("quiet");
   const requestTimeoutMs = Math.round(number("request_timeout", 30, { min: 0, max: 3600, above: true }) * 1e3);
   const maxAttempts = number("max_attempts", 6, { min: 1, max: 20, integer: true });
-  const rateLimitPerMinute = number("rate_limit", 2e3, { min: 1, max: 1e5, integer: true });
+  const rateLimitPerMinute = given("rate_limit") === void 0 ? null : number("rate_limit", 0, { min: 1, max: 1e5, integer: true, defaultLabel: "none" });
   const jobsRateLimitPerMinute = number("jobs_rate_limit", 600, { min: 1, max: 1e5, integer: true });
   const tokenVariable = given("token_variable") ?? "DORA_REPORT_TOKEN";
   const nameOk = ENV_NAME.test(tokenVariable);
@@ -41473,14 +41473,23 @@ var RateLimiter = class {
   constructor(perMinute, now = Date.now, sleep = realSleep) {
     this.now = now;
     this.sleep = sleep;
-    this.intervalMs = perMinute > 0 ? 6e4 / perMinute * 1.01 : 0;
-    this.burst = Math.max(1, Math.floor(perMinute * 9e-3));
+    this.setRate(perMinute);
   }
   now;
   sleep;
   nextSlot = 0;
-  intervalMs;
-  burst;
+  intervalMs = 0;
+  burst = 1;
+  perMinute = 0;
+  get rate() {
+    return this.perMinute;
+  }
+  /** Changes the limit for the slots reserved from now on. */
+  setRate(perMinute) {
+    this.perMinute = perMinute;
+    this.intervalMs = perMinute > 0 ? 6e4 / perMinute * 1.01 : 0;
+    this.burst = Math.max(1, Math.floor(perMinute * 9e-3));
+  }
   /** Waits for the next free slot. */
   async take() {
     if (this.intervalMs === 0) return;
@@ -41492,6 +41501,73 @@ var RateLimiter = class {
   /** Pushes every future slot back until `untilMs` (after a 429 told us to wait). */
   pauseUntil(untilMs) {
     this.nextSlot = Math.max(this.nextSlot, untilMs + (this.burst - 1) * this.intervalMs);
+  }
+};
+var QuotaPacer = class {
+  constructor(now = Date.now, sleep = realSleep) {
+    this.now = now;
+    this.sleep = sleep;
+  }
+  now;
+  sleep;
+  seq = 0;
+  lastSlot = Number.NEGATIVE_INFINITY;
+  pausedUntil = 0;
+  quotas = /* @__PURE__ */ new Map();
+  /** True once any response carried RateLimit-* headers. */
+  get known() {
+    return this.quotas.size > 0;
+  }
+  /** Reserves the next slot, waits for it and returns the request's sequence number. */
+  async take() {
+    const seq = ++this.seq;
+    const now = this.now();
+    let slot = Math.max(now, this.pausedUntil);
+    if (this.quotas.size > 0) {
+      let paced = slot;
+      for (const q of this.quotas.values()) paced = Math.max(paced, this.slotFor(q, seq, slot));
+      slot = paced;
+      this.lastSlot = slot;
+    }
+    if (slot > now) await this.sleep(slot - now);
+    return seq;
+  }
+  slotFor(q, seq, start) {
+    const base = Math.max(start, this.lastSlot);
+    if (base >= q.resetMs) this.roll(q, base, seq);
+    const safety = Math.max(2, Math.ceil(q.periodLimit * 0.01));
+    const budget = q.remaining - (seq - 1 - q.reportSeq) - safety;
+    if (budget <= 0) {
+      const from = Math.max(base, q.resetMs);
+      this.roll(q, from, seq);
+      return from;
+    }
+    const spacing = (q.resetMs - base) / budget;
+    return Math.max(start, this.lastSlot + spacing);
+  }
+  /** Moves a quota whose period has ended to the period containing `t`, full again. */
+  roll(q, t, seq) {
+    const k = q.periodMs > 0 ? Math.floor((t - q.resetMs) / q.periodMs) + 1 : 1;
+    q.resetMs += Math.max(1, k) * q.periodMs;
+    q.remaining = q.periodLimit;
+    q.reportSeq = seq - 1;
+  }
+  /** Records a response's RateLimit-* headers; `seq` is the request's sequence number. */
+  report(seq, r) {
+    if (!(r.limitPerMinute > 0) || !Number.isFinite(r.resetMs)) return;
+    const q = this.quotas.get(r.name);
+    if (q) {
+      if (seq <= q.reportSeq) return;
+      if (r.resetMs < q.resetMs - 1e3) return;
+    }
+    let periodLimit = Math.max(1, r.observed + r.remaining);
+    if (r.remaining === 0) periodLimit = q ? q.periodLimit : Math.max(1, r.observed - 1);
+    const periodMs = Math.max(1e3, Math.round(periodLimit * 6e4 / r.limitPerMinute));
+    this.quotas.set(r.name, { periodLimit, periodMs, remaining: Math.max(0, r.remaining), resetMs: r.resetMs, reportSeq: seq });
+  }
+  /** Holds every slot until `untilMs` (a 429 without any quota headers). */
+  pauseUntil(untilMs) {
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
   }
 };
 
@@ -41527,14 +41603,19 @@ var Transport = class {
     this.random = opts.random ?? Math.random;
     this.fetchImpl = opts.fetchImpl ?? ((...a) => fetch(...a));
     this.sem = new Semaphore(Math.max(1, opts.concurrency));
-    this.global = new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep);
+    this.ceiling = opts.rateLimitPerMinute ? new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep) : null;
+    this.pacer = new QuotaPacer(this.now, this.sleep);
     this.jobs = new RateLimiter(opts.jobsRateLimitPerMinute, this.now, this.sleep);
   }
   opts;
   stats = { total: 0, requests: {}, retries: {} };
   sem;
-  global;
+  ceiling;
+  pacer;
   jobs;
+  /** The jobs rate is lowered at most once per Retry-After wait. */
+  jobsLoweredUntil = 0;
+  quotasSeen = /* @__PURE__ */ new Set();
   now;
   sleep;
   random;
@@ -41562,6 +41643,36 @@ var Transport = class {
     }
     return this.backoffMs(attempt);
   }
+  /**
+   * The quota a response announces, or null. RateLimit-Reset is in the server's clock; when
+   * the Date header shows the clocks disagree by more than its one-second resolution, the
+   * reset is moved into ours (Date is truncated to the second, hence the half second).
+   */
+  readQuota(headers) {
+    const limit = Number(headers.get("ratelimit-limit") ?? NaN);
+    const remaining = Number(headers.get("ratelimit-remaining") ?? NaN);
+    const reset = Number(headers.get("ratelimit-reset") ?? NaN);
+    if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(reset) || limit <= 0) return null;
+    const observedRaw = Number(headers.get("ratelimit-observed") ?? NaN);
+    const observed = Number.isFinite(observedRaw) ? Math.max(0, observedRaw) : Math.max(0, limit - remaining);
+    const now = this.now();
+    let resetMs = reset * 1e3;
+    const date = Date.parse(headers.get("date") ?? "");
+    if (!Number.isNaN(date) && Math.abs(date - now) > 2e3) resetMs = now + (reset * 1e3 - date - 500);
+    return { name: headers.get("ratelimit-name") ?? "default", limitPerMinute: limit, observed, remaining: Math.max(0, remaining), resetMs };
+  }
+  noteQuota(seq, headers) {
+    const q = this.readQuota(headers);
+    if (!q) return false;
+    if (!this.quotasSeen.has(q.name)) {
+      this.quotasSeen.add(q.name);
+      this.opts.log.info(
+        `GitLab announces ${q.limitPerMinute} requests/min (${q.name}, ${q.observed + q.remaining} per period); requests are spread to stay within it`
+      );
+    }
+    this.pacer.report(seq, q);
+    return true;
+  }
   async request(method, url12, init) {
     const apiIdx = url12.pathname.indexOf("/api/v4/");
     const path = apiIdx >= 0 ? url12.pathname.slice(apiIdx + 7) : url12.pathname;
@@ -41575,10 +41686,12 @@ var Transport = class {
     for (let attempt = 1; ; attempt++) {
       let response;
       let failure;
+      let announced = false;
       if (jobsList) await this.jobs.take();
       await this.sem.acquire(urgent);
       try {
-        await this.global.take();
+        if (this.ceiling) await this.ceiling.take();
+        const seq = await this.pacer.take();
         this.stats.total++;
         this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
         response = await this.fetchImpl(url12, {
@@ -41587,6 +41700,7 @@ var Transport = class {
           body: init.body,
           signal: AbortSignal.timeout(this.opts.requestTimeoutMs)
         });
+        announced = this.noteQuota(seq, response.headers);
         if (response.ok) {
           try {
             return await parseResponse2(response);
@@ -41605,14 +41719,27 @@ var Transport = class {
         if (response.status === 429) {
           throttled++;
           const wait = this.retryAfterMs(response.headers, throttled);
-          await response.body?.cancel().catch(() => void 0);
+          void response.body?.cancel().catch(() => void 0);
           if (throttled >= max429) {
             throw new GitLabApiError(method, path, key, 429, "rate limited", attempt);
           }
           this.countRetry("429");
-          const until = this.now() + wait;
-          this.global.pauseUntil(until);
-          if (jobsList) this.jobs.pauseUntil(until);
+          const now = this.now();
+          const until = now + wait;
+          if (announced) {
+            this.pacer.pauseUntil(until);
+            this.ceiling?.pauseUntil(until);
+          } else if (jobsList) {
+            this.jobs.pauseUntil(until);
+            if (now >= this.jobsLoweredUntil && this.jobs.rate > 0) {
+              this.jobs.setRate(Math.max(1, Math.floor(this.jobs.rate * 0.75)));
+              this.jobsLoweredUntil = until;
+              this.opts.log.warn(`${key}: lowering project job list requests to ${this.jobs.rate}/min`);
+            }
+          } else {
+            this.pacer.pauseUntil(until);
+            this.ceiling?.pauseUntil(until);
+          }
           this.opts.log.warn(`${key}: HTTP 429, retrying in ${(wait / 1e3).toFixed(1)} s`);
           await this.sleep(wait);
           continue;
