@@ -42478,14 +42478,11 @@ var DiskCheckpoint = class {
     return { windowStart: header.windowStart, windowEnd: header.windowEnd, coveredUntil: header.coveredUntil, data };
   }
   savedProject(projectId) {
-    return this.read(this.projectPath(projectId), PROJECT_ENTITIES, () => ({
-      environments: [],
-      deployments: [],
-      baselines: [],
-      deploymentMergeRequests: [],
-      pipelines: [],
-      jobs: []
-    }));
+    return this.read(
+      this.projectPath(projectId),
+      PROJECT_ENTITIES,
+      () => Object.fromEntries(PROJECT_ENTITIES.map((e) => [e, []]))
+    );
   }
   savedGroupList(list) {
     const saved = this.read(this.listPath(list), [list], () => ({ [list]: [] }));

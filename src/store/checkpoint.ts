@@ -176,14 +176,9 @@ export class DiskCheckpoint implements Checkpoint {
   }
 
   savedProject(projectId: number): Saved<ProjectData> | null {
-    return this.read<ProjectData>(this.projectPath(projectId), PROJECT_ENTITIES, () => ({
-      environments: [],
-      deployments: [],
-      baselines: [],
-      deploymentMergeRequests: [],
-      pipelines: [],
-      jobs: [],
-    }));
+    return this.read<ProjectData>(this.projectPath(projectId), PROJECT_ENTITIES, () =>
+      Object.fromEntries(PROJECT_ENTITIES.map((e) => [e, []])) as unknown as ProjectData,
+    );
   }
 
   savedGroupList<K extends keyof GroupLists>(list: K): Saved<GroupLists[K]> | null {
