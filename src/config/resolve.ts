@@ -53,11 +53,15 @@ const OPTIONS: OptionSpec[] = [
   input('wiki', 'BOOL', 'true', 'publish the report to a wiki (true/false/1/0/yes/no)', 'bool'),
   input('wiki_project', 'PATH', '$CI_PROJECT_PATH', 'project receiving the wiki pages (group:<path> for a group wiki)'),
   input('wiki_prefix', 'PATH', 'dora-reports', 'wiki page folder'),
+  input('deck', 'BOOL', 'true', 'write executive_deck.pptx, the 10-slide monthly deck (true/false/1/0/yes/no)', 'bool'),
+  input('xlsx', 'BOOL', 'true', 'write report.xlsx, every CSV as a typed Excel sheet (true/false/1/0/yes/no)', 'bool'),
   input('token_variable', 'NAME', 'DORA_REPORT_TOKEN', 'NAME of the variable holding the token (GITLAB_TOKEN is the fallback)'),
   input('shards', 'N', '1', 'number of parallel collection jobs (1-64)'),
   cli('gitlab_url', 'value', 'URL', '$CI_SERVER_URL, else https://gitlab.com', 'GitLab base URL', 'CI_SERVER_URL'),
   cli('output_dir', 'value', 'DIR', 'reports', 'where the artifacts are written'),
   cli('no_wiki', 'switch', undefined, undefined, 'do not publish to the wiki (same as --wiki false)'),
+  cli('no_deck', 'switch', undefined, undefined, 'do not write executive_deck.pptx (same as --deck false)'),
+  cli('no_xlsx', 'switch', undefined, undefined, 'do not write report.xlsx (same as --xlsx false)'),
   cli('cache_dir', 'value', 'DIR', 'none', 'incremental cache of raw records'),
   cli('snapshot', 'multi', 'DIR...', 'none', 'compute from saved snapshot directories instead of the API (repeatable)'),
   cli('snapshot_out', 'value', 'DIR', 'none', 'write the collected data as a snapshot here'),
@@ -366,15 +370,23 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
   const incidentLabels = labelsText === undefined ? ['type::incident'] : labelsText.split(',').map((l) => l.trim()).filter((l) => l !== '');
   const hotfixPattern = regex('hotfix_pattern', '(?i)hotfix') ?? compileRegexOption('(?i)hotfix');
 
+  /** A boolean input (default true) that its `--no-<key>` switch turns off. */
+  const flag = (key: string): boolean => {
+    let on = true;
+    const text = given(key);
+    if (text !== undefined) {
+      const b = BOOLEANS[text.toLowerCase()];
+      if (b === undefined) fail('bad-boolean', key, show(text), 'true, false, 1, 0, yes or no');
+      else on = b;
+    }
+    return parsed.switches.has(`no_${key}`) ? false : on;
+  };
+
   // --- Wiki ---
-  let wiki = true;
-  const wikiText = given('wiki');
-  if (wikiText !== undefined) {
-    const b = BOOLEANS[wikiText.toLowerCase()];
-    if (b === undefined) fail('bad-boolean', 'wiki', show(wikiText), 'true, false, 1, 0, yes or no');
-    else wiki = b;
-  }
-  if (parsed.switches.has('no_wiki')) wiki = false;
+  const wiki = flag('wiki');
+  // --- Optional outputs ---
+  const deck = flag('deck');
+  const xlsx = flag('xlsx');
 
   const wikiProject = given('wiki_project') ?? env.CI_PROJECT_PATH?.trim() ?? '';
   const wikiAccepted = 'a project path or ID, or group:<path> for a group wiki (default $CI_PROJECT_PATH)';
@@ -472,6 +484,8 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
     wiki,
     wikiProject,
     wikiPrefix,
+    deck,
+    xlsx,
     outputDir,
     cacheDir,
     snapshotDirs,

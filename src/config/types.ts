@@ -68,6 +68,11 @@ export interface Config {
   wikiProject: string;
   wikiPrefix: string;
 
+  /** Write executive_deck.pptx beside the CSVs. */
+  deck: boolean;
+  /** Write report.xlsx beside the CSVs. */
+  xlsx: boolean;
+
   outputDir: string;
   cacheDir: string | null;
   /** Read these snapshot directories instead of the API. */

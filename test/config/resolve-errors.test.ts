@@ -86,6 +86,7 @@ const CASES: Case[] = [
   { name: 'team file listing a project under two teams', argv: ['--team-source=file', '--team-file=teams.yml'], files: { 'teams.yml': DUP_TEAMS }, input: 'team file "teams.yml" at /teams/1/projects/0', received: '"acme/shared"', accepted: 'under one team only' },
   // wiki
   { name: 'wiki maybe', env: { DORA_WIKI: 'maybe' }, input: '--wiki / DORA_WIKI', received: '"maybe"', accepted: 'true, false, 1, 0, yes or no' },
+  { name: 'deck maybe', env: { DORA_DECK: 'maybe' }, input: '--deck / DORA_DECK', received: '"maybe"', accepted: 'true, false, 1, 0, yes or no' },
   { name: 'wiki true without wiki_project', env: { CI_PROJECT_PATH: undefined }, input: '--wiki-project / DORA_WIKI_PROJECT', received: 'CI_PROJECT_PATH is not set', accepted: 'group:<path> for a group wiki' },
   { name: 'wiki_prefix climbing out', argv: ['--wiki-prefix', '../x'], input: '--wiki-prefix / DORA_WIKI_PREFIX', received: '"../x"', accepted: 'no leading or trailing slash' },
   { name: 'wiki_prefix with a leading slash', env: { DORA_WIKI_PREFIX: '/dora' }, input: '--wiki-prefix / DORA_WIKI_PREFIX', received: '"/dora"', accepted: 'no leading or trailing slash' },

@@ -39,6 +39,8 @@ describe('defaults', () => {
       wiki: true,
       wikiProject: 'acme/reporting', // from CI_PROJECT_PATH
       wikiPrefix: 'dora-reports',
+      deck: true,
+      xlsx: true,
       outputDir: 'reports',
       cacheDir: null,
       snapshotDirs: [],
@@ -147,6 +149,19 @@ describe('flags and environment', () => {
     expect(wikiOf(['--wiki=0'])).toBe(false);
     expect(wikiOf(['--wiki', 'no', '--quiet'])).toBe(false);
     expect(wikiOf(['--no-wiki'], 'true')).toBe(false);
+  });
+
+  it('reads deck and xlsx like wiki: on by default, off by DORA_DECK/DORA_XLSX false or --no-deck/--no-xlsx', () => {
+    const outputs = (argv: string[], env: Record<string, string> = {}) => {
+      const c = resolve(argv, { ...ENV, ...env });
+      return [c.deck, c.xlsx];
+    };
+    expect(outputs([])).toEqual([true, true]);
+    expect(outputs([], { DORA_DECK: 'false', DORA_XLSX: 'no' })).toEqual([false, false]);
+    expect(outputs([], { DORA_DECK: '0' })).toEqual([false, true]);
+    expect(outputs(['--no-xlsx'], { DORA_XLSX: 'true' })).toEqual([true, false]);
+    expect(outputs(['--no-deck'])).toEqual([false, true]);
+    expect(outputs(['--deck', 'yes', '--xlsx=false'], { DORA_DECK: 'false' })).toEqual([true, false]);
   });
 
   it('needs no wiki project once the wiki is off', () => {

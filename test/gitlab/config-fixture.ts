@@ -25,6 +25,9 @@ export function baseConfig(over: Partial<Config> = {}): Config {
     wiki: false,
     wikiProject: 'acme/reporting',
     wikiPrefix: 'dora-reports',
+    // Off unless a test is about them: rendering them costs time every other run test would pay.
+    deck: false,
+    xlsx: false,
     outputDir: 'reports',
     cacheDir: null,
     snapshotDirs: [],
