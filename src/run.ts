@@ -14,11 +14,12 @@ import { collect } from './gitlab/collect';
 import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight';
 import { readSnapshots, writeSnapshot } from './store/snapshot';
 import { removeStaleTemps, writeFileAtomic } from './store/fs';
+import { rmSync } from 'node:fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
 import { openCheckpoint } from './store/checkpoint';
 import type { ProgressReporter } from './progress';
 import { computeMetrics } from './metrics/compute';
-import { renderArtifacts } from './report';
+import { DECK_FILE, WORKBOOK_FILE, renderArtifacts, renderBinaryArtifacts } from './report';
 import type { ReportContext } from './report/context';
 import { publishWiki } from './publish/wiki';
 import { monthRangeMs, monthWindow } from './time';
@@ -76,6 +77,16 @@ export function monthsToFetch(window: { start: string; end: string }, cache: { d
 
 function environmentRule(config: Config): string {
   return config.environment ? `environment name matches /${config.environment.source}/` : `environment tier = ${config.environmentTier}`;
+}
+
+/**
+ * The month's wiki page (its Data quality section lists every definition used), when its URL
+ * can be written without an API call: a project or group path, not a numeric project ID.
+ */
+export function wikiPageUrl(config: Pick<Config, 'gitlabUrl' | 'wikiProject' | 'wikiPrefix' | 'month'>): string | null {
+  const group = /^group:(.+)$/.exec(config.wikiProject);
+  const base = group ? `${config.gitlabUrl}/groups/${group[1]}` : /^\d+$/.test(config.wikiProject) || config.wikiProject === '' ? null : `${config.gitlabUrl}/${config.wikiProject}`;
+  return base ? `${base}/-/wikis/${config.wikiPrefix}/${config.month}#7-data-quality` : null;
 }
 
 export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
@@ -186,6 +197,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     requests: dataset.meta.requests,
     shards: dataset.meta.shards,
     complete: dataset.meta.skippedProjects.length === 0,
+    definitionsUrl: config.wiki ? wikiPageUrl(config) : null,
   };
   const files = renderArtifacts(result, ctx);
   const outDir = join(config.outputDir, config.month);
@@ -193,7 +205,14 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     writeFileAtomic(join(outDir, name), content);
   }
-  log.info(`artifacts written to ${outDir} (${Object.keys(files).length} files)`);
+  // The deck and the workbook come after the text files they are built from.
+  const binary = await renderBinaryArtifacts(result, ctx, files, { deck: config.deck, xlsx: config.xlsx });
+  for (const [name, content] of Object.entries(binary).sort(([a], [b]) => a.localeCompare(b))) {
+    writeFileAtomic(join(outDir, name), content);
+  }
+  // A deck or workbook left by an earlier run of this month would show stale numbers.
+  for (const name of [DECK_FILE, WORKBOOK_FILE]) if (!(name in binary)) rmSync(join(outDir, name), { force: true });
+  log.info(`artifacts written to ${outDir} (${Object.keys(files).length + Object.keys(binary).length} files)`);
 
   if (config.wiki) {
     const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);

@@ -32,4 +32,6 @@ export interface ReportContext {
   shards: number;
   /** False when some data is missing (skipped projects, failed listings). */
   complete: boolean;
+  /** Where a reader finds the definitions (the month's wiki page); the deck's footer links it. */
+  definitionsUrl?: string | null;
 }

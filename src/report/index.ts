@@ -2,9 +2,12 @@
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { renderCsvFiles } from './csv';
+import { renderDeck } from './deck';
 import { buildReportJson, validateReportJson } from './json';
 import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
+import { buildReportView } from './view-model';
+import { renderWorkbook } from './xlsx';
 
 export type { ReportContext } from './context';
 
@@ -17,4 +20,38 @@ export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Reco
     'report.md': renderReportMarkdown(result, ctx),
     'report.json': `${JSON.stringify(json, null, 2)}\n`,
   };
+}
+
+export const DECK_FILE = 'executive_deck.pptx';
+export const WORKBOOK_FILE = 'report.xlsx';
+
+export interface BinaryOptions {
+  deck: boolean;
+  xlsx: boolean;
+}
+
+/**
+ * The binary artifacts, built from the text ones already rendered (`files`, the output of
+ * renderArtifacts): the deck reads its numbers from report.json as written, the workbook its
+ * cells from the CSV files as written, so neither can disagree with them.
+ */
+export async function renderBinaryArtifacts(
+  result: MetricsResult,
+  ctx: ReportContext,
+  files: Record<string, string>,
+  options: BinaryOptions,
+): Promise<Record<string, Buffer>> {
+  const out: Record<string, Buffer> = {};
+  if (options.deck) {
+    const json = files['report.json'];
+    if (json === undefined) throw new Error('internal: the deck needs report.json');
+    // report.md's "Teams needing attention" list, so the slide names the same teams.
+    const attention = buildReportView(result, ctx).attention;
+    out[DECK_FILE] = await renderDeck(JSON.parse(json) as unknown, ctx, attention);
+  }
+  if (options.xlsx) {
+    const csv = Object.fromEntries(Object.entries(files).filter(([name]) => name.endsWith('.csv')));
+    out[WORKBOOK_FILE] = await renderWorkbook(csv, result.reportMonth, ctx.group);
+  }
+  return out;
 }

@@ -28,8 +28,15 @@ function atomically(path: string, write: (fd: number) => void): void {
   }
 }
 
-export function writeFileAtomic(path: string, content: string): void {
-  atomically(path, (fd) => writeSync(fd, content));
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  atomically(path, (fd) => {
+    if (typeof content === 'string') {
+      writeSync(fd, content);
+      return;
+    }
+    // writeSync may write less than asked: loop until every byte is out.
+    for (let off = 0; off < content.length; ) off += writeSync(fd, content, off, content.length - off);
+  });
 }
 
 /**
