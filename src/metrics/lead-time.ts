@@ -7,6 +7,7 @@ import type { DeploymentMergeRequestRecord, DeploymentRecord } from '../model/ty
 import type { Calendar } from './calendar';
 import type { DeploymentGroup, ProductionData } from './deployments';
 import { Grid, type Scopes } from './scopes';
+import { type StageDurations, stageDurations } from './stages';
 import { median, p90 } from './stats';
 import type { Num } from './types';
 
@@ -19,6 +20,8 @@ export interface Change {
   leadHours: number | null;
   /** Deployment finish − merged_at, hours, ≥ 0; null for MR-less changes and unmerged MRs. */
   mergeHours: number | null;
+  /** Coding / review / deploy split of leadHours (stages.ts); null for MR-less changes or missing dates. */
+  stages: StageDurations | null;
 }
 
 export interface ChangeDetection {
@@ -44,7 +47,13 @@ export function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: 
   // The start is the earliest commit, but never later than the merge: commits authored
   // after the merge (rebase tools) must not shorten the lead time below merge → deploy.
   const start = firstCommit === null ? merged : merged === null ? firstCommit : Math.min(firstCommit, merged);
-  return { projectId, finishMs, leadHours: hoursSince(start, finishMs), mergeHours: hoursSince(merged, finishMs) };
+  return {
+    projectId,
+    finishMs,
+    leadHours: hoursSince(start, finishMs),
+    mergeHours: hoursSince(merged, finishMs),
+    stages: stageDurations(mr, finishMs),
+  };
 }
 
 /**
@@ -119,7 +128,7 @@ function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | n
   // counts in `changes` but has no lead time.
   const starts = fresh.map((d: DeploymentRecord) => toMs(d.commitAuthoredAt)).filter((v): v is number => v !== null);
   const start = starts.length ? Math.min(...starts) : null;
-  return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null };
+  return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null, stages: null };
 }
 
 export interface LeadTimeStats {

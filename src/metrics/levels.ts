@@ -29,6 +29,63 @@ export function deploymentDaysPerWeek(days: ReadonlySet<number>, cal: Calendar, 
   return median([...perWeek.values()]) ?? 0;
 }
 
+export type LevelMetric = 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore';
+
+/** A level is earned when `measure` `comparison` `limit` holds. */
+export interface LevelThreshold {
+  level: Exclude<DoraLevel, 'low'>;
+  /** The graded value: a MonthMetrics dora field. */
+  measure: 'deployment_days_per_week' | 'prod_deployments' | 'lead_time_hours' | 'change_failure_rate' | 'time_to_restore_median_minutes';
+  comparison: '<' | '<=' | '>=';
+  limit: number;
+}
+
+/**
+ * The level thresholds (PRODUCT.md 4 table), best level first; a value meeting none is low.
+ * The level functions below and the next-month targets (targets.ts) read this one table.
+ */
+export const LEVEL_THRESHOLDS: Readonly<Record<LevelMetric, readonly LevelThreshold[]>> = {
+  // Elite ≥ 5 deployment days a week, high ≥ 1, medium at least one deployment in the month.
+  deployment_frequency: [
+    { level: 'elite', measure: 'deployment_days_per_week', comparison: '>=', limit: 5 },
+    { level: 'high', measure: 'deployment_days_per_week', comparison: '>=', limit: 1 },
+    { level: 'medium', measure: 'prod_deployments', comparison: '>=', limit: 1 },
+  ],
+  // Median lead time: elite < 1 day, high < 7 days, medium < 30 days.
+  lead_time: [
+    { level: 'elite', measure: 'lead_time_hours', comparison: '<', limit: 24 },
+    { level: 'high', measure: 'lead_time_hours', comparison: '<', limit: 7 * 24 },
+    { level: 'medium', measure: 'lead_time_hours', comparison: '<', limit: 30 * 24 },
+  ],
+  // Change failure rate (%): elite ≤ 5, high ≤ 10, medium ≤ 15.
+  change_failure_rate: [
+    { level: 'elite', measure: 'change_failure_rate', comparison: '<=', limit: 5 },
+    { level: 'high', measure: 'change_failure_rate', comparison: '<=', limit: 10 },
+    { level: 'medium', measure: 'change_failure_rate', comparison: '<=', limit: 15 },
+  ],
+  // Median time to restore: elite < 1 hour, high < 24 hours, medium < 7 days.
+  time_to_restore: [
+    { level: 'elite', measure: 'time_to_restore_median_minutes', comparison: '<', limit: 60 },
+    { level: 'high', measure: 'time_to_restore_median_minutes', comparison: '<', limit: 24 * 60 },
+    { level: 'medium', measure: 'time_to_restore_median_minutes', comparison: '<', limit: 7 * 24 * 60 },
+  ],
+};
+
+/** Whether `value` meets a threshold. */
+export function meets(value: number, t: Pick<LevelThreshold, 'comparison' | 'limit'>): boolean {
+  if (t.comparison === '<') return value < t.limit;
+  if (t.comparison === '<=') return value <= t.limit;
+  return value >= t.limit;
+}
+
+function grade(metric: LevelMetric, values: Partial<Record<LevelThreshold['measure'], number>>): DoraLevel {
+  for (const t of LEVEL_THRESHOLDS[metric]) {
+    const v = values[t.measure];
+    if (v !== undefined && meets(v, t)) return t.level;
+  }
+  return 'low';
+}
+
 /**
  * Elite ≥ 5 days a week, high ≥ 1, medium at least one deployment in the month, low less.
  * SPEC-CHOICE: a month with no deployment is graded low, not left empty: zero
@@ -36,36 +93,22 @@ export function deploymentDaysPerWeek(days: ReadonlySet<number>, cal: Calendar, 
  */
 export function deploymentFrequencyLevel(daysPerWeek: Num, prodDeployments: number): DoraLevel | null {
   if (daysPerWeek === null) return null;
-  if (daysPerWeek >= 5) return 'elite';
-  if (daysPerWeek >= 1) return 'high';
-  return prodDeployments >= 1 ? 'medium' : 'low';
+  return grade('deployment_frequency', { deployment_days_per_week: daysPerWeek, prod_deployments: prodDeployments });
 }
 
 /** Median lead time: elite < 1 day, high < 7 days, medium < 30 days, low ≥ 30 days. */
 export function leadTimeLevel(hours: Num): DoraLevel | null {
-  if (hours === null) return null;
-  if (hours < 24) return 'elite';
-  if (hours < 7 * 24) return 'high';
-  if (hours < 30 * 24) return 'medium';
-  return 'low';
+  return hours === null ? null : grade('lead_time', { lead_time_hours: hours });
 }
 
 /** Change failure rate (%): elite ≤ 5, high ≤ 10, medium ≤ 15, low > 15. */
 export function changeFailureRateLevel(percent: Num): DoraLevel | null {
-  if (percent === null) return null;
-  if (percent <= 5) return 'elite';
-  if (percent <= 10) return 'high';
-  if (percent <= 15) return 'medium';
-  return 'low';
+  return percent === null ? null : grade('change_failure_rate', { change_failure_rate: percent });
 }
 
 /** Median time to restore: elite < 1 hour, high < 24 hours, medium < 7 days, low ≥ 7 days. */
 export function timeToRestoreLevel(minutes: Num): DoraLevel | null {
-  if (minutes === null) return null;
-  if (minutes < 60) return 'elite';
-  if (minutes < 24 * 60) return 'high';
-  if (minutes < 7 * 24 * 60) return 'medium';
-  return 'low';
+  return minutes === null ? null : grade('time_to_restore', { time_to_restore_median_minutes: minutes });
 }
 
 /**

@@ -204,4 +204,100 @@ export interface MetricsResult {
   };
   insights: InsightFact[];
   dataQuality: DataQuality;
+  // owner: stages (issue 14)
+  leadTimeStages: LeadTimeStages;
+  quality: QualityRisk;
+  bottlenecks: Bottleneck[];
+  targets: Target[];
+  actions: Action[];
+}
+
+// ---- Executive pack (issue 14, stages): lead-time breakdown, quality, bottlenecks, targets, actions.
+
+/** One month of one scope's lead-time breakdown (src/metrics/stages.ts). */
+export interface StageMonth {
+  month: string; // YYYY-MM
+  /** Changes with all three stage durations known (the stages' sample). */
+  changes: number;
+  /** Median (first commit -> MR created), hours. */
+  coding_hours: Num;
+  /** Median (MR created -> merged), hours. */
+  review_hours: Num;
+  /** Median (merged -> production deployment finished), hours. */
+  deploy_hours: Num;
+  /** 0-100, each median's share of the sum of the three medians; null when the sum is 0 or no sample. */
+  coding_share: Num;
+  review_share: Num;
+  deploy_share: Num;
+  /** Changes with a lead time in lead_time_hours (the stages' sample is a subset: MR changes with all dates). */
+  lead_time_changes: number;
+  /** Changes of the sample whose stage boundaries were moved into the lead-time interval (see stages.ts). */
+  clamped_changes: number;
+}
+
+export interface LeadTimeStages {
+  portfolio: StageMonth[];
+  teams: Array<{ team: string; months: StageMonth[] }>;
+}
+
+export interface QualityRisk {
+  /** Portfolio, every month of the window. critical_share is null when the label is not used or no bug. */
+  bugs: Array<{ month: string; bugs_opened: number; critical_bugs: number; critical_share: Num }>;
+  /** severity::critical seen on any collected issue. */
+  criticalLabelUsed: boolean;
+  /** Hotfix ratio threshold (%): teams above it are listed. */
+  hotfixThreshold: number;
+  /** Pearson r and n of hotfix_ratio against pipeline_success_rate across teams, report month. */
+  hotfixVsSuccess: Correlation;
+  /** Report month, sorted by team. */
+  teams: Array<{ team: string; hotfix_ratio: Num; pipeline_success_rate: Num; above_threshold: boolean }>;
+}
+
+export interface Bottleneck {
+  rank: number;
+  kind: string;
+  /** 'portfolio' or a team name. */
+  scope: string;
+  metric: string;
+  value: number;
+  unit: string;
+  detail: Record<string, number | string | null>;
+}
+
+export type TargetMetric = 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore';
+
+export interface Target {
+  team: string;
+  metric: TargetMetric;
+  /** Report month's value of `measure`. */
+  current: Num;
+  level: DoraLevel | null;
+  /** The next better level's threshold (in `measure`), or null when holding. */
+  target: Num;
+  target_level: DoraLevel | null;
+  /** True when already elite or no data: keep the level. */
+  hold: boolean;
+  /** The graded value the target is expressed in, e.g. lead_time_hours. */
+  measure: string;
+  /** How the target is met: current `comparison` target (e.g. '<' 24). Null when holding. */
+  comparison: '<' | '<=' | '>=' | null;
+}
+
+export interface Action {
+  team: string;
+  /** Catalogue id (src/metrics/actions.ts). */
+  action: string;
+  trigger_metric: string;
+  trigger_value: number;
+  threshold: number;
+  /** trigger_value `comparison` threshold triggered the action. */
+  comparison: '>' | '>=' | '<';
+}
+
+export interface ExecutivePack {
+  leadTimeStages: LeadTimeStages;
+  quality: QualityRisk;
+  bottlenecks: Bottleneck[];
+  targets: Target[];
+  actions: Action[];
 }

@@ -9,6 +9,7 @@
 import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { DoraLevel, MetricsResult, MonthMetrics, Num } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
+import { fixtureExecutive } from './fixture-exec';
 
 interface Spec {
   dep?: number; // prod_deployments
@@ -207,6 +208,8 @@ export function fixtureResult(): MetricsResult {
       jobsWithoutRunner: 3,
       payload: emptyPayloadQuality(),
     },
+    // owner: stages (issue 14)
+    ...fixtureExecutive(),
   };
 }
 

@@ -3,6 +3,7 @@ import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { MetricsResult } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
 import { fixtureContext, fixtureResult, mm } from './fixture';
+import { emptyExecutive } from './fixture-exec';
 
 export const HOSTILE_TEAM = '=HYPERLINK("http://x")';
 export const HOSTILE_PROJECT = 'acme/a|b <script>alert(1)</script>\nweb';
@@ -76,6 +77,8 @@ export function emptyResult(): MetricsResult {
       jobsWithoutRunner: 0,
       payload: emptyPayloadQuality(),
     },
+    // owner: stages (issue 14)
+    ...emptyExecutive('2025-03'),
   };
 }
 

@@ -1,0 +1,150 @@
+/**
+ * Top 5 bottlenecks (issue 14): the largest lead-time stage shares and the worst
+ * reliability and cost figures of the report month, as facts with numbers.
+ *
+ * Ranking rule: every candidate gets a severity = how far its value is from the threshold
+ * of the matching improvement action (actions.ts), as a ratio where 1 means "at the
+ * threshold": value / threshold when higher is worse, (100 − value) / (100 − threshold)
+ * for pipeline success (the failure rate against the tolerated failure rate). Candidates
+ * are ranked by severity, highest first; ties by candidate kind (the order below), then
+ * scope ('portfolio' first, then team name). The top 5 are kept, below their threshold or
+ * not (the detail carries threshold and severity, so the report can say so).
+ * Candidates:
+ * - stage_share: per scope (portfolio and each team), the largest of the three stage shares,
+ *   when the stages' sample has at least MIN_STAGE_CHANGES changes; threshold 40%.
+ * - infra_failure_share, queue_time_p90_minutes, pipeline_success_rate: per team.
+ * - ci_cost_share: per team (two or more teams), its share of the portfolio's CI cost
+ *   against its share of production deployments; severity = (cost share / deployment share)
+ *   / 2, i.e. 1 when a team spends twice its share of deployments. Teams with CI cost but
+ *   no production deployment have no ratio and are not candidates.
+ */
+
+import { ACTION_CATALOGUE, MIN_STAGE_CHANGES, type TeamFacts } from './actions';
+import { share } from './stats';
+import type { Bottleneck, MonthMetrics, StageMonth } from './types';
+
+export const TOP_BOTTLENECKS = 5;
+/** The CI cost share of a team is a candidate against this multiple of its deployment share. */
+export const COST_SHARE_FACTOR = 2;
+
+const KIND_ORDER = ['stage_share', 'infra_failure_share', 'pipeline_success_rate', 'queue_time_p90_minutes', 'ci_cost_share'];
+
+function ruleThreshold(metric: string): number {
+  const rule = ACTION_CATALOGUE.find((r) => r.metric === metric);
+  if (rule === undefined) throw new Error(`no action rule for ${metric}`);
+  return rule.threshold;
+}
+
+interface Candidate extends Omit<Bottleneck, 'rank'> {
+  severity: number;
+}
+
+function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | null {
+  if (s === undefined || s.changes < MIN_STAGE_CHANGES) return null;
+  const stages = [
+    { metric: 'coding_share', value: s.coding_share, hours: s.coding_hours },
+    { metric: 'review_share', value: s.review_share, hours: s.review_hours },
+    { metric: 'deploy_share', value: s.deploy_share, hours: s.deploy_hours },
+  ];
+  let top: (typeof stages)[number] | null = null;
+  for (const st of stages) if (st.value !== null && (top === null || st.value > (top.value as number))) top = st;
+  if (top === null || top.value === null) return null;
+  // The review/deploy rules share one threshold; coding has no action but is ranked the same way.
+  const threshold = ruleThreshold('review_share');
+  return {
+    kind: 'stage_share',
+    scope,
+    metric: top.metric,
+    value: top.value,
+    unit: '%',
+    detail: { median_hours: top.hours, changes: s.changes, threshold, severity: top.value / threshold },
+    severity: top.value / threshold,
+  };
+}
+
+function teamCandidates(f: TeamFacts, portfolio: MonthMetrics, teamCount: number): Candidate[] {
+  const out: Candidate[] = [];
+  const p = f.month.pipelines;
+  const infra = ruleThreshold('infra_failure_share');
+  if (p.infra_failure_share !== null) {
+    out.push({
+      kind: 'infra_failure_share',
+      scope: f.team,
+      metric: 'infra_failure_share',
+      value: p.infra_failure_share,
+      unit: '%',
+      detail: { failed_jobs: p.failed_jobs, threshold: infra, severity: p.infra_failure_share / infra },
+      severity: p.infra_failure_share / infra,
+    });
+  }
+  const success = ruleThreshold('pipeline_success_rate');
+  if (p.pipeline_success_rate !== null) {
+    const severity = (100 - p.pipeline_success_rate) / (100 - success);
+    out.push({
+      kind: 'pipeline_success_rate',
+      scope: f.team,
+      metric: 'pipeline_success_rate',
+      value: p.pipeline_success_rate,
+      unit: '%',
+      detail: { pipelines: p.pipelines, threshold: success, severity },
+      severity,
+    });
+  }
+  const queue = ruleThreshold('queue_time_p90_minutes');
+  if (p.queue_time_p90_minutes !== null) {
+    out.push({
+      kind: 'queue_time_p90_minutes',
+      scope: f.team,
+      metric: 'queue_time_p90_minutes',
+      value: p.queue_time_p90_minutes,
+      unit: 'min',
+      detail: { jobs: p.jobs, threshold: queue, severity: p.queue_time_p90_minutes / queue },
+      severity: p.queue_time_p90_minutes / queue,
+    });
+  }
+  const costShare = share(f.month.cost.ci_cost, portfolio.cost.ci_cost);
+  const deploymentShare = share(f.month.dora.prod_deployments, portfolio.dora.prod_deployments);
+  if (teamCount >= 2 && costShare !== null && costShare > 0 && deploymentShare !== null && deploymentShare > 0) {
+    const ratio = costShare / deploymentShare;
+    out.push({
+      kind: 'ci_cost_share',
+      scope: f.team,
+      metric: 'ci_cost_share',
+      value: costShare,
+      unit: '%',
+      detail: { ci_cost: f.month.cost.ci_cost, deployments_share: deploymentShare, ratio, threshold: COST_SHARE_FACTOR, severity: ratio / COST_SHARE_FACTOR },
+      severity: ratio / COST_SHARE_FACTOR,
+    });
+  }
+  return out;
+}
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * @param portfolio the portfolio's report month and stages
+ * @param teams each team's report-month facts
+ */
+export function topBottlenecks(
+  portfolio: { month: MonthMetrics; stages: StageMonth | undefined },
+  teams: readonly TeamFacts[],
+): Bottleneck[] {
+  const candidates: Candidate[] = [];
+  const own = stageCandidate('portfolio', portfolio.stages);
+  if (own) candidates.push(own);
+  for (const f of teams) {
+    const s = stageCandidate(f.team, f.stages);
+    if (s) candidates.push(s);
+  }
+  for (const f of teams) candidates.push(...teamCandidates(f, portfolio.month, teams.length));
+  const scopeOrder = (s: string): [number, string] => (s === 'portfolio' ? [0, ''] : [1, s]);
+  candidates.sort((a, b) => {
+    if (a.severity !== b.severity) return b.severity - a.severity;
+    const k = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+    if (k !== 0) return k;
+    const [ga, na] = scopeOrder(a.scope);
+    const [gb, nb] = scopeOrder(b.scope);
+    return ga !== gb ? ga - gb : byCodePoint(na, nb);
+  });
+  return candidates.slice(0, TOP_BOTTLENECKS).map(({ severity: _severity, ...c }, i) => ({ rank: i + 1, ...c }));
+}

@@ -1,0 +1,41 @@
+/**
+ * The stages part of the executive pack (issue 14), assembled from the engine's results:
+ * lead-time breakdown, quality and risk, top bottlenecks, next month's targets, actions.
+ */
+
+import type { IssueRecord } from '../model/types';
+import type { TeamFacts } from './actions';
+import { improvementActions } from './actions';
+import { topBottlenecks } from './bottlenecks';
+import type { Calendar } from './calendar';
+import type { Change } from './lead-time';
+import { qualityRisk } from './quality';
+import type { Scopes } from './scopes';
+import { leadTimeStages } from './stages';
+import { nextMonthTargets } from './targets';
+import type { ExecutivePack, MonthMetrics, TeamSeries } from './types';
+
+export function executivePack(input: {
+  changes: readonly Change[];
+  issues: readonly IssueRecord[];
+  cal: Calendar;
+  scopes: Scopes;
+  portfolio: readonly MonthMetrics[];
+  teams: readonly TeamSeries[];
+}): ExecutivePack {
+  const { cal, scopes, portfolio, teams } = input;
+  const stages = leadTimeStages(input.changes, cal, scopes);
+  const last = cal.length - 1;
+  const facts: TeamFacts[] = teams.map((t, i) => ({
+    team: t.team,
+    month: t.months[last] as MonthMetrics,
+    stages: stages.teams[i]?.months[last],
+  }));
+  return {
+    leadTimeStages: stages,
+    quality: qualityRisk(input.issues, cal, portfolio, teams),
+    bottlenecks: topBottlenecks({ month: portfolio[last] as MonthMetrics, stages: stages.portfolio[last] }, facts),
+    targets: nextMonthTargets(teams),
+    actions: improvementActions(facts),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Lead-time breakdown (issue 14): where a change's lead time goes.
+ *
+ * The sample is exactly the changes lead_time_hours counts (detectChanges in lead-time.ts),
+ * restricted to merge-request changes whose first commit, MR creation and merge dates are all
+ * known: MR-less changes (a deployed commit) and unmerged or commit-less MRs have no stages.
+ *
+ * Each change's lead-time interval [start, finish] (start = first commit, never later than
+ * the merge, as lead-time.ts defines it) is cut at two boundaries: MR created and merged.
+ * SPEC-CHOICE: a boundary outside the interval is moved to its nearest end (and after the
+ * previous boundary), so no stage is negative and the three stages always add up to the
+ * change's lead time. That happens when the first commit is authored after the MR was
+ * opened (a draft MR opened before any commit, a rebase that rewrote authored dates), when
+ * commits are authored after the merge, or when the branch was deployed before the merge;
+ * such changes count in `clamped_changes`.
+ */
+
+import type { DeploymentMergeRequestRecord } from '../model/types';
+import type { Calendar } from './calendar';
+import type { Change } from './lead-time';
+import { Grid, PORTFOLIO, type Scopes } from './scopes';
+import { median } from './stats';
+import type { LeadTimeStages, Num, StageMonth } from './types';
+
+const HOUR_MS = 3_600_000;
+
+export interface StageDurations {
+  coding: number;
+  review: number;
+  deploy: number;
+  /** A boundary was moved into the lead-time interval (see the module comment). */
+  clamped: boolean;
+}
+
+function toMs(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const clampTo = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+
+/**
+ * Stage durations (hours) of an MR shipped by a deployment finished at finishMs; null
+ * when a date is missing. `startMs` is the change's lead-time start.
+ */
+export function stageDurations(mr: DeploymentMergeRequestRecord, finishMs: number): StageDurations | null {
+  const first = toMs(mr.firstCommitAuthoredAt);
+  const created = toMs(mr.createdAt);
+  const merged = toMs(mr.mergedAt);
+  if (first === null || created === null || merged === null) return null;
+  // The same start and end as lead-time.ts: the first commit, never later than the merge;
+  // a finish before the start gives a lead time of 0.
+  const start = Math.min(first, merged);
+  const end = Math.max(start, finishMs);
+  const c = clampTo(created, start, end);
+  const m = clampTo(merged, c, end);
+  const clamped = c !== created || m !== merged || end !== finishMs || start !== first;
+  return { coding: (c - start) / HOUR_MS, review: (m - c) / HOUR_MS, deploy: (end - m) / HOUR_MS, clamped };
+}
+
+export interface StageCell {
+  coding: number[];
+  review: number[];
+  deploy: number[];
+  clamped: number;
+  /** Changes with a lead time (the lead_time_hours sample). */
+  leadChanges: number;
+}
+
+export function stageGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<StageCell> {
+  const grid = new Grid<StageCell>(scopes.count, cal.length, () => ({ coding: [], review: [], deploy: [], clamped: 0, leadChanges: 0 }));
+  for (const c of changes) {
+    // The month of the deployment, as lead_time_hours places the change.
+    const m = cal.monthIndex(c.finishMs);
+    if (m < 0 || c.leadHours === null) continue;
+    for (const s of scopes.ofProject(c.projectId)) {
+      const cell = grid.at(s, m);
+      cell.leadChanges++;
+      if (c.stages === null) continue;
+      cell.coding.push(c.stages.coding);
+      cell.review.push(c.stages.review);
+      cell.deploy.push(c.stages.deploy);
+      if (c.stages.clamped) cell.clamped++;
+    }
+  }
+  return grid;
+}
+
+export function stageMonth(month: string, cell: StageCell): StageMonth {
+  const coding = median(cell.coding);
+  const review = median(cell.review);
+  const deploy = median(cell.deploy);
+  const sum = coding === null || review === null || deploy === null ? 0 : coding + review + deploy;
+  const shareOf = (v: Num): Num => (v === null || sum === 0 ? null : (v / sum) * 100);
+  return {
+    month,
+    changes: cell.coding.length,
+    coding_hours: coding,
+    review_hours: review,
+    deploy_hours: deploy,
+    coding_share: shareOf(coding),
+    review_share: shareOf(review),
+    deploy_share: shareOf(deploy),
+    lead_time_changes: cell.leadChanges,
+    clamped_changes: cell.clamped,
+  };
+}
+
+export function leadTimeStages(changes: readonly Change[], cal: Calendar, scopes: Scopes): LeadTimeStages {
+  const grid = stageGrid(changes, cal, scopes);
+  const series = (scope: number): StageMonth[] => cal.months.map((month, m) => stageMonth(month, grid.at(scope, m)));
+  return {
+    portfolio: series(PORTFOLIO),
+    teams: scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) })),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Next month's targets (issue 14): per team and DORA metric, the threshold of the next
+ * better DORA level (levels.ts LEVEL_THRESHOLDS), or hold when the team is already elite
+ * or the metric has no data in the report month.
+ */
+
+import { LEVEL_THRESHOLDS, type LevelMetric, type LevelThreshold } from './levels';
+import type { DoraMetrics, MonthMetrics, Target, TeamSeries } from './types';
+
+export const TARGET_METRICS: readonly LevelMetric[] = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
+
+function valueOf(d: DoraMetrics, measure: LevelThreshold['measure']): number | null {
+  return d[measure];
+}
+
+/** The target of one metric from one month's figures. */
+export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics): Target {
+  const level = month.levels[metric];
+  const thresholds = LEVEL_THRESHOLDS[metric];
+  // The graded measure of the level held (elite's for a hold at elite): what `current` shows.
+  const own = thresholds.find((t) => t.level === level) ?? thresholds[0]!;
+  if (level === null || level === 'elite') {
+    return {
+      team,
+      metric,
+      current: level === null ? null : valueOf(month.dora, own.measure),
+      level,
+      target: null,
+      target_level: null,
+      hold: true,
+      measure: own.measure,
+      comparison: null,
+    };
+  }
+  // Thresholds run best first; the next better level is the one just before the level held
+  // (for low, the last threshold: medium).
+  const index = level === 'low' ? thresholds.length : thresholds.findIndex((t) => t.level === level);
+  const next = thresholds[index - 1]!;
+  return {
+    team,
+    metric,
+    current: valueOf(month.dora, next.measure),
+    level,
+    target: next.limit,
+    target_level: next.level,
+    hold: false,
+    measure: next.measure,
+    comparison: next.comparison,
+  };
+}
+
+/** Every team's targets for the month after the report month (its last month), in TARGET_METRICS order. */
+export function nextMonthTargets(teams: readonly TeamSeries[]): Target[] {
+  const out: Target[] = [];
+  for (const t of teams) {
+    const current = t.months[t.months.length - 1];
+    if (current === undefined) continue;
+    for (const metric of TARGET_METRICS) out.push(targetFor(t.team, metric, current));
+  }
+  return out;
+}
