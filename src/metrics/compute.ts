@@ -12,6 +12,7 @@ import { analyzeDeployments, deploymentCounts } from './deployments';
 import { deliveryGrid, deliveryMetrics, hotfixRatio } from './delivery';
 import { monthDeltas } from './deltas';
 import { analyzeIncidents, incidentFailureGrid, incidentGrid, incidentMetrics, isIncident } from './incidents';
+import { computeForecast } from './forecast';
 import { buildInsights } from './insights';
 import { detectChanges, leadTimeGrid, leadTimeMetrics } from './lead-time';
 import { deploymentDaysPerWeek, doraLevels } from './levels';
@@ -90,6 +91,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
   const previous = last > 0 ? (portfolio[last - 1] as MonthMetrics) : null;
   const correlations = costCorrelations(portfolio);
   const paretoResult = pareto(data.jobs, data.projects, cal, last);
+  const teams = scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) }));
 
   return {
     reportMonth: config.month,
@@ -98,7 +100,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
     timezone: config.timezone,
     currency: config.currency,
     portfolio: { months: portfolio },
-    teams: scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) })),
+    teams,
     projects: scopes.projects.map((p, i) => ({
       projectId: p.id,
       project: p.path,
@@ -126,6 +128,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
       jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
       payload: payloadQuality(data),
     },
+    forecast: computeForecast({ months, portfolio, teams }),
   };
 }
 
