@@ -21,7 +21,13 @@ import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
 import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
-export function computeMetrics(data: Dataset, config: Config): MetricsResult {
+/** Options that come from outside the data: the clock's view of which months are over. */
+export interface ComputeOptions {
+  /** The last month whose data is complete (the caller's clock); default: every month of the window. */
+  lastCompleteMonth?: string;
+}
+
+export function computeMetrics(data: Dataset, config: Config, options: ComputeOptions = {}): MetricsResult {
   const months = monthWindow(config.month, config.months);
   const cal = new Calendar(months, config.timezone);
   const scopes = new Scopes(
@@ -128,7 +134,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
       jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
       payload: payloadQuality(data),
     },
-    forecast: computeForecast({ months, portfolio, teams }),
+    forecast: computeForecast({ months, portfolio, teams, lastCompleteMonth: options.lastCompleteMonth }),
   };
 }
 

@@ -14,11 +14,13 @@
  * - Choice per series by a rolling-origin one-step-ahead backtest: from the 4th month with data
  *   on, every candidate is fitted on the months before and predicts that month; the lowest mean
  *   absolute error wins (ties to the simpler method, in the order above). That MAE is printed.
- * - The 80% prediction interval is the chosen model's own: mean ± t(0.90, df) × sd_h, where sd_h
- *   is the model's h-step forecast standard deviation from its residual variance (FPP3 table 5.2
- *   for mean / naive, the OLS prediction interval for linear, Hyndman et al. 2008 table 6.1 for
- *   ETS(A,Ad,N)), and Student's t replaces the normal quantile because the variance is
- *   estimated from 6-12 points. The interval is then clamped to the metric's domain.
+ * - The 80% prediction interval: mean ± t(0.90, df) × sd_h, where sd_h is the chosen model's
+ *   h-step forecast standard deviation from its residual variance (FPP3 table 5.2 for mean and
+ *   naive, the OLS prediction interval for linear, Hyndman et al. 2008 table 6.1 for
+ *   ETS(A,Ad,N)), scaled up when the backtest's one-step RMSE of that method is larger than the
+ *   model's one-step sd (the error it really made out of sample); Student's t replaces the
+ *   normal quantile because the variance is estimated from 6-12 points. The interval (and the
+ *   value) are then clamped to the metric's domain (>= 0; change failure rate 0-100).
  * - Missing months (no data; e.g. no change deployed, so no lead time) are missing, not 0: the
  *   trend keeps their place on the time axis, the smoothing carries its state through them, and
  *   a gap before the forecast lengthens its horizon. Deployment counts and CI cost are 0 when
@@ -26,7 +28,7 @@
  *   treated as missing (a team that did not exist yet, or data that did not reach back).
  */
 
-import { linearRegression, mean as ssMean, probit, sampleVariance } from 'simple-statistics';
+import { linearRegression, mean as ssMean, sampleVariance } from 'simple-statistics';
 import { addMonths } from '../time';
 import type { Forecast, ForecastMethod, ForecastMetric, ForecastSeries, MonthMetrics, Num } from './types';
 
@@ -258,7 +260,8 @@ const FITTERS: Record<ForecastMethod, (values: readonly Num[]) => Fit | null> = 
 
 /**
  * Student's t 0.90 quantile (one-sided), df 1-30 (standard tables); beyond 30 the
- * Cornish-Fisher expansion z + (z³ + z)/(4·df), within 0.001 of the exact value there.
+ * Cornish-Fisher expansion z + (z³ + z)/(4·df) + (5z⁵ + 16z³ + 3z)/(96·df²), within 0.0001 of
+ * the exact value there.
  */
 const T90 = [
   3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383, 1.372, 1.363, 1.356, 1.35, 1.345, 1.341, 1.337, 1.333, 1.33, 1.328, 1.325,
@@ -269,13 +272,16 @@ export function tQuantile90(df: number): number {
   const d = Math.max(1, Math.floor(df));
   const tabled = T90[d - 1];
   if (tabled !== undefined) return tabled;
-  const z = probit(0.9);
-  return z + (z ** 3 + z) / (4 * d);
+  // The normal 0.90 quantile (simple-statistics' probit is only good to ~1e-3).
+  const z = 1.2815515655446004;
+  return z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d * d);
 }
 
 export interface BacktestResult {
   /** MAE of each candidate over the common origins. */
   mae: Record<ForecastMethod, number>;
+  /** Root mean square one-step error of each candidate over the same origins. */
+  rmse: Record<ForecastMethod, number>;
   /** Number of one-step predictions each MAE is the mean of. */
   origins: number;
 }
@@ -287,6 +293,7 @@ export interface BacktestResult {
  */
 export function backtest(values: readonly Num[]): BacktestResult | null {
   const sums: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
+  const squares: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
   let origins = 0;
   let seen = 0;
   for (let t = 0; t < values.length; t++) {
@@ -298,7 +305,9 @@ export function backtest(values: readonly Num[]): BacktestResult | null {
         const fit = FITTERS[method](train);
         // Every candidate fits from BACKTEST_MIN_TRAIN months with data.
         if (fit === null) throw new Error(`forecast: ${method} could not be fitted on ${seen} months`);
-        sums[method] += Math.abs(y - fit.mean(1));
+        const e = y - fit.mean(1);
+        sums[method] += Math.abs(e);
+        squares[method] += e * e;
       }
       origins++;
     }
@@ -306,8 +315,12 @@ export function backtest(values: readonly Num[]): BacktestResult | null {
   }
   if (origins === 0) return null;
   const mae = { ...sums };
-  for (const method of FORECAST_METHODS) mae[method] = sums[method] / origins;
-  return { mae, origins };
+  const rmse = { ...squares };
+  for (const method of FORECAST_METHODS) {
+    mae[method] = sums[method] / origins;
+    rmse[method] = Math.sqrt(squares[method] / origins);
+  }
+  return { mae, rmse, origins };
 }
 
 export interface ValuesForecast {
@@ -339,10 +352,15 @@ export function forecastValues(values: readonly Num[], domain: Domain, horizon =
   for (const m of FORECAST_METHODS) if (bt.mae[m] < bt.mae[method]) method = m;
   const fit = FITTERS[method](values) as Fit;
   const t = tQuantile90(fit.df);
+  const sd1 = fit.sd(1);
+  // The model's residuals can understate the error it really makes one month ahead (it may be
+  // misspecified, and its fit saw the points it is judged on): the one-step sd is the larger of
+  // the model's and the backtest's out-of-sample RMSE; the model gives the growth with h.
+  const scale = sd1 > 0 ? Math.max(1, bt.rmse[method] / sd1) : 1;
   const points: ValuesForecast['points'] = [];
   for (let steps = 1; steps <= horizon; steps++) {
     const mu = fit.mean(steps);
-    const half = t * fit.sd(steps);
+    const half = t * fit.sd(steps) * scale;
     points.push({ value: clamp(mu, domain), lower: clamp(mu - half, domain), upper: clamp(mu + half, domain) });
   }
   return { method, history_months: history, backtest_mae: bt.mae[method], backtest: bt, points, skipped_reason: null };
