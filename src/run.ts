@@ -22,7 +22,7 @@ import { computeMetrics } from './metrics/compute';
 import { DECK_FILE, WORKBOOK_FILE, renderArtifacts, renderBinaryArtifacts } from './report';
 import type { ReportContext } from './report/context';
 import { publishWiki } from './publish/wiki';
-import { monthRangeMs, monthWindow } from './time';
+import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
 export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 } as const;
 
@@ -172,7 +172,8 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     if (config.shard) return { exitCode: EXIT.OK, dataset, client };
   }
 
-  const result = computeMetrics(dataset, config);
+  // A report month still in progress (month = the current month) stays out of the forecast's history.
+  const result = computeMetrics(dataset, config, { lastCompleteMonth: lastFullMonth(deps.nowMs, config.timezone) });
   const ctx: ReportContext = {
     group: dataset.meta.group,
     toolVersion: deps.version,

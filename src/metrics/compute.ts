@@ -13,6 +13,7 @@ import { deliveryGrid, deliveryMetrics, hotfixRatio } from './delivery';
 import { monthDeltas } from './deltas';
 import { analyzeIncidents, incidentFailureGrid, incidentGrid, incidentMetrics, isIncident } from './incidents';
 import { executivePack } from './executive';
+import { computeForecast } from './forecast';
 import { buildInsights } from './insights';
 import { detectChanges, leadTimeGrid, leadTimeMetrics } from './lead-time';
 import { deploymentDaysPerWeek, doraLevels } from './levels';
@@ -21,7 +22,13 @@ import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
 import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
-export function computeMetrics(data: Dataset, config: Config): MetricsResult {
+/** Options that come from outside the data: the clock's view of which months are over. */
+export interface ComputeOptions {
+  /** The last month whose data is complete (the caller's clock); default: every month of the window. */
+  lastCompleteMonth?: string;
+}
+
+export function computeMetrics(data: Dataset, config: Config, options: ComputeOptions = {}): MetricsResult {
   const months = monthWindow(config.month, config.months);
   const cal = new Calendar(months, config.timezone);
   const scopes = new Scopes(
@@ -130,6 +137,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
     },
     // owner: stages (issue 14)
     ...executivePack({ changes: detection.changes, issues: data.issues, cal, scopes, portfolio, teams }),
+    forecast: computeForecast({ months, portfolio, teams, lastCompleteMonth: options.lastCompleteMonth }),
   };
 }
 

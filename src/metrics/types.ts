@@ -210,6 +210,8 @@ export interface MetricsResult {
   bottlenecks: Bottleneck[];
   targets: Target[];
   actions: Action[];
+  /** The next months of four metrics with 80% prediction intervals (src/metrics/forecast.ts). Owner: forecast. */
+  forecast: Forecast;
 }
 
 // ---- Executive pack (issue 14, stages): lead-time breakdown, quality, bottlenecks, targets, actions.
@@ -300,4 +302,45 @@ export interface ExecutivePack {
   bottlenecks: Bottleneck[];
   targets: Target[];
   actions: Action[];
+}
+
+// --- Forecast (issue 14; owner: forecast; report.json `forecast`) ---
+
+export type ForecastMetric = 'prod_deployments' | 'lead_time_hours' | 'change_failure_rate' | 'ci_cost';
+
+/** How a series was forecast; chosen per series by a one-step-ahead backtest (src/metrics/forecast.ts). */
+export type ForecastMethod = 'naive' | 'mean' | 'linear' | 'damped_trend';
+
+export interface ForecastPoint {
+  month: string; // YYYY-MM
+  value: number;
+  /** Bounds of the prediction interval (Forecast.interval %), clamped to the metric's domain. */
+  lower: number;
+  upper: number;
+}
+
+export interface ForecastSeries {
+  /** 'portfolio' or a team name. */
+  scope: string;
+  metric: ForecastMetric;
+  /** null when the series is not forecast (skipped_reason says why). */
+  method: ForecastMethod | null;
+  /** Months with data in the history the forecast used. */
+  history_months: number;
+  /** Mean absolute error of the chosen method's one-step-ahead backtest (the metric's unit); null when skipped. */
+  backtest_mae: Num;
+  /** One point per forecast month (Forecast.horizon of them); empty when not forecast. */
+  points: ForecastPoint[];
+  skipped_reason: string | null;
+}
+
+export interface Forecast {
+  /** Months forecast after the report month. */
+  horizon: number;
+  /** Coverage of the prediction interval, in % (80). */
+  interval: number;
+  /** Fewest months with data a series needs to be forecast. */
+  minMonths: number;
+  /** Portfolio first, then teams by name; metrics in ForecastMetric order. */
+  series: ForecastSeries[];
 }

@@ -210,6 +210,33 @@ export function fixtureResult(): MetricsResult {
     },
     // owner: stages (issue 14)
     ...fixtureExecutive(),
+    forecast: fixtureForecast(),
+  };
+}
+
+/**
+ * The fixture's 3 months are too few for a forecast (6 needed): every series is skipped.
+ * Months with data, counted by hand (deployments and cost: from the first non-zero month;
+ * lead time and change failure rate: non-null months): portfolio 0/5/13 deployments -> 2,
+ * lead -/20/16 -> 2, CFR -/16.7/13.3 -> 2, cost 3; alpha 0/5/10 -> 2, -/20/14 -> 2, -/0/16.7 -> 2,
+ * cost 3; beta 0/0/3 -> 1, -/-/200 -> 1, -/100/0 -> 2, cost 3.
+ */
+export function fixtureForecast(): MetricsResult['forecast'] {
+  const skipped = (scope: string, counts: [number, number, number, number]) =>
+    (['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'] as const).map((metric, i) => ({
+      scope,
+      metric,
+      method: null,
+      history_months: counts[i] ?? 0,
+      backtest_mae: null,
+      points: [],
+      skipped_reason: 'fewer than 6 months with data',
+    }));
+  return {
+    horizon: 3,
+    interval: 80,
+    minMonths: 6,
+    series: [...skipped('portfolio', [2, 2, 2, 3]), ...skipped('alpha', [2, 2, 2, 3]), ...skipped('beta', [1, 1, 2, 3])],
   };
 }
 

@@ -12,6 +12,7 @@ export function hostileResult(): MetricsResult {
   const r = fixtureResult();
   for (const t of r.teams) if (t.team === 'alpha') t.team = HOSTILE_TEAM;
   r.teams.sort((a, b) => (a.team < b.team ? -1 : 1));
+  for (const s of r.forecast.series) if (s.scope === 'alpha') s.scope = HOSTILE_TEAM;
   for (const p of r.projects) {
     if (p.team === 'alpha') p.team = HOSTILE_TEAM;
     if (p.project === 'acme/alpha/web') p.project = HOSTILE_PROJECT;
@@ -79,6 +80,21 @@ export function emptyResult(): MetricsResult {
     },
     // owner: stages (issue 14)
     ...emptyExecutive('2025-03'),
+    // One month: nothing to forecast from (nothing happened: no month with data).
+    forecast: {
+      horizon: 3,
+      interval: 80,
+      minMonths: 6,
+      series: (['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'] as const).map((metric) => ({
+        scope: 'portfolio',
+        metric,
+        method: null,
+        history_months: 0,
+        backtest_mae: null,
+        points: [],
+        skipped_reason: 'fewer than 6 months with data',
+      })),
+    },
   };
 }
 
