@@ -128,7 +128,10 @@ export interface ReportJson {
     target: Num;
     target_level: DoraLevel | null;
     hold: boolean;
+    /** The graded value current and target are in, e.g. lead_time_hours. */
+    measure?: string;
+    comparison?: '<' | '<=' | '>=' | null;
   }>;
-  actions?: Array<{ team: string; action: string; trigger_metric: string; trigger_value: number; threshold: number }>;
+  actions?: Array<{ team: string; action: string; trigger_metric: string; trigger_value: number; threshold: number; comparison?: string }>;
   forecast?: { horizon: number; interval: number; min_months: number; series: ForecastSeriesJson[] };
 }

@@ -62,6 +62,45 @@ const METRIC_LABEL: Record<string, string> = {
   ci_cost: 'CI cost',
 };
 
+/** The deck's words for the action catalogue ids (src/metrics/actions.ts). */
+export const ACTION_TEXT: Record<string, string> = {
+  runner_capacity: 'Add runner capacity',
+  runner_queue: 'Shorten runner queues',
+  pipeline_stability: 'Stabilise pipelines',
+  review_load: 'Spread the review load',
+  deploy_flow: 'Deploy merged changes sooner',
+  release_quality: 'Cut hotfixes: test before release',
+  change_safety: 'Make changes safer to ship',
+  incident_response: 'Restore service faster',
+};
+
+const STAGE_WORD: Record<string, string> = { coding_share: 'coding', review_share: 'review', deploy_share: 'merge-to-production' };
+
+/** A value in the unit its metric is read in. */
+function valueOf(metric: string, v: Num): string {
+  if (!hasValue(v)) return NO_DATA;
+  if (/_hours$/.test(metric) || metric === 'lead_time') return fmtHours(v);
+  if (/_minutes$/.test(metric) || metric === 'time_to_restore') return fmtMinutes(v);
+  if (/share|rate|ratio/.test(metric)) return pct(v);
+  if (metric === 'deployment_days_per_week' || metric === 'deployment_frequency') return `${fmtNumber(v, 1)} days/week`;
+  return fmtNumber(v, 1);
+}
+
+/** One bottleneck as a fact: "review takes 42.0% of lead time". */
+export function bottleneckText(b: { kind: string; metric: string; value: number; unit: string }): string {
+  const stage = STAGE_WORD[b.metric];
+  if (b.kind === 'stage_share' && stage) return `${stage} takes ${pct(b.value)} of lead time`;
+  if (b.metric === 'infra_failure_share') return `infrastructure causes ${pct(b.value)} of job failures`;
+  if (b.metric === 'pipeline_success_rate') return `pipeline success ${pct(b.value)}`;
+  if (b.metric === 'queue_time_p90_minutes') return `jobs wait ${fmtMinutes(b.value)} for a runner (p90)`;
+  if (b.metric === 'ci_cost_share') return `${pct(b.value)} of the CI cost`;
+  return `${b.metric.replace(/_/g, ' ')} ${fmtNumber(b.value, 1)} ${b.unit}`;
+}
+
+function scopeName(scope: string): string {
+  return scope === 'portfolio' ? 'Portfolio' : scope;
+}
+
 function pct(n: Num): string {
   return fmtPercent(n);
 }
@@ -492,12 +531,12 @@ function bottlenecksSlide({ pptx, j }: DeckInput, slide: Slide): void {
   }
   table(
     slide,
-    [header(['#', 'Where', 'What', 'Value']), ...b.slice(0, 5).map((x) => [cell(String(x.rank), { align: 'center' }), cell(x.scope), cell(x.metric.replace(/_/g, ' ')), cell(`${fmtNumber(x.value, 1)} ${x.unit}`, { align: 'right', bold: true })])],
+    [header(['#', 'Where', 'What']), ...b.slice(0, 5).map((x) => [cell(String(x.rank), { align: 'center' }), cell(scopeName(x.scope), { bold: true }), cell(bottleneckText(x))])],
     5.4,
     1.6,
     7.4,
-    [0.5, 2.4, 3.0, 1.5],
-    12,
+    [0.5, 2.6, 4.3],
+    13,
   );
 }
 
@@ -532,11 +571,20 @@ function actionsSlide({ j }: DeckInput, slide: Slide): void {
   const max = 9;
   table(
     slide,
-    [header(['Team', 'Action', 'Because', 'Value', 'Threshold']), ...a.slice(0, max).map((x) => [cell(x.team, { bold: true }), cell(x.action.replace(/_/g, ' ')), cell(x.trigger_metric.replace(/_/g, ' ')), cell(fmtNumber(x.trigger_value, 1), { align: 'right', bold: true }), cell(fmtNumber(x.threshold, 1), { align: 'right' })])],
+    [
+      header(['Team', 'Action', 'Because', 'Value', 'Threshold']),
+      ...a.slice(0, max).map((x) => [
+        cell(x.team, { bold: true }),
+        cell(ACTION_TEXT[x.action] ?? x.action.replace(/_/g, ' ')),
+        cell(x.trigger_metric.replace(/_/g, ' ')),
+        cell(valueOf(x.trigger_metric, x.trigger_value), { align: 'right', bold: true }),
+        cell(`${x.comparison ?? ''} ${valueOf(x.trigger_metric, x.threshold)}`.trim(), { align: 'right' }),
+      ]),
+    ],
     0.5,
     1.6,
     W - 1.0,
-    [2.6, 3.4, 3.5, 1.4, 1.43],
+    [2.6, 3.6, 3.3, 1.4, 1.43],
     12,
   );
   if (a.length > max) note(slide, `and ${a.length - max} more actions: report.md, Improvement actions.`, 0.5, 6.5, W - 1.0, 0.35, 11);
@@ -556,7 +604,20 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
   const max = 9;
   table(
     slide,
-    [header(['Team', 'Metric', 'Now', 'Level', 'Target', 'Next level']), ...moving.slice(0, max).map((x) => [cell(x.team, { bold: true }), cell(METRIC_LABEL[x.metric] ?? x.metric), cell(fmtNumber(x.current, 1), { align: 'right' }), levelCell(x.level), cell(fmtNumber(x.target, 1), { align: 'right', bold: true }), levelCell(x.target_level)])],
+    [
+      header(['Team', 'Metric', 'Now', 'Level', 'Target', 'Next level']),
+      ...moving.slice(0, max).map((x) => {
+        const unit = x.measure ?? x.metric;
+        return [
+          cell(x.team, { bold: true }),
+          cell(METRIC_LABEL[x.metric] ?? x.metric),
+          cell(valueOf(unit, x.current), { align: 'right' }),
+          levelCell(x.level),
+          cell(`${x.comparison ?? ''} ${valueOf(unit, x.target)}`.trim(), { align: 'right', bold: true }),
+          levelCell(x.target_level),
+        ];
+      }),
+    ],
     0.5,
     1.6,
     W - 1.0,
@@ -587,7 +648,7 @@ function sectionTitles(j: ReportJson, attention: AttentionView[]): string[] {
       })()
     : 'No quality and risk data';
   const top = j.bottlenecks?.[0];
-  const bottleneck = top ? `Top bottleneck: ${top.scope} ${top.metric.replace(/_/g, ' ')} ${fmtNumber(top.value, 1)} ${top.unit}` : j.bottlenecks ? 'No bottleneck stands out' : 'No bottleneck data';
+  const bottleneck = top ? `${scopeName(top.scope)}: ${bottleneckText(top)}` : j.bottlenecks ? 'No bottleneck stands out' : 'No bottleneck data';
   const actions = j.actions ? `${j.actions.length} improvement ${j.actions.length === 1 ? 'action' : 'actions'} for ${new Set(j.actions.map((a) => a.team)).size} teams` : 'No improvement actions';
   const targets = j.targets
     ? (() => {
@@ -634,7 +695,7 @@ export async function renderDeck(json: unknown, ctx: ReportContext, attention: A
       { text: { text: footer, options: { x: 0.5, y: 7.0, w: 7.5, h: 0.35, fontFace: FONT, fontSize: 10, color: MUTED } } },
       {
         placeholder: {
-          options: { name: 'title', type: 'title', x: 0.5, y: 0.55, w: W - 1.0, h: 0.85, fontFace: FONT, fontSize: 26, bold: true, color: INK, valign: 'middle', margin: 0 },
+          options: { name: 'title', type: 'title', x: 0.5, y: 0.55, w: W - 1.0, h: 0.85, fontFace: FONT, fontSize: 26, bold: true, color: INK, align: 'left', valign: 'middle', margin: 0 },
           text: '',
         },
       },
@@ -657,5 +718,8 @@ export async function renderDeck(json: unknown, ctx: ReportContext, attention: A
     draw(input, slide);
   });
   const raw = (await pptx.write({ outputType: 'nodebuffer' })) as Buffer;
-  return normalizeOfficeZip(new Uint8Array(raw), monthInstant(month));
+  return normalizeOfficeZip(new Uint8Array(raw), monthInstant(month), [
+    ['chart', '.xml'],
+    ['Microsoft_Excel_Worksheet', '.xlsx'],
+  ]);
 }
