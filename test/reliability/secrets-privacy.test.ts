@@ -4,6 +4,8 @@
  * the cache or a wiki page, on the success path and on every error path (persistent 500,
  * 401, connection resets, a malformed API object that fails collection with exit 4).
  * No person's name, username or e-mail may appear in any of them either (PRODUCT.md 1, 7).
+ * The deck and the workbook are zips: their XML parts (nested chart workbooks included) are
+ * unpacked and searched as text.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePortfolio, personStrings, startFakeGitLabHttp, type FailureRule } from '../fake-gitlab';
 import { startChaosProxy, type ChaosRule } from './chaos-proxy';
+import { officeText } from '../report/office';
 import { allText, filesUnder, runCli, type CliRun } from './cli';
 import { Summary } from './summary';
 
@@ -82,10 +85,11 @@ afterAll(async () => {
 });
 
 describe('the token and person data never leave the process', () => {
-  it.each(CASES)('$name', (c) => {
+  it.each(CASES)('$name', async (c) => {
     const { run, wiki } = runs.get(c.name)!;
     const dir = join(root, c.name.replace(/\W+/g, '-'));
-    const text = [run.stdout, run.stderr, wiki, allText(dir)].join('\n');
+    const office = await Promise.all(filesUnder(dir).filter((f) => /\.(pptx|xlsx)$/.test(f)).map((f) => officeText(readFileSync(f))));
+    const text = [run.stdout, run.stderr, wiki, allText(dir), ...office].join('\n');
     const leakedToken = FRAGMENTS.filter((f) => text.includes(f));
     const leakedPeople = people.filter((p) => text.includes(p));
     summary.add({
@@ -107,6 +111,17 @@ describe('the token and person data never leave the process', () => {
     // the fake really serves person data, so its absence above means something
     expect(people.length).toBeGreaterThan(10);
     expect(readFileSync(filesUnder(join(dir, 'snapshot'))[0]!, 'utf8').length).toBeGreaterThan(0);
+  });
+
+  it('searched the deck and the workbook as text: team names and numbers are in them', async () => {
+    const out = join(root, 'success-with-snapshot-cache-and-wiki', 'out', MONTH);
+    const deck = await officeText(readFileSync(join(out, 'executive_deck.pptx')));
+    const book = await officeText(readFileSync(join(out, 'report.xlsx')));
+    const teams = [...new Set(readFileSync(join(out, 'dora_team_monthly.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]))];
+    expect(teams.length).toBeGreaterThan(0);
+    expect(deck).toContain(`acme · ${MONTH}`);
+    expect(deck).toMatch(/Production deployments/);
+    for (const t of teams) expect(book).toContain(t);
   });
 
   it('the error runs failed where intended', () => {
