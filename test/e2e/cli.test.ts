@@ -3,12 +3,13 @@
  * GitLab: artifacts, wiki upsert, exit codes, privacy and secrecy, snapshots and shards,
  * and the incremental cache.
  */
-import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePortfolio, personStrings, startFakeGitLabHttp } from '../fake-gitlab';
 import { assertWellFormedTables } from '../report/md-table';
+import { officeParts, officeText } from '../report/office';
 import { csvs, filesUnder, runCli as runCliWith, type CliRun } from '../reliability/cli';
 
 const TOKEN = 'glpat-ZZsecretZZ-e2e-4242';
@@ -44,7 +45,8 @@ describe('dora-report CLI end to end', () => {
     expect(names).toEqual([
       'ci_cost_monthly.csv', 'ci_cost_project_monthly.csv', 'ci_cost_team_monthly.csv', 'cost_vs_dora.csv',
       'delivery_team_monthly.csv', 'dora_monthly.csv', 'dora_project_monthly.csv', 'dora_team_monthly.csv',
-      'executive_summary.txt', 'pipelines_team_monthly.csv', 'report.json', 'report.md', 'top_pipelines.csv',
+      'executive_deck.pptx', 'executive_summary.txt', 'pipelines_team_monthly.csv', 'report.json', 'report.md', 'report.xlsx',
+      'top_pipelines.csv',
     ]);
     const md = readFileSync(join(root, 'a', '2026-10', 'report.md'), 'utf8');
     assertWellFormedTables(md);
@@ -52,10 +54,17 @@ describe('dora-report CLI end to end', () => {
     expect(md).not.toMatch(/NaN|undefined/);
   });
 
-  it('is deterministic: a second run over the same data gives byte-identical CSVs and report.md', () => {
+  it('is deterministic: a second run over the same data gives byte-identical CSVs, report.md, deck and workbook', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(csvs(join(root, 'b', '2026-10'))).toEqual(csvs(join(root, 'a', '2026-10')));
-    expect(readFileSync(join(root, 'b', '2026-10', 'report.md'), 'utf8')).toBe(readFileSync(join(root, 'a', '2026-10', 'report.md'), 'utf8'));
+    for (const f of ['report.md', 'executive_deck.pptx', 'report.xlsx']) {
+      expect(readFileSync(join(root, 'b', '2026-10', f)).equals(readFileSync(join(root, 'a', '2026-10', f))), f).toBe(true);
+    }
+  });
+
+  it("links the deck's footer to the month's wiki page (its Data quality section)", async () => {
+    const parts = await officeParts(readFileSync(join(root, 'a', '2026-10', 'executive_deck.pptx')));
+    expect(parts.get('ppt/slides/_rels/slide1.xml.rels')).toContain(`Target="${server.url}/acme/reporting/-/wikis/dora-reports/2026-10#7-data-quality"`);
   });
 
   it('creates the month page and the index on the first run and updates them on the second (no duplicates)', () => {
@@ -68,10 +77,12 @@ describe('dora-report CLI end to end', () => {
     expect(pages?.get('dora-reports/2026-10')?.content).toBe(readFileSync(join(root, 'a', '2026-10', 'report.md'), 'utf8'));
   });
 
-  it('never writes a person name, username or e-mail, nor the token, to any output or log', () => {
+  it('never writes a person name, username or e-mail, nor the token, to any output or log', async () => {
     const people = personStrings(data);
     expect(people.length).toBeGreaterThan(10);
     const texts = [first.stdout, first.stderr, ...filesUnder(join(root, 'a')).map((f) => readFileSync(f, 'utf8'))];
+    // the deck and the workbook are zips: their XML text
+    for (const f of filesUnder(join(root, 'a')).filter((x) => /\.(pptx|xlsx)$/.test(x))) texts.push(await officeText(readFileSync(f)));
     for (const pages of server.state.wikiPages.values()) for (const p of pages.values()) texts.push(p.content);
     const all = texts.join('\n');
     for (const s of people) expect(all.includes(s), `found "${s}"`).toBe(false);
@@ -82,10 +93,14 @@ describe('dora-report CLI end to end', () => {
     const s = await startFakeGitLabHttp(data, { token: TOKEN, wikiForbidden: true });
     try {
       const out = join(root, 'forbidden');
-      const r = await runCli([...common(s.url, out), '--wiki-project', 'acme/reporting']);
+      // a deck left by an earlier run of the month would show stale numbers: it goes
+      mkdirSync(join(out, '2026-10'), { recursive: true });
+      writeFileSync(join(out, '2026-10', 'executive_deck.pptx'), 'stale');
+      const r = await runCli([...common(s.url, out), '--wiki-project', 'acme/reporting', '--no-deck', '--no-xlsx']);
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/api scope/);
       expect(readdirSync(join(out, '2026-10'))).toHaveLength(13);
+      expect(existsSync(join(out, '2026-10', 'executive_deck.pptx'))).toBe(false);
       expect(csvs(join(out, '2026-10'))).toEqual(csvs(join(root, 'a', '2026-10')));
       expect(r.stderr).not.toContain(TOKEN);
     } finally {
