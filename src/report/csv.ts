@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import type { MetricsResult, MonthMetrics, Num } from '../metrics/types';
 import { csvNumber } from './format';
+import { renderStagesCsvFiles } from './stages-csv';
 
 type Cell = Num | string | undefined;
 
@@ -109,7 +110,7 @@ export function compareKey(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
-function toCsv(fields: string[], rows: string[][]): string {
+export function toCsv(fields: string[], rows: string[][]): string {
   // quotes only where needed; formula escaping is done above, on name cells only, so a
   // negative number is never turned into text.
   // with no rows papaparse already ends the header with a newline: normalise to exactly one
@@ -190,5 +191,7 @@ export function renderCsvFiles(result: MetricsResult): Record<string, string> {
     'pipelines_team_monthly.csv': scopedCsv(result, 'team', PIPELINE_COLUMNS),
     'delivery_team_monthly.csv': scopedCsv(result, 'team', DELIVERY_COLUMNS),
     'top_pipelines.csv': topPipelinesCsv(result),
+    // owner: stages (issue 14)
+    ...renderStagesCsvFiles(result),
   };
 }

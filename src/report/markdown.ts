@@ -8,6 +8,7 @@ import type { ReportContext } from './context';
 import { fmtNumber, fmtPercent, md } from './format';
 import { DELIVERY, HEADLINE, INSIGHTS, QUALITY, RELIABILITY, TEAMS, TRENDS } from './templates/sections';
 import { REPORT } from './templates/report';
+import { ACTIONS, BOTTLENECKS, QUALITY_RISK, STAGES, TARGETS } from './templates/sections-exec';
 import { TABLE } from './templates/table';
 import { FULL_DETAIL, buildReportView, type DetailLevel } from './view-model';
 
@@ -30,7 +31,14 @@ export function createHandlebars(): typeof Handlebars {
     reliability: RELIABILITY,
     delivery: DELIVERY,
     quality: QUALITY,
+    // owner: stages (issue 14)
+    stages: STAGES,
+    qualityRisk: QUALITY_RISK,
+    bottlenecks: BOTTLENECKS,
+    actions: ACTIONS,
+    targets: TARGETS,
   });
+  hb.registerHelper('inc', (n: unknown) => (typeof n === 'number' ? n + 1 : n));
   return hb;
 }
 

@@ -6,6 +6,7 @@
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, PayloadQuality, TeamSeries } from '../metrics/types';
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
+import { buildExecView, type ExecView } from './view-exec';
 import {
   NO_DATA,
   arrow,
@@ -90,6 +91,8 @@ export interface ReportView {
   delivery: TableView | null;
   deliveryNote: string | null;
   quality: QualityView;
+  /** owner: stages (issue 14) */
+  exec: ExecView;
 }
 
 export interface QualityView {
@@ -740,5 +743,7 @@ export function buildReportView(
     delivery: del.table,
     deliveryNote: del.note,
     quality: quality(result, ctx, detail.listLimit),
+    // owner: stages (issue 14)
+    exec: buildExecView(result),
   };
 }

@@ -45,8 +45,8 @@ describe('dora-report CLI end to end', () => {
     expect(names).toEqual([
       'ci_cost_monthly.csv', 'ci_cost_project_monthly.csv', 'ci_cost_team_monthly.csv', 'cost_vs_dora.csv',
       'delivery_team_monthly.csv', 'dora_monthly.csv', 'dora_project_monthly.csv', 'dora_team_monthly.csv',
-      'executive_deck.pptx', 'executive_summary.txt', 'pipelines_team_monthly.csv', 'report.json', 'report.md', 'report.xlsx',
-      'top_pipelines.csv',
+      'executive_deck.pptx', 'executive_summary.txt', 'lead_time_stages_monthly.csv', 'lead_time_stages_team_monthly.csv',
+      'pipelines_team_monthly.csv', 'report.json', 'report.md', 'report.xlsx', 'top_pipelines.csv',
     ]);
     const md = readFileSync(join(root, 'a', '2026-10', 'report.md'), 'utf8');
     assertWellFormedTables(md);
@@ -99,7 +99,9 @@ describe('dora-report CLI end to end', () => {
       const r = await runCli([...common(s.url, out), '--wiki-project', 'acme/reporting', '--no-deck', '--no-xlsx']);
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/api scope/);
-      expect(readdirSync(join(out, '2026-10'))).toHaveLength(13);
+      // the same artifacts as the clean run, less the two turned off (and the stale deck removed)
+      const expected = readdirSync(join(root, 'a', '2026-10')).filter((f) => f !== 'executive_deck.pptx' && f !== 'report.xlsx');
+      expect(readdirSync(join(out, '2026-10')).sort()).toEqual(expected.sort());
       expect(existsSync(join(out, '2026-10', 'executive_deck.pptx'))).toBe(false);
       expect(csvs(join(out, '2026-10'))).toEqual(csvs(join(root, 'a', '2026-10')));
       expect(r.stderr).not.toContain(TOKEN);

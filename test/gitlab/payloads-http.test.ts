@@ -62,7 +62,7 @@ async function runOn(spec: ScenarioSpec, extra: string[] = []): Promise<Run> {
 const month = (r: Run) => r.json.portfolio.find((m: { month: string }) => m.month === MONTH);
 const payload = (r: Run) => r.json.data_quality.payload;
 /** The Data quality section of report.md. */
-const quality = (r: Run) => r.md.slice(r.md.indexOf('## 7. Data quality'));
+const quality = (r: Run) => r.md.slice(r.md.search(/^## \d+\. Data quality$/m));
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -215,7 +215,7 @@ describe.concurrent('a project lost mid-run: skipped, and the month is published
     // report.md: the banner at the top and the Data quality section both say so
     assertWellFormedTables(md);
     expect(md.split('\n').slice(0, 12).join('\n')).toMatch(/Incomplete data/);
-    const quality = md.slice(md.indexOf('## 7.'));
+    const quality = md.slice(md.search(/^## \d+\. Data quality$/m));
     expect(quality).toContain('Incomplete: 1 project could not be read');
     expect(quality).toContain(target.pathWithNamespace);
     expect(readFileSync(join(dir, 'executive_summary.txt'), 'utf8')).toContain('WARNING: incomplete data');

@@ -26,6 +26,15 @@ export function hostileResult(): MetricsResult {
   if (first) first.web_url = 'javascript:alert(1)';
   r.insights.push({ kind: 'x', text: 'Team <img src=x onerror=alert(1)> | *bold* [link](http://x)\nnext', values: {} });
   r.dataQuality.projectsWithoutTeam = ['-cmd|x\n<b>y</b>'];
+  // the executive pack names teams too (issue 14)
+  const rename = (t: string): string => (t === 'alpha' ? HOSTILE_TEAM : t);
+  for (const t of r.leadTimeStages.teams) t.team = rename(t.team);
+  r.leadTimeStages.teams.sort((a, b) => (a.team < b.team ? -1 : 1));
+  for (const t of r.quality.teams) t.team = rename(t.team);
+  r.quality.teams.sort((a, b) => (a.team < b.team ? -1 : 1));
+  for (const b of r.bottlenecks) b.scope = rename(b.scope);
+  for (const t of r.targets) t.team = rename(t.team);
+  for (const a of r.actions) a.team = rename(a.team);
   return r;
 }
 

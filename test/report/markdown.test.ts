@@ -8,7 +8,7 @@ import { assertWellFormedTables, xyCharts } from './md-table';
 describe('report.md sections', () => {
   const md = renderReportMarkdown(fixtureResult(), fixtureContext());
 
-  it('has the seven sections of PRODUCT.md 6 in order', () => {
+  it('has the seven sections of PRODUCT.md 6 in order, the executive pack before Data quality', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Headline',
@@ -17,7 +17,12 @@ describe('report.md sections', () => {
       '## 4. Teams',
       '## 5. CI/CD reliability and cost',
       '## 6. Delivery predictability (PMO)',
-      '## 7. Data quality',
+      '## 7. Lead-time breakdown',
+      '## 8. Quality and risk',
+      '## 9. Top 5 bottlenecks',
+      '## 10. Improvement actions',
+      "## 11. Next month's targets (2025-04)",
+      '## 12. Data quality',
     ]);
     assertWellFormedTables(md);
   });
@@ -40,7 +45,9 @@ describe('report.md sections', () => {
       '- **alpha**: change failure rate 16.7% is DORA low (> 15%); change failure rate rose 16.7 pp (0.0% → 16.7%)',
     );
     // beta: no low level in 2025-03 and its CFR fell (100% -> 0%): not listed
-    expect(md).not.toMatch(/^- \*\*beta\*\*/m);
+    const attention = md.slice(md.indexOf('### Teams needing attention'), md.indexOf('## 5.'));
+    expect(attention).toContain('- **alpha**');
+    expect(attention).not.toMatch(/^- \*\*beta\*\*/m);
   });
 
   it('reliability: pipeline metrics, top pipelines and the Pareto sentence', () => {
@@ -173,6 +180,6 @@ describe('size budget', () => {
     expect(md).toContain('Left out to fit the page: see top_pipelines.csv.');
     expect(md).not.toContain('| Team | Pipelines |');
     expect(md).toContain('…and 20 more (listed in report.json).');
-    expect(md).toContain('## 7. Data quality');
+    expect(md).toContain('## 12. Data quality');
   });
 });

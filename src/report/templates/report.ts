@@ -25,4 +25,14 @@ export const REPORT = `# DORA report: {{md group}}, {{month}}
 
 {{> delivery}}
 
+{{> stages}}
+
+{{> qualityRisk}}
+
+{{> bottlenecks}}
+
+{{> actions}}
+
+{{> targets}}
+
 {{> quality}}`;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { renderReportMarkdown } from '../../src/report/markdown';
+import { fixtureContext, fixtureResult } from './fixture';
+import { emptyContext, emptyResult } from './hostile';
+import { assertWellFormedTables } from './md-table';
+
+function section(md: string, title: string): string {
+  const start = md.search(new RegExp(`^## \\d+\\. ${title}`, 'm'));
+  expect(start, title).toBeGreaterThanOrEqual(0);
+  const next = md.indexOf('\n## ', start + 1);
+  return md.slice(start, next < 0 ? undefined : next);
+}
+
+describe('report.md executive-pack sections (stages)', () => {
+  it('says there is no critical share (not 0%) when the label is not used, and prints r with n across teams', () => {
+    const r = fixtureResult();
+    r.quality.criticalLabelUsed = false;
+    for (const b of r.quality.bugs) b.critical_share = null;
+    r.quality.hotfixVsSuccess = { r: -0.4567, n: 5 };
+    r.quality.teams[0]!.above_threshold = true;
+    r.quality.teams[0]!.hotfix_ratio = 18;
+    const md = section(renderReportMarkdown(r, fixtureContext()), 'Quality and risk');
+    expect(md).toContain('| Month | Bugs opened |\n');
+    expect(md).not.toContain('Critical share');
+    expect(md).toContain('No issue carries the severity::critical label, so there is no critical share (not 0%).');
+    expect(md).toContain('- Across teams, hotfix ratio vs pipeline success rate: r = -0.46 (n = 5 teams).');
+    expect(md).toContain('- Teams above the 15% hotfix threshold: alpha (18.0%).');
+  });
+
+  it('states each bottleneck as a fact with its numbers, the portfolio as All teams', () => {
+    const md = section(renderReportMarkdown(fixtureResult(), fixtureContext()), 'Top 5 bottlenecks');
+    expect(md).toContain('1. **beta**: 50.0% of job failures are infrastructure-related (4 failed jobs; action threshold 30%).');
+    expect(md).toContain('2. **All teams**: Review takes 50.0% of the lead time (median 8.0 h over 14 changes; action threshold 40%).');
+  });
+
+  it('gives each target as current → threshold of the next level, or hold', () => {
+    const md = section(renderReportMarkdown(fixtureResult(), fixtureContext()), "Next month's targets");
+    expect(md).toContain("## 11. Next month's targets (2025-04)");
+    // beta: lead time 200 h (medium) -> under 7 days (high); no incident -> no data, hold
+    expect(md).toContain('| beta | 🟢 1 deployment days/week → ≥ 5 (elite) | 🟡 8.3 days → &lt; 7.0 days (high) | 🟢 0.0%: hold elite | no data: hold |');
+  });
+
+  it('prints an empty month without a number that is not there', () => {
+    const md = renderReportMarkdown(emptyResult(), emptyContext());
+    assertWellFormedTables(md);
+    expect(section(md, 'Lead-time breakdown')).toContain('No change shipped to production in 2025-03 by a merge request with all three dates');
+    expect(section(md, 'Lead-time breakdown')).not.toContain('mermaid');
+    expect(section(md, 'Top 5 bottlenecks')).toContain('No bottleneck figure is available for this month.');
+    expect(section(md, 'Improvement actions')).toContain('No action triggered');
+    expect(section(md, "Next month's targets")).toContain('No team was found');
+    expect(section(md, 'Quality and risk')).toContain('Across teams, hotfix ratio vs pipeline success rate: not enough data (n = 0 teams with both values; at least 4 needed).');
+  });
+});
