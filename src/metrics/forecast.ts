@@ -404,5 +404,6 @@ export function computeForecast(input: ForecastInput): Forecast {
       });
     }
   }
-  return { horizon: FORECAST_HORIZON, interval: FORECAST_INTERVAL, minMonths: FORECAST_MIN_MONTHS, series };
+  const historyEnd = complete > 0 ? (input.months[complete - 1] ?? null) : null;
+  return { horizon: FORECAST_HORIZON, interval: FORECAST_INTERVAL, minMonths: FORECAST_MIN_MONTHS, historyEnd, series };
 }

@@ -109,7 +109,7 @@ export function compareKey(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
-function toCsv(fields: string[], rows: string[][]): string {
+export function toCsv(fields: string[], rows: string[][]): string {
   // quotes only where needed; formula escaping is done above, on name cells only, so a
   // negative number is never turned into text.
   // with no rows papaparse already ends the header with a newline: normalise to exactly one

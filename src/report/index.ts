@@ -2,6 +2,7 @@
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { renderCsvFiles } from './csv';
+import { renderForecastCsv } from './forecast-csv';
 import { buildReportJson, validateReportJson } from './json';
 import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
@@ -13,6 +14,7 @@ export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Reco
   validateReportJson(json);
   return {
     ...renderCsvFiles(result),
+    'forecast.csv': renderForecastCsv(result),
     'executive_summary.txt': renderExecutiveSummary(result, ctx),
     'report.md': renderReportMarkdown(result, ctx),
     'report.json': `${JSON.stringify(json, null, 2)}\n`,

@@ -10,6 +10,7 @@ import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num } from '../metr
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import { roundTo } from './format';
+import { forecastJson } from './forecast-json';
 
 /** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
 function r2(n: number): number {
@@ -172,6 +173,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
         pipelines_without_updated_at: dq.payload.pipelinesWithoutUpdatedAt,
       },
     },
+    forecast: forecastJson(result.forecast),
   };
 }
 

@@ -8,7 +8,7 @@ import { assertWellFormedTables, xyCharts } from './md-table';
 describe('report.md sections', () => {
   const md = renderReportMarkdown(fixtureResult(), fixtureContext());
 
-  it('has the seven sections of PRODUCT.md 6 in order', () => {
+  it('has the seven sections of PRODUCT.md 6 in order, the forecast before Data quality', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Headline',
@@ -17,6 +17,7 @@ describe('report.md sections', () => {
       '## 4. Teams',
       '## 5. CI/CD reliability and cost',
       '## 6. Delivery predictability (PMO)',
+      '## Forecast (next 3 months)',
       '## 7. Data quality',
     ]);
     assertWellFormedTables(md);

@@ -25,4 +25,6 @@ export const REPORT = `# DORA report: {{md group}}, {{month}}
 
 {{> delivery}}
 
+{{> forecast}}
+
 {{> quality}}`;
