@@ -85,7 +85,7 @@ describe('dora-report CLI end to end', () => {
       const r = await runCli([...common(s.url, out), '--wiki-project', 'acme/reporting']);
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/api scope/);
-      expect(readdirSync(join(out, '2026-10'))).toHaveLength(13);
+      expect(readdirSync(join(out, '2026-10'))).toHaveLength(14);
       expect(csvs(join(out, '2026-10'))).toEqual(csvs(join(root, 'a', '2026-10')));
       expect(r.stderr).not.toContain(TOKEN);
     } finally {
