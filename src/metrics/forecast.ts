@@ -356,11 +356,14 @@ export function forecastValues(values: readonly Num[], domain: Domain, horizon =
   // The model's residuals can understate the error it really makes one month ahead (it may be
   // misspecified, and its fit saw the points it is judged on): the one-step sd is the larger of
   // the model's and the backtest's out-of-sample RMSE; the model gives the growth with h.
-  const scale = sd1 > 0 ? Math.max(1, bt.rmse[method] / sd1) : 1;
+  // A model without residual error (an exact fit) that still missed in the backtest gets the
+  // backtest RMSE growing as a random walk's, sqrt(h).
+  const rmse = bt.rmse[method];
+  const sd = (steps: number): number => (sd1 > 0 ? fit.sd(steps) * Math.max(1, rmse / sd1) : rmse * Math.sqrt(steps));
   const points: ValuesForecast['points'] = [];
   for (let steps = 1; steps <= horizon; steps++) {
     const mu = fit.mean(steps);
-    const half = t * fit.sd(steps) * scale;
+    const half = t * sd(steps);
     points.push({ value: clamp(mu, domain), lower: clamp(mu - half, domain), upper: clamp(mu + half, domain) });
   }
   return { method, history_months: history, backtest_mae: bt.mae[method], backtest: bt, points, skipped_reason: null };
@@ -404,5 +407,6 @@ export function computeForecast(input: ForecastInput): Forecast {
       });
     }
   }
-  return { horizon: FORECAST_HORIZON, interval: FORECAST_INTERVAL, minMonths: FORECAST_MIN_MONTHS, series };
+  const historyEnd = complete > 0 ? (input.months[complete - 1] ?? null) : null;
+  return { horizon: FORECAST_HORIZON, interval: FORECAST_INTERVAL, minMonths: FORECAST_MIN_MONTHS, historyEnd, series };
 }

@@ -341,6 +341,8 @@ export interface Forecast {
   interval: number;
   /** Fewest months with data a series needs to be forecast. */
   minMonths: number;
+  /** Last month of the history (the report month, or the month before when it is still in progress); null for an empty window. */
+  historyEnd: string | null;
   /** Portfolio first, then teams by name; metrics in ForecastMetric order. */
   series: ForecastSeries[];
 }

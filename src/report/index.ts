@@ -3,6 +3,7 @@ import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { renderCsvFiles } from './csv';
 import { renderDeck } from './deck';
+import { renderForecastCsv } from './forecast-csv';
 import { buildReportJson, validateReportJson } from './json';
 import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
@@ -16,6 +17,7 @@ export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Reco
   validateReportJson(json);
   return {
     ...renderCsvFiles(result),
+    'forecast.csv': renderForecastCsv(result),
     'executive_summary.txt': renderExecutiveSummary(result, ctx),
     'report.md': renderReportMarkdown(result, ctx),
     'report.json': `${JSON.stringify(json, null, 2)}\n`,

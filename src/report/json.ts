@@ -11,6 +11,7 @@ import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import { roundTo } from './format';
 import { stagesJson } from './stages-json';
+import { forecastJson } from './forecast-json';
 
 /** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
 function r2(n: number): number {
@@ -175,6 +176,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
     },
     // owner: stages (issue 14)
     ...stagesJson(result),
+    forecast: forecastJson(result.forecast),
   };
 }
 

@@ -11,6 +11,7 @@ import { REPORT } from './templates/report';
 import { ACTIONS, BOTTLENECKS, QUALITY_RISK, STAGES, TARGETS } from './templates/sections-exec';
 import { TABLE } from './templates/table';
 import { FULL_DETAIL, buildReportView, type DetailLevel } from './view-model';
+import { FORECAST_SECTION, buildForecastView } from './forecast-view';
 
 /** Handlebars passes its options object as the last argument; a missing number arg is that. */
 function decimalsArg(d: unknown, fallback: number): number {
@@ -37,6 +38,7 @@ export function createHandlebars(): typeof Handlebars {
     bottlenecks: BOTTLENECKS,
     actions: ACTIONS,
     targets: TARGETS,
+    forecast: FORECAST_SECTION,
   });
   hb.registerHelper('inc', (n: unknown) => (typeof n === 'number' ? n + 1 : n));
   return hb;
@@ -62,7 +64,8 @@ const DEGRADATION: DetailLevel[] = [
 export function renderReportMarkdown(result: MetricsResult, ctx: ReportContext, opts: { maxBytes?: number } = {}): string {
   let page = '';
   for (const detail of DEGRADATION) {
-    page = `${template(buildReportView(result, ctx, detail, opts.maxBytes)).trimEnd()}\n`;
+    const view = { ...buildReportView(result, ctx, detail, opts.maxBytes), forecast: buildForecastView(result, detail) };
+    page = `${template(view).trimEnd()}\n`;
     if (opts.maxBytes === undefined || Buffer.byteLength(page, 'utf8') <= opts.maxBytes) return page;
   }
   // Even the shortest form is over budget: it is still the most useful page we can give.

@@ -45,7 +45,7 @@ describe('dora-report CLI end to end', () => {
     expect(names).toEqual([
       'ci_cost_monthly.csv', 'ci_cost_project_monthly.csv', 'ci_cost_team_monthly.csv', 'cost_vs_dora.csv',
       'delivery_team_monthly.csv', 'dora_monthly.csv', 'dora_project_monthly.csv', 'dora_team_monthly.csv',
-      'executive_deck.pptx', 'executive_summary.txt', 'lead_time_stages_monthly.csv', 'lead_time_stages_team_monthly.csv',
+      'executive_deck.pptx', 'executive_summary.txt', 'forecast.csv', 'lead_time_stages_monthly.csv', 'lead_time_stages_team_monthly.csv',
       'pipelines_team_monthly.csv', 'report.json', 'report.md', 'report.xlsx', 'top_pipelines.csv',
     ]);
     const md = readFileSync(join(root, 'a', '2026-10', 'report.md'), 'utf8');

@@ -213,7 +213,7 @@ describe('forecast: portfolio and teams', () => {
 
   it('forecasts every metric of every scope, portfolio first, months after the report month', () => {
     const f = computeForecast({ months: window, portfolio, teams: [{ team: 'alpha', months: alpha }] });
-    expect(f).toMatchObject({ horizon: 3, interval: 80, minMonths: 6 });
+    expect(f).toMatchObject({ horizon: 3, interval: 80, minMonths: 6, historyEnd: '2025-03' });
     expect(f.series.map((s) => `${s.scope}/${s.metric}`)).toEqual([
       'portfolio/prod_deployments',
       'portfolio/lead_time_hours',
@@ -255,6 +255,7 @@ describe('forecast: portfolio and teams', () => {
     (partial[11] as MonthMetrics).dora.prod_deployments = 4;
     const f = computeForecast({ months: window, portfolio: partial, teams: [], lastCompleteMonth: '2025-02' });
     const dep = f.series[0];
+    expect(f.historyEnd).toBe('2025-02');
     expect(dep?.history_months).toBe(11);
     expect(dep?.points.map((p) => p.month)).toEqual(['2025-04', '2025-05', '2025-06']);
     // the line 10 + 2t from 11 months, 2 to 4 months ahead of 2025-02

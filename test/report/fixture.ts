@@ -236,6 +236,7 @@ export function fixtureForecast(): MetricsResult['forecast'] {
     horizon: 3,
     interval: 80,
     minMonths: 6,
+    historyEnd: '2025-03',
     series: [...skipped('portfolio', [2, 2, 2, 3]), ...skipped('alpha', [2, 2, 2, 3]), ...skipped('beta', [1, 1, 2, 3])],
   };
 }

@@ -27,6 +27,7 @@ describe('golden artifacts of the fixture', () => {
       'dora_project_monthly.csv',
       'dora_team_monthly.csv',
       'executive_summary.txt',
+      'forecast.csv',
       'lead_time_stages_monthly.csv',
       'lead_time_stages_team_monthly.csv',
       'pipelines_team_monthly.csv',

@@ -94,6 +94,7 @@ export function emptyResult(): MetricsResult {
       horizon: 3,
       interval: 80,
       minMonths: 6,
+      historyEnd: '2025-03',
       series: (['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'] as const).map((metric) => ({
         scope: 'portfolio',
         metric,

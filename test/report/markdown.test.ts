@@ -8,7 +8,7 @@ import { assertWellFormedTables, xyCharts } from './md-table';
 describe('report.md sections', () => {
   const md = renderReportMarkdown(fixtureResult(), fixtureContext());
 
-  it('has the seven sections of PRODUCT.md 6 in order, the executive pack before Data quality', () => {
+  it('has the seven sections of PRODUCT.md 6 in order, the executive pack and the forecast before Data quality', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Headline',
@@ -22,6 +22,7 @@ describe('report.md sections', () => {
       '## 9. Top 5 bottlenecks',
       '## 10. Improvement actions',
       "## 11. Next month's targets (2025-04)",
+      '## Forecast (next 3 months)',
       '## 12. Data quality',
     ]);
     assertWellFormedTables(md);

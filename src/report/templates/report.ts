@@ -35,4 +35,6 @@ export const REPORT = `# DORA report: {{md group}}, {{month}}
 
 {{> targets}}
 
+{{> forecast}}
+
 {{> quality}}`;
