@@ -21,6 +21,7 @@ import type { ProgressReporter } from './progress';
 import { computeMetrics } from './metrics/compute';
 import { DECK_FILE, WORKBOOK_FILE, renderArtifacts, renderBinaryArtifacts } from './report';
 import type { ReportContext } from './report/context';
+import { DEFINITIONS_HEADING, headingAnchor } from './report/definitions-link';
 import { publishWiki } from './publish/wiki';
 import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
@@ -86,7 +87,7 @@ function environmentRule(config: Config): string {
 export function wikiPageUrl(config: Pick<Config, 'gitlabUrl' | 'wikiProject' | 'wikiPrefix' | 'month'>): string | null {
   const group = /^group:(.+)$/.exec(config.wikiProject);
   const base = group ? `${config.gitlabUrl}/groups/${group[1]}` : /^\d+$/.test(config.wikiProject) || config.wikiProject === '' ? null : `${config.gitlabUrl}/${config.wikiProject}`;
-  return base ? `${base}/-/wikis/${config.wikiPrefix}/${config.month}#7-data-quality` : null;
+  return base ? `${base}/-/wikis/${config.wikiPrefix}/${config.month}#${headingAnchor(DEFINITIONS_HEADING)}` : null;
 }
 
 export async function run(config: Config, deps: RunDeps): Promise<RunResult> {

@@ -8,6 +8,7 @@ import PptxGenJS from 'pptxgenjs';
 import type { DoraLevel, Num } from '../metrics/types';
 import type { ReportContext } from './context';
 import type { DeltaJson, MonthJson, ReportJson } from './deck-json';
+import { DEFINITIONS_HEADING } from './definitions-link';
 import { NO_DATA, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, roundTo, shortMonth } from './format';
 import type { AttentionView } from './view-model';
 import { fmtChange } from './view-model';
@@ -644,7 +645,9 @@ function sectionTitles(j: ReportJson, attention: AttentionView[]): string[] {
   const quality = j.quality
     ? (() => {
         const above = j.quality.teams.filter((t) => t.above_threshold).length;
-        return `${above} ${above === 1 ? 'team' : 'teams'} above the ${fmtNumber(j.quality.hotfix_threshold)}% hotfix threshold`;
+        const bugs = j.quality.bugs.find((b) => b.month === j.run.report_month)?.bugs_opened;
+        const who = above === 0 ? 'No team' : `${above} ${above === 1 ? 'team' : 'teams'}`;
+        return `${who} above the ${fmtNumber(j.quality.hotfix_threshold)}% hotfix threshold${bugs === undefined ? '' : `; ${fmtNumber(bugs)} production ${bugs === 1 ? 'bug' : 'bugs'} opened`}`;
       })()
     : 'No quality and risk data';
   const top = j.bottlenecks?.[0];
@@ -712,7 +715,7 @@ export async function renderDeck(json: unknown, ctx: ReportContext, attention: A
     // LibreOffice does not apply PowerPoint's shrink-on-overflow when rendering: size by length.
     slide.addText(title, { placeholder: 'title', align: 'left', fontSize: title.length > 64 ? 20 : title.length > 52 ? 22 : 26 });
     slide.addText(
-      defs ? [{ text: 'Definitions', options: { hyperlink: { url: defs, tooltip: 'Every definition used (report, section 7)' } } }] : 'Definitions: report.md, section 7 (Data quality)',
+      defs ? [{ text: 'Definitions', options: { hyperlink: { url: defs, tooltip: `Every definition used (report, section ${DEFINITIONS_HEADING})` } } }] : `Definitions: report.md, section \u201c${DEFINITIONS_HEADING}\u201d`,
       { x: 8.1, y: 7.0, w: 4.1, h: 0.35, fontFace: FONT, fontSize: 10, color: defs ? ACCENT : MUTED, align: 'right' },
     );
     draw(input, slide);

@@ -54,4 +54,43 @@ export const COLUMN_DEFINITIONS: Readonly<Record<string, string>> = {
   pipeline_id: 'GitLab pipeline ID',
   ref: 'branch or tag the pipeline ran for',
   web_url: 'link to the pipeline in GitLab',
+  // lead_time_stages_monthly.csv, lead_time_stages_team_monthly.csv
+  coding_hours: 'median (MR created_at \u2212 first commit authored_date), hours',
+  review_hours: 'median (merged_at \u2212 MR created_at), hours',
+  deploy_hours: 'median (production deployment finish \u2212 merged_at), hours',
+  coding_share: 'coding median / (sum of the three stage medians) \u00d7 100',
+  review_share: 'review median / (sum of the three stage medians) \u00d7 100',
+  deploy_share: 'deploy median / (sum of the three stage medians) \u00d7 100',
+  lead_time_changes: 'changes with a lead time (the lead_time_hours sample), of which changes is the part with stages',
+  clamped_changes: 'changes of the sample with a stage boundary moved into their lead-time interval',
+  // forecast.csv
+  scope: 'portfolio or team',
+  metric: 'the forecast metric: prod_deployments, lead_time_hours, change_failure_rate or ci_cost',
+  unit: 'unit of value, the bounds and backtest_mae: deployments, hours, percent or the currency',
+  value: 'the forecast (empty when not forecast)',
+  lower_80: 'lower bound of the 80% prediction interval',
+  upper_80: 'upper bound of the 80% prediction interval',
+  method: 'forecast method chosen by backtest: naive, mean, linear or damped_trend',
+  backtest_mae: 'mean absolute error of the method\u2019s one-month-ahead backtest, in unit',
+  history_months: 'months with data in the history the forecast used',
+  skipped_reason: 'why the series is not forecast (empty when it is)',
 };
+
+/**
+ * Where a column means something else in some files (file name prefix -> column -> definition).
+ */
+export const FILE_COLUMN_DEFINITIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  lead_time_stages: {
+    changes: 'the stages\u2019 sample: the month\u2019s changes shipped by an MR with a first commit, a creation and a merge date',
+  },
+  forecast: {
+    month: 'the forecast month YYYY-MM (one of the 3 months after the report month; in the workbook a date shown yyyy-mm)',
+    team: 'the team (empty for the portfolio)',
+  },
+};
+
+/** The definition of `column` in `file` (a CSV file name). */
+export function columnDefinition(file: string, column: string): string | undefined {
+  const own = Object.entries(FILE_COLUMN_DEFINITIONS).find(([prefix]) => file.startsWith(prefix))?.[1][column];
+  return own ?? COLUMN_DEFINITIONS[column];
+}

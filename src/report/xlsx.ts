@@ -14,7 +14,7 @@
  */
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { COLUMN_DEFINITIONS } from './dictionary';
+import { columnDefinition } from './dictionary';
 import { monthInstant, normalizeOfficeZip } from './zip';
 
 export type XlsxCell = number | string | Date | null;
@@ -83,15 +83,19 @@ export function workbookSheets(csvFiles: Record<string, string>): XlsxSheet[] {
     .map((f) => sheetOfCsv(f, csvFiles[f] ?? ''));
 }
 
-/** column -> the files it appears in, in order of first appearance. */
+/** One row per column and meaning, with the files it appears in, in order of first appearance. */
 export function dictionaryRows(sheets: XlsxSheet[]): Array<{ column: string; files: string; definition: string }> {
-  const files = new Map<string, string[]>();
-  for (const s of sheets) for (const f of s.fields) files.set(f, [...(files.get(f) ?? []), s.file]);
-  return [...files].map(([column, fs]) => ({
-    column,
-    files: fs.join(', '),
-    definition: COLUMN_DEFINITIONS[column] ?? 'see the Data dictionary of the dora-report README',
-  }));
+  const rows = new Map<string, { column: string; files: string[]; definition: string }>();
+  for (const s of sheets) {
+    for (const column of s.fields) {
+      const definition = columnDefinition(s.file, column) ?? 'see the Data dictionary of the dora-report README';
+      const key = `${column}\u0000${definition}`;
+      const row = rows.get(key) ?? { column, files: [], definition };
+      row.files.push(s.file);
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].map((r) => ({ column: r.column, files: r.files.join(', '), definition: r.definition }));
 }
 
 function width(header: string, cells: XlsxCell[], kind: XlsxSheet['kinds'][number]): number {

@@ -57,33 +57,49 @@ describe('executive_deck.pptx of the fixture', () => {
     expect(t[5]).toMatch(/^CI cost USD 6\.30 \(up 36%\); [\d,.]+ deployments per 1K USD$/);
     // alpha: CFR 16.7% is DORA low; beta: no reason
     expect(t[7]).toBe('1 of 2 teams need attention');
+    // portfolio bugs 2025-03: api 3 + core 1 = 4; hotfix ratios alpha 10%, beta 0%: none above 15%
+    expect(t[4]).toBe('No team above the 15% hotfix threshold; 4 production bugs opened');
+    const top = json.bottlenecks?.[0];
+    expect(top?.rank).toBe(1);
+    expect(t[6]).toBe(`${top?.scope}: infrastructure causes ${top?.value.toFixed(1)}% of job failures`);
     expect(t).toHaveLength(10);
   });
 
   it("draws every chart's series from report.json", () => {
     const p = json.portfolio;
     const months = p.map((m) => m.month);
-    const expected: Record<string, Array<(m: MonthJson) => number | null>> = {
-      'Production deployments': [(m) => m.dora.prod_deployments],
-      'Lead time for changes, median (hours)': [(m) => m.dora.lead_time_hours],
-      'Change failure rate, deployments (%)': [(m) => m.dora.change_failure_rate],
-      'Time to restore, median (hours)': [(m) => (m.dora.time_to_restore_median_minutes === null ? null : Math.round((m.dora.time_to_restore_median_minutes / 60) * 100) / 100)],
-      'Merge requests merged and issues closed per month': [(m) => m.delivery.mrs_merged, (m) => m.delivery.issues_closed],
-      'Pipeline success rate and infrastructure share of job failures (%)': [(m) => m.pipelines.pipeline_success_rate, (m) => m.pipelines.infra_failure_share],
-      'CI cost per month (USD)': [(m) => m.cost.ci_cost],
+    const short = months.map((m) => ({ '2025-01': 'Jan 25', '2025-02': 'Feb 25', '2025-03': 'Mar 25' })[m]);
+    const monthly = (...gets: Array<(m: MonthJson) => number | null>) => ({ labels: short, values: gets.map((g) => p.map(g)) });
+    const bugs = (m: string) => json.quality?.bugs.find((b) => b.month === m);
+    const stages = json.lead_time_stages?.portfolio.find((s) => s.month === '2025-03');
+    const expected: Record<string, { labels: Array<string | undefined>; values: Array<Array<number | null>> }> = {
+      'Production deployments': monthly((m) => m.dora.prod_deployments),
+      'Lead time for changes, median (hours)': monthly((m) => m.dora.lead_time_hours),
+      'Change failure rate, deployments (%)': monthly((m) => m.dora.change_failure_rate),
+      'Time to restore, median (hours)': monthly((m) => (m.dora.time_to_restore_median_minutes === null ? null : Math.round((m.dora.time_to_restore_median_minutes / 60) * 100) / 100)),
+      'Merge requests merged and issues closed per month': monthly((m) => m.delivery.mrs_merged, (m) => m.delivery.issues_closed),
+      'Pipeline success rate and infrastructure share of job failures (%)': monthly((m) => m.pipelines.pipeline_success_rate, (m) => m.pipelines.infra_failure_share),
+      'CI cost per month (USD)': monthly((m) => m.cost.ci_cost),
+      'Production bugs opened per month': monthly((m) => bugs(m.month)?.bugs_opened ?? null, (m) => bugs(m.month)?.critical_bugs ?? null),
+      'Where lead time goes, 2025-03 (median hours per stage)': {
+        labels: ['coding', 'review', 'deploy'],
+        values: [[stages?.coding_hours ?? null, stages?.review_hours ?? null, stages?.deploy_hours ?? null]],
+      },
     };
     const seen: string[] = [];
     for (let n = 1; n <= slideCount(parts); n++) {
       for (const c of slideCharts(parts, n)) {
-        const getters = expected[c.title];
-        expect(getters, `unexpected chart "${c.title}" on slide ${n}`).toBeDefined();
-        expect(c.series.map((s: ChartSeries) => s.values)).toEqual(getters!.map((g) => p.map(g)));
-        for (const s of c.series) expect(s.labels).toEqual(months.map((m) => ({ '2025-01': 'Jan 25', '2025-02': 'Feb 25', '2025-03': 'Mar 25' })[m]));
+        const want = expected[c.title];
+        expect(want, `unexpected chart "${c.title}" on slide ${n}`).toBeDefined();
+        expect(c.series.map((s: ChartSeries) => s.values), c.title).toEqual(want!.values);
+        for (const s of c.series) expect(s.labels, c.title).toEqual(want!.labels);
         seen.push(c.title);
       }
     }
     expect(seen.sort()).toEqual(Object.keys(expected).sort());
-    // a month without data is a gap, never a drawn 0
+    // the fixture's report.json has the sections these charts read, and real gaps
+    expect(json.quality?.critical_label_used).toBe(true);
+    expect(stages?.changes).toBeGreaterThan(0);
     expect(p[0]?.dora.lead_time_hours).toBeNull();
   });
 
@@ -91,7 +107,7 @@ describe('executive_deck.pptx of the fixture', () => {
     const s1 = parts.get('ppt/slideMasters/slideMaster1.xml') ?? '';
     const layouts = [...parts.entries()].filter(([k]) => k.startsWith('ppt/slideLayouts/')).map(([, v]) => v).join('');
     expect(s1 + layouts).toContain('acme · 2025-03 · dora-report');
-    expect(slideXml(parts, 1)).toContain('Definitions: report.md, section 7 (Data quality)');
+    expect(slideXml(parts, 1)).toContain('Definitions: report.md, section \u201c12. Data quality\u201d');
   });
 
   it('links the definitions when the wiki page URL is known', async () => {
@@ -170,7 +186,7 @@ describe('executive-pack slides (quality, bottlenecks, actions, targets, forecas
   it('titles slides 5, 7, 9 and 10 from those sections', () => {
     const t = Array.from({ length: 10 }, (_, i) => slideTitle(slideXml(p, i + 1)));
     expect([t[4], t[6], t[8], t[9]]).toEqual([
-      '1 team above the 15% hotfix threshold',
+      '1 team above the 15% hotfix threshold; 4 production bugs opened',
       'Portfolio: coding takes 62.5% of lead time',
       '1 improvement action for 1 teams',
       '1 team aims for the next DORA level next month',

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKBOOK_FILE, renderArtifacts, renderBinaryArtifacts } from '../../src/report';
-import { COLUMN_DEFINITIONS } from '../../src/report/dictionary';
+import { COLUMN_DEFINITIONS, FILE_COLUMN_DEFINITIONS, columnDefinition } from '../../src/report/dictionary';
 import { fixtureContext, fixtureResult } from './fixture';
 import { hostileContext, hostileResult, HOSTILE_TEAM } from './hostile';
 
@@ -96,8 +96,18 @@ describe('report.xlsx of the fixture', () => {
     const dict = sheetRows(wb.getWorksheet('Data dictionary')!);
     expect(dict[0]).toEqual(['column', 'files', 'definition']);
     const columns = new Set(csvNames.flatMap((f) => csvRows(files[f] ?? '')[0] ?? []));
-    expect(dict.slice(1).map((r) => r[0]).sort()).toEqual([...columns].sort());
-    for (const r of dict.slice(1)) expect(r[2], String(r[0])).toBe(COLUMN_DEFINITIONS[String(r[0])]);
+    expect(new Set(dict.slice(1).map((r) => r[0]))).toEqual(columns);
+    // every column of every file has its own definition (no fallback text)
+    for (const f of csvNames) for (const c of csvRows(files[f] ?? '')[0] ?? []) expect(columnDefinition(f, c), `${f} ${c}`).toBeDefined();
+    for (const r of dict.slice(1)) {
+      const file = String(r[1]).split(', ')[0] ?? '';
+      expect(r[2], String(r[0])).toBe(columnDefinition(file, String(r[0])));
+    }
+    // a column with two meanings gets two rows
+    expect(dict.filter((r) => r[0] === 'changes').map((r) => r[1])).toEqual([
+      'dora_monthly.csv, dora_project_monthly.csv, dora_team_monthly.csv',
+      'lead_time_stages_monthly.csv, lead_time_stages_team_monthly.csv',
+    ]);
     expect(dict.find((r) => r[0] === 'ci_cost')?.[1]).toBe('ci_cost_monthly.csv, ci_cost_project_monthly.csv, ci_cost_team_monthly.csv, cost_vs_dora.csv, top_pipelines.csv');
   });
 
@@ -105,7 +115,8 @@ describe('report.xlsx of the fixture', () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('### Data dictionary'), readme.indexOf('### The report'));
     const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...(m[1] ?? '').matchAll(/`([a-z0-9_]+)`/g)].map((x) => x[1])));
-    for (const col of Object.keys(COLUMN_DEFINITIONS)) expect(documented.has(col), col).toBe(true);
+    const all = [...Object.keys(COLUMN_DEFINITIONS), ...Object.values(FILE_COLUMN_DEFINITIONS).flatMap((d) => Object.keys(d))];
+    for (const col of all) expect(documented.has(col), col).toBe(true);
   });
 
   it('is the same bytes for the same data (dates fixed from the report month)', async () => {
