@@ -1,11 +1,12 @@
 /**
  * npm run demo: starts the fake GitLab over HTTP with the synthetic 22-team / 200-project
  * portfolio, runs the real CLI bundle against it (a child process, as a user would), and
- * prints the path of report.md. No token or GitLab needed.
+ * prints the path of report.md (executive_deck.pptx and report.xlsx beside it). No token or
+ * GitLab needed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { generatePortfolio, startFakeGitLabHttp } from '../test/fake-gitlab';
 
 const outDir = resolve(process.env.DEMO_OUTPUT_DIR ?? 'reports/demo');
@@ -46,4 +47,9 @@ if (code !== 0) {
   process.exit(code);
 }
 console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; ${server.state.total} requests served`);
-console.log(resolve(stdout.trim().split('\n').pop() ?? ''));
+const report = resolve(stdout.trim().split('\n').pop() ?? '');
+for (const f of ['executive_deck.pptx', 'report.xlsx']) {
+  const p = join(dirname(report), f);
+  console.error(existsSync(p) ? `${f}: ${p}` : `${f}: not written`);
+}
+console.log(report);

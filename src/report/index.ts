@@ -2,13 +2,11 @@
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { renderCsvFiles } from './csv';
-import { renderDeck } from './deck';
 import { renderForecastCsv } from './forecast-csv';
 import { buildReportJson, validateReportJson } from './json';
 import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
 import { buildReportView } from './view-model';
-import { renderWorkbook } from './xlsx';
 
 export type { ReportContext } from './context';
 
@@ -49,10 +47,13 @@ export async function renderBinaryArtifacts(
     if (json === undefined) throw new Error('internal: the deck needs report.json');
     // report.md's "Teams needing attention" list, so the slide names the same teams.
     const attention = buildReportView(result, ctx).attention;
+    // Loaded on use: the Office libraries are most of the bundle, and --no-deck runs skip them.
+    const { renderDeck } = await import('./deck');
     out[DECK_FILE] = await renderDeck(JSON.parse(json) as unknown, ctx, attention);
   }
   if (options.xlsx) {
     const csv = Object.fromEntries(Object.entries(files).filter(([name]) => name.endsWith('.csv')));
+    const { renderWorkbook } = await import('./xlsx');
     out[WORKBOOK_FILE] = await renderWorkbook(csv, result.reportMonth, ctx.group);
   }
   return out;
