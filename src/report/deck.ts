@@ -88,14 +88,21 @@ function valueOf(metric: string, v: Num): string {
 }
 
 /** One bottleneck as a fact: "review takes 42.0% of lead time". */
-export function bottleneckText(b: { kind: string; metric: string; value: number; unit: string }): string {
+export function bottleneckText(b: { kind: string; metric: string; value: number; unit: string; detail?: Record<string, number | string | null> }): string {
   const stage = STAGE_WORD[b.metric];
   if (b.kind === 'stage_share' && stage) return `${stage} takes ${pct(b.value)} of lead time`;
   if (b.metric === 'infra_failure_share') return `infrastructure causes ${pct(b.value)} of job failures`;
   if (b.metric === 'pipeline_success_rate') return `pipeline success ${pct(b.value)}`;
   if (b.metric === 'queue_time_p90_minutes') return `jobs wait ${fmtMinutes(b.value)} for a runner (p90)`;
-  if (b.metric === 'ci_cost_share') return `${pct(b.value)} of the CI cost`;
+  if (b.metric === 'ci_cost_share') {
+    const dep = b.detail?.deployments_share;
+    return `${pct(b.value)} of the CI cost${typeof dep === 'number' ? ` for ${pct(dep)} of the deployments` : ''}`;
+  }
   return `${b.metric.replace(/_/g, ' ')} ${fmtNumber(b.value, 1)} ${b.unit}`;
+}
+
+function sign(comparison: string | null | undefined): string {
+  return comparison === '>=' ? '\u2265' : comparison === '<=' ? '\u2264' : (comparison ?? '');
 }
 
 function scopeName(scope: string): string {
@@ -579,7 +586,7 @@ function actionsSlide({ j }: DeckInput, slide: Slide): void {
         cell(ACTION_TEXT[x.action] ?? x.action.replace(/_/g, ' ')),
         cell(x.trigger_metric.replace(/_/g, ' ')),
         cell(valueOf(x.trigger_metric, x.trigger_value), { align: 'right', bold: true }),
-        cell(`${x.comparison ?? ''} ${valueOf(x.trigger_metric, x.threshold)}`.trim(), { align: 'right' }),
+        cell(`${sign(x.comparison)} ${valueOf(x.trigger_metric, x.threshold)}`.trim(), { align: 'right' }),
       ]),
     ],
     0.5,
@@ -614,7 +621,7 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
           cell(METRIC_LABEL[x.metric] ?? x.metric),
           cell(valueOf(unit, x.current), { align: 'right' }),
           levelCell(x.level),
-          cell(`${x.comparison ?? ''} ${valueOf(unit, x.target)}`.trim(), { align: 'right', bold: true }),
+          cell(`${sign(x.comparison)} ${valueOf(unit, x.target)}`.trim(), { align: 'right', bold: true }),
           levelCell(x.target_level),
         ];
       }),
@@ -622,7 +629,7 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
     0.5,
     1.6,
     W - 1.0,
-    [3.0, 2.9, 1.6, 1.3, 1.6, 1.93],
+    [2.6, 2.6, 1.9, 1.3, 2.0, 1.93],
     12,
   );
   if (moving.length > max) note(slide, `and ${moving.length - max} more targets: report.md, Next month's targets.`, 0.5, 6.5, W - 1.0, 0.35, 11);
@@ -652,7 +659,12 @@ function sectionTitles(j: ReportJson, attention: AttentionView[]): string[] {
     : 'No quality and risk data';
   const top = j.bottlenecks?.[0];
   const bottleneck = top ? `${scopeName(top.scope)}: ${bottleneckText(top)}` : j.bottlenecks ? 'No bottleneck stands out' : 'No bottleneck data';
-  const actions = j.actions ? `${j.actions.length} improvement ${j.actions.length === 1 ? 'action' : 'actions'} for ${new Set(j.actions.map((a) => a.team)).size} teams` : 'No improvement actions';
+  const actionTeams = new Set(j.actions?.map((a) => a.team)).size;
+  const actions = !j.actions
+    ? 'No improvement actions'
+    : j.actions.length === 0
+      ? 'No improvement action triggered this month'
+      : `${j.actions.length} improvement ${j.actions.length === 1 ? 'action' : 'actions'} for ${actionTeams} ${actionTeams === 1 ? 'team' : 'teams'}`;
   const targets = j.targets
     ? (() => {
         const teams = new Set(j.targets.filter((x) => !x.hold).map((x) => x.team)).size;

@@ -188,7 +188,7 @@ describe('executive-pack slides (quality, bottlenecks, actions, targets, forecas
     expect([t[4], t[6], t[8], t[9]]).toEqual([
       '1 team above the 15% hotfix threshold; 4 production bugs opened',
       'Portfolio: coding takes 62.5% of lead time',
-      '1 improvement action for 1 teams',
+      '1 improvement action for 1 team',
       '1 team aims for the next DORA level next month',
     ]);
   });
@@ -214,7 +214,7 @@ describe('executive-pack slides (quality, bottlenecks, actions, targets, forecas
     expect(text(5)).toMatch(/alpha\|20\.0%\|90\.0%/);
     expect(text(7)).toContain('beta|infrastructure causes 50.0% of job failures');
     expect(text(9)).toContain('beta|Add runner capacity|infra failure share|50.0%|&gt; 30.0%');
-    expect(text(10)).toContain('alpha|Change failure rate|16.7%|low|&lt;= 15.0%|medium');
+    expect(text(10)).toContain('alpha|Change failure rate|16.7%|low|\u2264 15.0%|medium');
     expect(text(10)).not.toContain('Lead time'); // held levels are not targets
     expect(text(6)).toContain('Apr 25|USD 7.00|USD 6.00 – USD 8.00');
     expect(text(6)).toContain('method linear; backtest error (MAE) USD 0.40');
