@@ -472,14 +472,16 @@ function forecastRows(j: ReportJson): TableRow[] | null {
   for (const metric of ['ci_cost', 'prod_deployments'] as const) {
     const s = f.series.find((x) => x.scope === 'portfolio' && x.metric === metric);
     if (!s) continue;
-    const fmt = (n: number) => (metric === 'ci_cost' ? fmtCurrency(n, cur) : fmtNumber(n));
+    // The currency is in the label, so an interval fits one line.
+    const fmt = (n: number) => (metric === 'ci_cost' ? fmtNumber(n, 2) : fmtNumber(n));
+    const label = metric === 'ci_cost' ? `CI cost (${cur})` : (METRIC_LABEL[metric] ?? metric);
     if (s.points.length === 0) {
-      rows.push([cell(METRIC_LABEL[metric] ?? metric), cell(`no forecast: ${s.skipped_reason ?? 'not enough history'}`, { colspan: 3, color: MUTED })]);
+      rows.push([cell(label), cell(`no forecast: ${s.skipped_reason ?? 'not enough history'}`, { colspan: 3, color: MUTED })]);
       continue;
     }
     s.points.forEach((p, i) => {
       rows.push([
-        cell(i === 0 ? (METRIC_LABEL[metric] ?? metric) : ''),
+        cell(i === 0 ? label : ''),
         cell(shortMonth(p.month)),
         cell(fmt(p.value), { align: 'right', bold: true }),
         cell(`${fmt(p.lower)} – ${fmt(p.upper)}`, { align: 'right' }),
@@ -512,7 +514,7 @@ function costSlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
     11,
   );
   const fr = forecastRows(j);
-  if (fr) table(slide, fr, 7.4, 3.7, 5.5, [1.6, 0.9, 1.3, 1.7], 10);
+  if (fr) table(slide, fr, 7.4, 3.7, 5.5, [1.7, 0.9, 1.1, 1.8], 10);
   else note(slide, 'No forecast in this report.json.', 7.4, 3.7, 5.5);
 }
 
@@ -604,7 +606,9 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
     noData(slide, 'No targets in this report.json.');
     return;
   }
-  const moving = t.filter((x) => !x.hold);
+  // The furthest behind first: a Director reads the low levels before the near-elite ones.
+  const rank = (l: DoraLevel | null) => (l === 'low' ? 0 : l === 'medium' ? 1 : l === 'high' ? 2 : 3);
+  const moving = t.filter((x) => !x.hold).sort((a, b) => rank(a.level) - rank(b.level) || a.team.localeCompare(b.team));
   if (moving.length === 0) {
     noData(slide, 'Every team holds its levels next month (already elite, or no data to set a target from).');
     return;

@@ -216,8 +216,8 @@ describe('executive-pack slides (quality, bottlenecks, actions, targets, forecas
     expect(text(9)).toContain('beta|Add runner capacity|infra failure share|50.0%|&gt; 30.0%');
     expect(text(10)).toContain('alpha|Change failure rate|16.7%|low|\u2264 15.0%|medium');
     expect(text(10)).not.toContain('Lead time'); // held levels are not targets
-    expect(text(6)).toContain('Apr 25|USD 7.00|USD 6.00 – USD 8.00');
-    expect(text(6)).toContain('method linear; backtest error (MAE) USD 0.40');
+    expect(text(6)).toContain('CI cost (USD)|Apr 25|7.00|6.00 – 8.00');
+    expect(text(6)).toContain('method linear; backtest error (MAE) 0.40');
     expect(text(6)).toContain('no forecast: fewer than 6 months with data');
   });
 });
