@@ -118,7 +118,8 @@ function moved(d: DeltaJson, lowerIsBetter: boolean, words: [string, string] = [
   if (!hasValue(d.pct) || roundTo(d.pct, 1) === 0) return null;
   const better = lowerIsBetter ? d.pct < 0 : d.pct > 0;
   const word = lowerIsBetter ? (better ? 'improved' : 'worsened') : d.pct > 0 ? words[0] : words[1];
-  return `${word} ${fmtNumber(Math.abs(d.pct), 0)}%`;
+  // Whole percent, except a move under 1% (which would print as 0%).
+  return `${word} ${fmtNumber(Math.abs(d.pct), Math.abs(d.pct) < 1 ? 1 : 0)}%`;
 }
 
 /** The change without its " vs YYYY-MM" (the table header names the month). */
@@ -264,6 +265,8 @@ function chart(
       lineSize: 2,
       lineDataSymbolSize: 6,
       displayBlanksAs: 'gap',
+      // Bars start at 0: a cut axis would make a 2% move look like a halving.
+      ...(kind === 'bar' ? { valAxisMinVal: 0 } : {}),
       ...extra,
     },
   );
