@@ -209,7 +209,7 @@ function measureValue(measure: Target['measure'], v: number | null): string {
   if (!hasValue(v)) return NO_DATA;
   switch (measure) {
     case 'deployment_days_per_week':
-      return `${fmtAmount(v, 1)} deployment days/week`;
+      return `${fmtAmount(v, 1)} days/week`;
     case 'prod_deployments':
       return plural(v, 'deployment');
     case 'lead_time_hours':
@@ -233,7 +233,7 @@ export function targetText(t: Target): string {
 }
 
 const TARGET_COLUMNS: Array<[TargetMetric, string]> = [
-  ['deployment_frequency', 'Deployment frequency'],
+  ['deployment_frequency', 'Deployment frequency (deployment days/week)'],
   ['lead_time', 'Lead time'],
   ['change_failure_rate', 'Change failure rate'],
   ['time_to_restore', 'Time to restore'],

@@ -38,7 +38,7 @@ describe('report.md executive-pack sections (stages)', () => {
     const md = section(renderReportMarkdown(fixtureResult(), fixtureContext()), "Next month's targets");
     expect(md).toContain("## 11. Next month's targets (2025-04)");
     // beta: lead time 200 h (medium) -> under 7 days (high); no incident -> no data, hold
-    expect(md).toContain('| beta | 🟢 1 deployment days/week → ≥ 5 (elite) | 🟡 8.3 days → &lt; 7.0 days (high) | 🟢 0.0%: hold elite | no data: hold |');
+    expect(md).toContain('| beta | 🟢 1 days/week → ≥ 5 (elite) | 🟡 8.3 days → &lt; 7.0 days (high) | 🟢 0.0%: hold elite | no data: hold |');
   });
 
   it('prints an empty month without a number that is not there', () => {
