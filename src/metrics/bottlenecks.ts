@@ -1,18 +1,23 @@
 /**
  * Top 5 bottlenecks (issue 14): the largest lead-time stage shares and the worst
- * reliability and cost figures of the report month, as facts with numbers.
+ * reliability, change-failure and cost figures of the report month, as facts with numbers.
  *
  * Ranking rule: every candidate gets a severity = how far its value is from the threshold
  * of the matching improvement action (actions.ts), as a ratio where 1 means "at the
  * threshold": value / threshold when higher is worse, (100 − value) / (100 − threshold)
  * for pipeline success (the failure rate against the tolerated failure rate). Candidates
  * are ranked by severity, highest first; ties by candidate kind (the order below), then
- * scope ('portfolio' first, then team name). The top 5 are kept, below their threshold or
- * not (the detail carries threshold and severity, so the report can say so).
+ * scope ('portfolio' first, then team name). At most MAX_PER_KIND facts of one kind are
+ * kept, so five different problems surface rather than one problem in five teams; then the
+ * top 5, past their threshold or not (the detail carries threshold and severity).
  * Candidates:
- * - stage_share: per scope (portfolio and each team), the largest of the three stage shares,
- *   when the stages' sample has at least MIN_STAGE_CHANGES changes; threshold 40%.
- * - infra_failure_share, queue_time_p90_minutes, pipeline_success_rate: per team.
+ * - stage_share: per scope (portfolio and each team), the larger of the review and deploy
+ *   shares, when the stages' sample has at least MIN_STAGE_CHANGES changes. SPEC-CHOICE:
+ *   coding (first commit → MR opened) is the change's own work, and is at least a third of
+ *   most changes' lead time by construction; the bottleneck is where a finished change
+ *   waits: in review or between merge and production.
+ * - change_failure_rate, infra_failure_share, pipeline_success_rate, queue_time_p90_minutes:
+ *   per team.
  * - ci_cost_share: per team (two or more teams), its share of the portfolio's CI cost
  *   against its share of production deployments; severity = (cost share / deployment share)
  *   / 2, i.e. 1 when a team spends twice its share of deployments. Teams with CI cost but
@@ -24,10 +29,12 @@ import { share } from './stats';
 import type { Bottleneck, MonthMetrics, StageMonth } from './types';
 
 export const TOP_BOTTLENECKS = 5;
+/** At most this many of the top bottlenecks are of one kind. */
+export const MAX_PER_KIND = 2;
 /** The CI cost share of a team is a candidate against this multiple of its deployment share. */
 export const COST_SHARE_FACTOR = 2;
 
-const KIND_ORDER = ['stage_share', 'infra_failure_share', 'pipeline_success_rate', 'queue_time_p90_minutes', 'ci_cost_share'];
+const KIND_ORDER = ['stage_share', 'change_failure_rate', 'infra_failure_share', 'pipeline_success_rate', 'queue_time_p90_minutes', 'ci_cost_share'];
 
 function ruleThreshold(metric: string): number {
   const rule = ACTION_CATALOGUE.find((r) => r.metric === metric);
@@ -42,15 +49,13 @@ interface Candidate extends Omit<Bottleneck, 'rank'> {
 function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | null {
   if (s === undefined || s.changes < MIN_STAGE_CHANGES) return null;
   const stages = [
-    { metric: 'coding_share', value: s.coding_share, hours: s.coding_hours },
     { metric: 'review_share', value: s.review_share, hours: s.review_hours },
     { metric: 'deploy_share', value: s.deploy_share, hours: s.deploy_hours },
   ];
   let top: (typeof stages)[number] | null = null;
   for (const st of stages) if (st.value !== null && (top === null || st.value > (top.value as number))) top = st;
   if (top === null || top.value === null) return null;
-  // The review/deploy rules share one threshold; coding has no action but is ranked the same way.
-  const threshold = ruleThreshold('review_share');
+  const threshold = ruleThreshold(top.metric);
   return {
     kind: 'stage_share',
     scope,
@@ -65,6 +70,19 @@ function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | n
 function teamCandidates(f: TeamFacts, portfolio: MonthMetrics, teamCount: number): Candidate[] {
   const out: Candidate[] = [];
   const p = f.month.pipelines;
+  const cfr = f.month.dora.change_failure_rate;
+  if (cfr !== null) {
+    const threshold = ruleThreshold('change_failure_rate');
+    out.push({
+      kind: 'change_failure_rate',
+      scope: f.team,
+      metric: 'change_failure_rate',
+      value: cfr,
+      unit: '%',
+      detail: { prod_deployments: f.month.dora.prod_deployments, threshold, severity: cfr / threshold },
+      severity: cfr / threshold,
+    });
+  }
   const infra = ruleThreshold('infra_failure_share');
   if (p.infra_failure_share !== null) {
     out.push({
@@ -146,5 +164,11 @@ export function topBottlenecks(
     const [gb, nb] = scopeOrder(b.scope);
     return ga !== gb ? ga - gb : byCodePoint(na, nb);
   });
-  return candidates.slice(0, TOP_BOTTLENECKS).map(({ severity: _severity, ...c }, i) => ({ rank: i + 1, ...c }));
+  const perKind = new Map<string, number>();
+  const kept = candidates.filter((c) => {
+    const n = perKind.get(c.kind) ?? 0;
+    perKind.set(c.kind, n + 1);
+    return n < MAX_PER_KIND;
+  });
+  return kept.slice(0, TOP_BOTTLENECKS).map(({ severity: _severity, ...c }, i) => ({ rank: i + 1, ...c }));
 }

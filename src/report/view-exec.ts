@@ -167,7 +167,7 @@ function qualityView(result: MetricsResult): ExecView['qualityRisk'] {
 // ---------------------------------------------------------------------------------------
 // Top 5 bottlenecks
 
-const STAGE_NAME: Record<string, string> = { coding_share: 'Coding', review_share: 'Review', deploy_share: 'Deploy' };
+const STAGE_NAME: Record<string, string> = { review_share: 'Review', deploy_share: 'Merged → production' };
 
 function num(detail: Bottleneck['detail'], key: string): number | null {
   const v = detail[key];
@@ -180,6 +180,8 @@ export function bottleneckText(b: Bottleneck): string {
   switch (b.kind) {
     case 'stage_share':
       return `${STAGE_NAME[b.metric] ?? b.metric} takes ${fmtPercent(b.value)} of the lead time (median ${fmtHours(num(d, 'median_hours'))} over ${plural(num(d, 'changes') ?? 0, 'change')}; action threshold ${fmtPercent(threshold, 0)}).`;
+    case 'change_failure_rate':
+      return `Change failure rate ${fmtPercent(b.value)} (${plural(num(d, 'prod_deployments') ?? 0, 'production deployment')}; action threshold ${fmtPercent(threshold, 0)}).`;
     case 'infra_failure_share':
       return `${fmtPercent(b.value)} of job failures are infrastructure-related (${plural(num(d, 'failed_jobs') ?? 0, 'failed job')}; action threshold ${fmtPercent(threshold, 0)}).`;
     case 'pipeline_success_rate':
@@ -195,7 +197,7 @@ export function bottleneckText(b: Bottleneck): string {
 
 function bottlenecksView(result: MetricsResult): ExecView['bottlenecks'] {
   return {
-    intro: `Ranked by how far each figure of ${result.reportMonth} is past the threshold of its improvement action (lead-time stages of at least 5 changes; CI cost share against deployment share).`,
+    intro: `Ranked by how far each figure of ${result.reportMonth} is past the threshold of its improvement action, at most 2 of one kind (the waiting stages review and deploy, from at least 5 changes; CI cost share against deployment share).`,
     items: result.bottlenecks.map((b) => ({ scope: b.scope === 'portfolio' ? ALL_TEAMS : b.scope, text: bottleneckText(b) })),
   };
 }
@@ -207,7 +209,7 @@ function measureValue(measure: Target['measure'], v: number | null): string {
   if (!hasValue(v)) return NO_DATA;
   switch (measure) {
     case 'deployment_days_per_week':
-      return `${fmtAmount(v, 1)} deployment days/week`;
+      return `${fmtAmount(v, 1)} days/week`;
     case 'prod_deployments':
       return plural(v, 'deployment');
     case 'lead_time_hours':
@@ -231,7 +233,7 @@ export function targetText(t: Target): string {
 }
 
 const TARGET_COLUMNS: Array<[TargetMetric, string]> = [
-  ['deployment_frequency', 'Deployment frequency'],
+  ['deployment_frequency', 'Deployment frequency (deployment days/week)'],
   ['lead_time', 'Lead time'],
   ['change_failure_rate', 'Change failure rate'],
   ['time_to_restore', 'Time to restore'],

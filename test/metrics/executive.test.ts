@@ -231,6 +231,30 @@ describe('top bottlenecks', () => {
     expect(b[0]?.unit).toBe('min');
   });
 
+  it('ranks waiting stages (review, deploy), not coding, and keeps at most 2 facts of one kind', () => {
+    // coding 70% of every scope: not a candidate; review 25% (0.625), deploy 5%
+    const codingHeavy = stages(10, 14, 5, 1);
+    const portfolio = { month: mm('2025-03', { dep: 40 }), stages: codingHeavy };
+    // change failure rates 30, 24, 18% against the 15% of change_safety: 2, 1.6, 1.2
+    const teams: TeamFacts[] = [
+      { team: 'a', month: mm('2025-03', { dep: 10, cfrD: 30 }), stages: codingHeavy },
+      { team: 'b', month: mm('2025-03', { dep: 10, cfrD: 24 }), stages: codingHeavy },
+      { team: 'c', month: mm('2025-03', { dep: 10, cfrD: 18, succ: 90 }), stages: codingHeavy },
+      { team: 'd', month: mm('2025-03', { dep: 10, qP90: 7 }), stages: stages(10, 1, 8, 1) }, // review 80%: 2
+    ];
+    const b = topBottlenecks(portfolio, teams);
+    expect(b.map((f) => [f.rank, f.kind, f.scope, f.metric, f.value])).toEqual([
+      [1, 'stage_share', 'd', 'review_share', 80],
+      [2, 'change_failure_rate', 'a', 'change_failure_rate', 30],
+      [3, 'change_failure_rate', 'b', 'change_failure_rate', 24],
+      // c's 18% (1.2) is the third change failure rate: left out; then queue 7/10 = 0.7
+      [4, 'queue_time_p90_minutes', 'd', 'queue_time_p90_minutes', 7],
+      // review 25% of 40% = 0.625, the portfolio before the teams
+      [5, 'stage_share', 'portfolio', 'review_share', 25],
+    ]);
+    expect(b.some((f) => f.metric === 'coding_share')).toBe(false);
+  });
+
   it('leaves out stage shares of fewer than 5 changes and cost shares of a single team', () => {
     const portfolio = { month: mm('2025-03', { dep: 1, cost: 10 }), stages: stages(4, 1, 8, 1) };
     const only: TeamFacts = { team: 'x', month: mm('2025-03', { dep: 1, cost: 10, succ: 100 }), stages: stages(4, 1, 8, 1) };

@@ -51,22 +51,22 @@ export function fixtureExecutive(): ExecutivePack {
       ],
     },
     // severity: beta infra 50/30 = 1.67; review shares 50/40 = 1.25 (portfolio before alpha);
-    // beta success (100-80)/(100-80) = 1; alpha cost share 6/6.3 = 95.24% vs 10/13 = 76.92% of
-    // deployments -> ratio 1.238 / 2 = 0.62 (next: alpha success 0.5, alpha infra 0.48)
+    // alpha change failure rate (2/12 = 16.67%) / 15 = 1.11; beta success (100-80)/(100-80) = 1
+    // (next: alpha cost share 6/6.3 = 95.24% vs 10/13 = 76.92% of deployments -> 1.238 / 2 = 0.62)
     bottlenecks: [
       { rank: 1, kind: 'infra_failure_share', scope: 'beta', metric: 'infra_failure_share', value: 50, unit: '%', detail: { failed_jobs: 4, threshold: 30, severity: 50 / 30 } },
       { rank: 2, kind: 'stage_share', scope: 'portfolio', metric: 'review_share', value: 50, unit: '%', detail: { median_hours: 8, changes: 14, threshold: 40, severity: 1.25 } },
       { rank: 3, kind: 'stage_share', scope: 'alpha', metric: 'review_share', value: 50, unit: '%', detail: { median_hours: 6, changes: 11, threshold: 40, severity: 1.25 } },
-      { rank: 4, kind: 'pipeline_success_rate', scope: 'beta', metric: 'pipeline_success_rate', value: 80, unit: '%', detail: { pipelines: 10, threshold: 80, severity: 1 } },
       {
-        rank: 5,
-        kind: 'ci_cost_share',
+        rank: 4,
+        kind: 'change_failure_rate',
         scope: 'alpha',
-        metric: 'ci_cost_share',
-        value: (6 / 6.3) * 100,
+        metric: 'change_failure_rate',
+        value: (2 / 12) * 100,
         unit: '%',
-        detail: { ci_cost: 6, deployments_share: (10 / 13) * 100, ratio: (6 / 6.3) * 100 / ((10 / 13) * 100), threshold: 2, severity: (6 / 6.3) * 100 / ((10 / 13) * 100) / 2 },
+        detail: { prod_deployments: 10, threshold: 15, severity: (2 / 12) * 100 / 15 },
       },
+      { rank: 5, kind: 'pipeline_success_rate', scope: 'beta', metric: 'pipeline_success_rate', value: 80, unit: '%', detail: { pipelines: 10, threshold: 80, severity: 1 } },
     ],
     // alpha levels high/elite/low/elite, beta high/medium/elite/none
     targets: [

@@ -40,8 +40,8 @@ describe('report.json executive-pack sections (stages)', () => {
       [1, 'beta', 'infra_failure_share', 50],
       [2, 'portfolio', 'review_share', 50],
       [3, 'alpha', 'review_share', 50],
-      [4, 'beta', 'pipeline_success_rate', 80],
-      [5, 'alpha', 'ci_cost_share', 95.24], // 6 / 6.3
+      [4, 'alpha', 'change_failure_rate', 16.67], // 2 / 12
+      [5, 'beta', 'pipeline_success_rate', 80],
     ]);
     expect(d.bottlenecks[0].detail).toEqual({ failed_jobs: 4, threshold: 30, severity: 1.67 });
     expect(d.targets[2]).toEqual({

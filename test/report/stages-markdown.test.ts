@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportMarkdown } from '../../src/report/markdown';
+import { actionText, bottleneckText } from '../../src/report/view-exec';
 import { fixtureContext, fixtureResult } from './fixture';
 import { emptyContext, emptyResult } from './hostile';
 import { assertWellFormedTables } from './md-table';
@@ -37,7 +38,7 @@ describe('report.md executive-pack sections (stages)', () => {
     const md = section(renderReportMarkdown(fixtureResult(), fixtureContext()), "Next month's targets");
     expect(md).toContain("## 11. Next month's targets (2025-04)");
     // beta: lead time 200 h (medium) -> under 7 days (high); no incident -> no data, hold
-    expect(md).toContain('| beta | 🟢 1 deployment days/week → ≥ 5 (elite) | 🟡 8.3 days → &lt; 7.0 days (high) | 🟢 0.0%: hold elite | no data: hold |');
+    expect(md).toContain('| beta | 🟢 1 days/week → ≥ 5 (elite) | 🟡 8.3 days → &lt; 7.0 days (high) | 🟢 0.0%: hold elite | no data: hold |');
   });
 
   it('prints an empty month without a number that is not there', () => {
@@ -49,5 +50,20 @@ describe('report.md executive-pack sections (stages)', () => {
     expect(section(md, 'Improvement actions')).toContain('No action triggered');
     expect(section(md, "Next month's targets")).toContain('No team was found');
     expect(section(md, 'Quality and risk')).toContain('Across teams, hotfix ratio vs pipeline success rate: not enough data (n = 0 teams with both values; at least 4 needed).');
+  });
+
+  it('words the cost, deploy-stage and queue bottlenecks and actions with their numbers', () => {
+    expect(
+      bottleneckText({ rank: 1, kind: 'ci_cost_share', scope: 'x', metric: 'ci_cost_share', value: 80, unit: '%', detail: { ci_cost: 80, deployments_share: 20, ratio: 4, threshold: 2, severity: 2 } }),
+    ).toBe('80.0% of the CI cost for 20.0% of the production deployments (4.00× its deployment share; threshold 2×).');
+    expect(
+      bottleneckText({ rank: 1, kind: 'stage_share', scope: 'x', metric: 'deploy_share', value: 45, unit: '%', detail: { median_hours: 50, changes: 9, threshold: 40, severity: 1.125 } }),
+    ).toBe('Merged → production takes 45.0% of the lead time (median 2.1 days over 9 changes; action threshold 40%).');
+    expect(
+      bottleneckText({ rank: 1, kind: 'queue_time_p90_minutes', scope: 'x', metric: 'queue_time_p90_minutes', value: 25, unit: 'min', detail: { jobs: 60, threshold: 10, severity: 2.5 } }),
+    ).toBe('Jobs wait up to 25 min for a runner (p90 queue time over 60 jobs; action threshold 10 min).');
+    expect(actionText({ team: 'x', action: 'incident_response', trigger_metric: 'time_to_restore_median_minutes', trigger_value: 10080, threshold: 10080, comparison: '>=' })).toBe(
+      'Restore service faster (runbooks, on-call, rollback): median time to restore 7.0 days (7.0 days or more: low).',
+    );
   });
 });
