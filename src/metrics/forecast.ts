@@ -39,6 +39,11 @@ export const FORECAST_INTERVAL = 80;
 export const FORECAST_MIN_MONTHS = 6;
 /** Months with data a candidate is fitted on before its first backtest prediction. */
 const BACKTEST_MIN_TRAIN = 3;
+/**
+ * At most this many backtest origins, the latest: recent accuracy is what matters, and it
+ * keeps a long window (up to 120 months) from costing seconds per series.
+ */
+export const BACKTEST_MAX_ORIGINS = 24;
 
 export const FORECAST_METRICS: readonly ForecastMetric[] = ['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'];
 /** Candidates in order of simplicity (a tie in backtest error goes to the earlier one). */
@@ -288,18 +293,20 @@ export interface BacktestResult {
 
 /**
  * Rolling-origin one-step-ahead backtest: every month with data that has at least
- * BACKTEST_MIN_TRAIN months with data before it is predicted by each candidate fitted on the
- * months before it. Null when there is no such month.
+ * BACKTEST_MIN_TRAIN months with data before it (the latest BACKTEST_MAX_ORIGINS of them) is
+ * predicted by each candidate fitted on the months before it. Null when there is no such month.
  */
 export function backtest(values: readonly Num[]): BacktestResult | null {
   const sums: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
   const squares: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
+  const withData = values.filter((v) => v !== null).length;
+  const firstOrigin = Math.max(BACKTEST_MIN_TRAIN, withData - BACKTEST_MAX_ORIGINS);
   let origins = 0;
   let seen = 0;
   for (let t = 0; t < values.length; t++) {
     const y = values[t];
     if (y === null || y === undefined) continue;
-    if (seen >= BACKTEST_MIN_TRAIN) {
+    if (seen >= firstOrigin) {
       const train = values.slice(0, t);
       for (const method of FORECAST_METHODS) {
         const fit = FITTERS[method](train);
