@@ -12,8 +12,9 @@
  *   Seasonal naive is not a candidate: it needs a full year before its first backtest origin,
  *   and one year of history cannot tell seasonality from noise.
  * - Choice per series by a rolling-origin one-step-ahead backtest: from the 4th month with data
- *   on, every candidate is fitted on the months before and predicts that month; the lowest mean
- *   absolute error wins (ties to the simpler method, in the order above). That MAE is printed.
+ *   on (the latest 24 at most), every candidate is fitted on the months before and predicts that
+ *   month; the lowest mean absolute error wins (ties to the simpler method, in the order above).
+ *   That MAE is printed beside the forecast.
  * - The 80% prediction interval: mean ± t(0.90, df) × sd_h, where sd_h is the chosen model's
  *   h-step forecast standard deviation from its residual variance (FPP3 table 5.2 for mean and
  *   naive, the OLS prediction interval for linear, Hyndman et al. 2008 table 6.1 for
