@@ -12,8 +12,9 @@
  *   Seasonal naive is not a candidate: it needs a full year before its first backtest origin,
  *   and one year of history cannot tell seasonality from noise.
  * - Choice per series by a rolling-origin one-step-ahead backtest: from the 4th month with data
- *   on, every candidate is fitted on the months before and predicts that month; the lowest mean
- *   absolute error wins (ties to the simpler method, in the order above). That MAE is printed.
+ *   on (the latest 24 at most), every candidate is fitted on the months before and predicts that
+ *   month; the lowest mean absolute error wins (ties to the simpler method, in the order above).
+ *   That MAE is printed beside the forecast.
  * - The 80% prediction interval: mean ± t(0.90, df) × sd_h, where sd_h is the chosen model's
  *   h-step forecast standard deviation from its residual variance (FPP3 table 5.2 for mean and
  *   naive, the OLS prediction interval for linear, Hyndman et al. 2008 table 6.1 for
@@ -39,6 +40,11 @@ export const FORECAST_INTERVAL = 80;
 export const FORECAST_MIN_MONTHS = 6;
 /** Months with data a candidate is fitted on before its first backtest prediction. */
 const BACKTEST_MIN_TRAIN = 3;
+/**
+ * At most this many backtest origins, the latest: recent accuracy is what matters, and it
+ * keeps a long window (up to 120 months) from costing seconds per series.
+ */
+export const BACKTEST_MAX_ORIGINS = 24;
 
 export const FORECAST_METRICS: readonly ForecastMetric[] = ['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'];
 /** Candidates in order of simplicity (a tie in backtest error goes to the earlier one). */
@@ -288,18 +294,20 @@ export interface BacktestResult {
 
 /**
  * Rolling-origin one-step-ahead backtest: every month with data that has at least
- * BACKTEST_MIN_TRAIN months with data before it is predicted by each candidate fitted on the
- * months before it. Null when there is no such month.
+ * BACKTEST_MIN_TRAIN months with data before it (the latest BACKTEST_MAX_ORIGINS of them) is
+ * predicted by each candidate fitted on the months before it. Null when there is no such month.
  */
 export function backtest(values: readonly Num[]): BacktestResult | null {
   const sums: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
   const squares: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
+  const withData = values.filter((v) => v !== null).length;
+  const firstOrigin = Math.max(BACKTEST_MIN_TRAIN, withData - BACKTEST_MAX_ORIGINS);
   let origins = 0;
   let seen = 0;
   for (let t = 0; t < values.length; t++) {
     const y = values[t];
     if (y === null || y === undefined) continue;
-    if (seen >= BACKTEST_MIN_TRAIN) {
+    if (seen >= firstOrigin) {
       const train = values.slice(0, t);
       for (const method of FORECAST_METHODS) {
         const fit = FITTERS[method](train);

@@ -289,3 +289,13 @@ describe('forecast in computeMetrics', () => {
     expect(r.forecast.series.filter((s) => s.scope === 'alpha')).toHaveLength(4);
   });
 });
+
+describe('forecast: long windows', () => {
+  it('backtests only the latest 24 months of a 120-month history', () => {
+    const ys = Array.from({ length: 120 }, (_, t) => 50 + 0.5 * t + ((t * 7) % 5));
+    const fc = forecastValues(ys, COUNT);
+    expect(fc.backtest?.origins).toBe(24);
+    expect(fc.history_months).toBe(120);
+    expect(fc.points).toHaveLength(3);
+  });
+});
