@@ -7,7 +7,7 @@ import { QUALITY } from './templates/sections';
 
 export const DEFINITIONS_HEADING = /^## (.+)$/m.exec(QUALITY)?.[1] ?? 'Data quality';
 
-/** GitLab's heading anchor: lower case, punctuation dropped, spaces to hyphens ("12-data-quality"). */
+/** GitLab's heading anchor: lower case, punctuation dropped, spaces to hyphens ("13-data-quality"). */
 export function headingAnchor(heading: string): string {
   return heading
     .toLowerCase()

@@ -141,7 +141,7 @@ export function buildForecastView(result: MetricsResult, detail: Pick<DetailLeve
   const last = months[months.length - 1] ?? first;
   const inProgress = f.historyEnd !== null && f.historyEnd < result.reportMonth ? ` (${result.reportMonth} is still in progress and left out)` : '';
   const from = f.historyEnd === null ? 'no month' : `the months up to ${f.historyEnd}${inProgress}`;
-  const title = `Forecast (next ${fmtNumber(f.horizon)} months)`;
+  const title = `12. Forecast (next ${fmtNumber(f.horizon)} months)`;
   const method =
     `How: each series is forecast by whichever of last value, average, linear trend and damped trend (Holt) best predicted its own history one month ahead; ` +
     `the backtest error is the mean absolute error of those one-month-ahead predictions. ` +

@@ -64,7 +64,7 @@ describe('dora-report CLI end to end', () => {
 
   it("links the deck's footer to the month's wiki page (its Data quality section)", async () => {
     const parts = await officeParts(readFileSync(join(root, 'a', '2026-10', 'executive_deck.pptx')));
-    expect(parts.get('ppt/slides/_rels/slide1.xml.rels')).toContain(`Target="${server.url}/acme/reporting/-/wikis/dora-reports/2026-10#12-data-quality"`);
+    expect(parts.get('ppt/slides/_rels/slide1.xml.rels')).toContain(`Target="${server.url}/acme/reporting/-/wikis/dora-reports/2026-10#13-data-quality"`);
   });
 
   it('creates the month page and the index on the first run and updates them on the second (no duplicates)', () => {

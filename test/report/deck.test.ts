@@ -107,7 +107,7 @@ describe('executive_deck.pptx of the fixture', () => {
     const s1 = parts.get('ppt/slideMasters/slideMaster1.xml') ?? '';
     const layouts = [...parts.entries()].filter(([k]) => k.startsWith('ppt/slideLayouts/')).map(([, v]) => v).join('');
     expect(s1 + layouts).toContain('acme · 2025-03 · dora-report');
-    expect(slideXml(parts, 1)).toContain('Definitions: report.md, section \u201c12. Data quality\u201d');
+    expect(slideXml(parts, 1)).toContain('Definitions: report.md, section \u201c13. Data quality\u201d');
   });
 
   it('links the definitions when the wiki page URL is known', async () => {

@@ -22,8 +22,8 @@ describe('report.md sections', () => {
       '## 9. Top 5 bottlenecks',
       '## 10. Improvement actions',
       "## 11. Next month's targets (2025-04)",
-      '## Forecast (next 3 months)',
-      '## 12. Data quality',
+      '## 12. Forecast (next 3 months)',
+      '## 13. Data quality',
     ]);
     assertWellFormedTables(md);
   });
@@ -181,6 +181,6 @@ describe('size budget', () => {
     expect(md).toContain('Left out to fit the page: see top_pipelines.csv.');
     expect(md).not.toContain('| Team | Pipelines |');
     expect(md).toContain('…and 20 more (listed in report.json).');
-    expect(md).toContain('## 12. Data quality');
+    expect(md).toContain('## 13. Data quality');
   });
 });

@@ -115,7 +115,7 @@ No team was found (see Data quality).
 {{/if}}
 `;
 
-export const QUALITY = `## 12. Data quality
+export const QUALITY = `## 13. Data quality
 
 **{{quality.completeness}}**
 
