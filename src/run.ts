@@ -96,7 +96,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   } else {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
-    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (PRODUCT.md 3.2).
+    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (../docs/collection.md#preflight).
     // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
     const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
     gitlabVersion = pre.gitlabVersion;
@@ -116,7 +116,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
       log.info(formatEstimate(estimate, pace, projects, months));
     };
     // The checkpoint lives beside the cache of the same key: saved as the run goes, merged
-    // into the cache at the end and then removed (PRODUCT.md 3.3).
+    // into the cache at the end and then removed (../docs/collection.md#checkpoint).
     const checkpoint = config.cacheDir
       ? openCheckpoint({ dir: join(config.cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log })
       : null;

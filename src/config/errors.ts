@@ -1,5 +1,5 @@
 /**
- * The error catalog for bad input (PRODUCT.md 7): every problem names the input, the
+ * The error catalog for bad input (../../docs/outputs.md#errors-and-exit-codes): every problem names the input, the
  * value received and what is accepted, and all problems of a run are thrown at once
  * in one ConfigError (exit code 2), as semantic-release's resolveConfig does.
  */

@@ -6,7 +6,7 @@ import { readTeamFile } from './teams';
 import type { ChangeFailureSource, Config, RegexOption, Shard, TeamFile, TeamSource } from './types';
 
 /**
- * flags + environment + team file -> one validated Config (PRODUCT.md 2.1, 2.2, 7).
+ * flags + environment + team file -> one validated Config (../../docs/inputs.md, ../../docs/outputs.md#errors-and-exit-codes).
  * Pure: the environment, the clock and file reading are parameters. Every input is
  * checked before anything fails, and all problems are thrown together in one ConfigError.
  */
@@ -420,7 +420,7 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
   const quiet = parsed.switches.has('quiet');
   const requestTimeoutMs = Math.round(number('request_timeout', 30, { min: 0, max: 3600, above: true }) * 1000);
   const maxAttempts = number('max_attempts', 6, { min: 1, max: 20, integer: true });
-  // Unset by default: the server announces its limit on every response (PRODUCT.md 3.2).
+  // Unset by default: the server announces its limit on every response (../../docs/collection.md#pacing).
   const rateLimitPerMinute = given('rate_limit') === undefined ? null : number('rate_limit', 0, { min: 1, max: 100_000, integer: true, defaultLabel: 'none' });
   const jobsRateLimitPerMinute = number('jobs_rate_limit', 600, { min: 1, max: 100_000, integer: true });
 

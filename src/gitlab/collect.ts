@@ -1,5 +1,5 @@
 /**
- * Collectors: everything PRODUCT.md 3.1 lists, read with server-side filters, per_page=100,
+ * Collectors: everything ../../docs/collection.md#what-is-read lists, read with server-side filters, per_page=100,
  * group-level listings where GitLab has them, and no per-pipeline job listing. The result is
  * a normalized Dataset sorted by id, independent of request order.
  */
@@ -57,7 +57,7 @@ export interface CollectOptions {
   windowEnd: string;
   toolVersion: string;
   /**
-   * Incremental cache (PRODUCT.md 3.3): records collected earlier, final before `coveredUntil`.
+   * Incremental cache (../../docs/collection.md#incremental-cache): records collected earlier, final before `coveredUntil`.
    * Only what is newer is fetched; new records replace cached ones by id.
    */
   cache?: { dataset: Dataset; coveredUntil: string } | null;
@@ -66,7 +66,7 @@ export interface CollectOptions {
   /** Called once the projects to collect are listed (the preflight's estimate needs their count). */
   onProjectsListed?: (count: number) => void;
   /**
-   * Checkpoint (PRODUCT.md 3.3): what an interrupted earlier run saved, and where this run
+   * Checkpoint (../../docs/collection.md#checkpoint): what an interrupted earlier run saved, and where this run
    * saves each project and group-wide listing as soon as it is finished.
    */
   checkpoint?: Checkpoint | null;
@@ -112,7 +112,7 @@ export type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baseli
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
 
 /**
- * One PayloadTally per collect() call (PRODUCT.md 3.5): every listing is read through it, so
+ * One PayloadTally per collect() call (../../docs/collection.md#payload-variations): every listing is read through it, so
  * an unreadable record is skipped and counted instead of aborting the run.
  */
 const tallies = new WeakMap<CollectOptions, PayloadTally>();
@@ -124,7 +124,7 @@ function tallyOf(o: CollectOptions): PayloadTally {
 
 /**
  * GitLab's offset pagination repeats a record on the next page when one is inserted ahead
- * of it mid-listing (gitlab-api-notes §4): every listing is de-duplicated by id.
+ * of it mid-listing (../../docs/gitlab-api.md#follow-the-next-link-verbatim): every listing is de-duplicated by id.
  */
 function uniqueById<T extends { id: number }>(rows: T[]): T[] {
   return [...new Map(rows.map((r) => [r.id, r])).values()];
@@ -474,7 +474,7 @@ async function collectEnvironmentDeployments(
   const cachedBaseline = cache ? baselineFromCache(cache, env, startMs) : null;
   const from = cache && cache.sinceMs > startMs ? cache.since : o.windowStart;
   const [success, failed, before] = await Promise.all([
-    // finished_* needs order_by=finished_at AND status=success, else 400 (gitlab-api-notes pitfall 2).
+    // finished_* needs order_by=finished_at AND status=success, else 400 (../../docs/gitlab-api.md#deployment-finish-filters-need-a-successful-status).
     api.Deployments.all(projectId, {
       environment: env.name,
       status: 'success',
@@ -484,7 +484,7 @@ async function collectEnvironmentDeployments(
       finishedBefore: o.windowEnd,
       perPage: PER_PAGE,
     } as never) as Promise<unknown[]>,
-    // Failed deployments cannot use finished_*; updated_* needs order_by=updated_at (pitfall 12).
+    // Failed deployments cannot use finished_*; updated_* needs order_by=updated_at (../../docs/gitlab-api.md#deployment-updated-filters-need-the-updated-order).
     api.Deployments.all(projectId, {
       environment: env.name,
       status: 'failed',
@@ -590,7 +590,7 @@ async function collectPipelines(o: CollectOptions, projectId: number, startMs: n
 }
 
 /**
- * Project jobs have no date filter (pitfall 3): read newest first with keyset pagination and
+ * Project jobs have no date filter (../../docs/gitlab-api.md#project-jobs-have-no-date-filter): read newest first with keyset pagination and
  * stop after the first page that reaches a job created before the window.
  */
 async function collectJobs(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<JobRecord[]> {
@@ -653,7 +653,7 @@ async function collectIssues(o: CollectOptions, groupId: number, cache: GroupLis
 
 async function collectMergeRequests(o: CollectOptions, groupId: number, cache: GroupListCache<MergeRequestRecord> | null): Promise<MergeRequestRecord[]> {
   const since = cache?.since ?? null;
-  // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
+  // No merged_after in REST (../../docs/gitlab-api.md#merge-request-lists-have-no-merged_after): updated_after bounds it, merged_at is checked later.
   const rows = await listNormalized(
     o,
     'merge_requests',

@@ -27,7 +27,7 @@ export function isGitLabApiError(e: unknown): e is GitLabApiError {
 }
 
 /**
- * The runtime error catalogue of the preflight (PRODUCT.md 3.2, 7): a problem that would
+ * The runtime error catalogue of the preflight (../../docs/collection.md#preflight, ../../docs/outputs.md#errors-and-exit-codes): a problem that would
  * make the run fail at the end is reported before collection, in one paragraph naming the
  * variable the token came from, what is missing and the ways out. Never the token itself.
  * Exit 2: the token or the group (bad input); exit 3: the wiki cannot be written.

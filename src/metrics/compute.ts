@@ -47,7 +47,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
     const cfrIncidents = share(incidentFailures.at(scope, m).deployments, dep.prod_deployments);
     const lt = leadTimeMetrics(lead.at(scope, m));
     const inc = incidentMetrics(incidentStats.at(scope, m));
-    // Keys in the CSV column order of PRODUCT.md 5.
+    // Keys in the CSV column order of ../../docs/outputs.md#layout.
     const dora: DoraMetrics = {
       prod_deployments: dep.prod_deployments,
       lead_time_hours: lt.lead_time_hours,
@@ -129,7 +129,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
   };
 }
 
-/** Counts of the payload variations met (PRODUCT.md 3.5), from the records' flags and the collection meta. */
+/** Counts of the payload variations met (../../docs/collection.md#payload-variations), from the records' flags and the collection meta. */
 export function payloadQuality(data: Dataset): PayloadQuality {
   const q: PayloadQuality = {
     ...emptyPayloadQuality(),

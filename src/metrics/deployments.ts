@@ -1,5 +1,5 @@
 /**
- * Production deployments (PRODUCT.md 4 and 4.1): grouping of one pipeline's deployments
+ * Production deployments (../../docs/definitions.md#deployments, ../../docs/definitions.md#hotfix-and-rollback): grouping of one pipeline's deployments
  * into one deployment, attempts, baselines, hotfixes, rollbacks and cfr_deployments.
  */
 
@@ -278,7 +278,7 @@ function markHotfixesAndRollbacks(
       const h = nextHotfix[j]!;
       if (h < n && history[h]!.group.finishMs - d.group.finishMs <= HOTFIX_WINDOW_MS) d.group.followedByHotfix = true;
 
-      // Rollback, to the letter of PRODUCT.md 4.1: ANY later successful deployment here
+      // Rollback, to the letter of ../../docs/definitions.md#hotfix-and-rollback: ANY later successful deployment here
       // that redeploys a SHA other than D's that was live here before D (or was the last
       // one before the window). Rolling back from c to a therefore marks both b and c.
       const after = best[i + 1]!;

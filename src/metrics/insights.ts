@@ -67,7 +67,7 @@ export function buildInsights(input: InsightInput): InsightFact[] {
 
   const pl = current.pipelines;
   if (pl.infra_failure_share !== null) {
-    // The share is over failed jobs with a known reason (PRODUCT.md 4): the sentence says so
+    // The share is over failed jobs with a known reason (../../docs/definitions.md#infrastructure-failure-share): the sentence says so
     // when some failed jobs had none (older GitLab, unknown_failure).
     const known = pl.failed_jobs_known_reason ?? pl.failed_jobs;
     const infra = pl.infra_failed_jobs ?? Math.round((pl.infra_failure_share * known) / 100);

@@ -1,6 +1,6 @@
 /**
  * DORA performance levels, 2023 State of DevOps report clusters with the gaps between
- * buckets closed as Apache DevLake does (PRODUCT.md 4 table).
+ * buckets closed as Apache DevLake does (../../docs/definitions.md#dora-levels).
  */
 
 import type { Calendar } from './calendar';

@@ -1,4 +1,4 @@
-/** Which environments count as production (PRODUCT.md 4): shared by the collector and the metrics. */
+/** Which environments count as production (../../docs/definitions.md#production): shared by the collector and the metrics. */
 
 import type { Config } from '../config/types';
 

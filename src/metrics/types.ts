@@ -1,6 +1,6 @@
 /**
  * Output of the metrics engine (src/metrics/compute.ts): pure data, consumed by src/report/.
- * Field names equal the CSV column names of PRODUCT.md section 5.
+ * Field names equal the CSV column names of ../../docs/outputs.md#layout.
  * `null` means "no data" (an empty CSV cell), never 0.
  */
 
@@ -142,12 +142,12 @@ export interface DataQuality {
   deploymentsWithoutMr: number;
   deploymentsWithoutJob: number;
   jobsWithoutRunner: number;
-  /** Payload variations met (PRODUCT.md 3.5), each handled per 4.1. */
+  /** Payload variations met (../../docs/collection.md#payload-variations), each handled by its rule. */
   payload: PayloadQuality;
 }
 
 /**
- * What real GitLab payloads lacked, and what the tool did about it (PRODUCT.md 3.5 / 4.1).
+ * What real GitLab payloads lacked, and what the tool did about it (../../docs/collection.md#payload-variations).
  * Record counts cover the collected data (the window); unreadable records and offset
  * timestamps count what this run read from GitLab.
  */

@@ -59,7 +59,7 @@ export interface DeploymentRecord {
   finishedAt: IsoInstant;
   /**
    * Set (true) only when finishedAt is updated_at: no deploy job (deployable null) or a deploy
-   * job without finished_at (PRODUCT.md 4.1).
+   * job without finished_at (../../docs/definitions.md#deployments).
    */
   finishedAtFromUpdatedAt?: boolean;
   /** deployable.pipeline.id; null for deployments created through the API. */
@@ -97,7 +97,7 @@ export interface DeploymentMergeRequestRecord {
   labels: string[];
   /**
    * Minimum authored_date over the MR's commits (all pages); null when it has none, or when
-   * they were not read: MRs linked to a baseline deployment ship no change (PRODUCT.md 4.1),
+   * they were not read: MRs linked to a baseline deployment ship no change (../../docs/definitions.md#baseline-deployment),
    * so their commits are not fetched (then commitCount is 0 too).
    */
   firstCommitAuthoredAt: IsoInstant | null;
@@ -137,7 +137,7 @@ export interface JobRecord {
    * runner.runner_type: instance_type | group_type | project_type; null when the job has no
    * runner (deleted, or never picked). A runner object without runner_type (older GitLab) is
    * instance_type when is_shared is true, else 'unknown' (no runner-type rate applies), with
-   * runnerWithoutType set: it is not a deleted runner (PRODUCT.md 4.1).
+   * runnerWithoutType set: it is not a deleted runner (../../docs/definitions.md#runner-type).
    */
   runnerType: string | null;
   /** Set (true) only when the job's runner object had no runner_type. */
@@ -196,7 +196,7 @@ export interface CollectionMeta {
   /** Shards merged into this data set (1 when not sharded). */
   shards: number;
   /**
-   * What reading GitLab's answers met (PRODUCT.md 3.5). Absent in snapshots written before
+   * What reading GitLab's answers met (../../docs/collection.md#payload-variations). Absent in snapshots written before
    * it existed (read as nothing met). Counts this run's reads: records reused from a cache
    * were counted by the run that fetched them.
    */

@@ -157,7 +157,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
       jobs_without_runner: dq.jobsWithoutRunner,
-      // Every payload variation of PRODUCT.md 3.5, zero or not (report.md lists the non-zero ones).
+      // Every payload variation (../../docs/collection.md#payload-variations), zero or not (report.md lists the non-zero ones).
       payload: {
         unreadable_records: sortedRecord(dq.payload.unreadableRecords),
         offset_timestamps: dq.payload.offsetTimestamps,

@@ -582,7 +582,7 @@ const RECORD_KIND_LABEL: Record<string, string> = {
   merge_requests: 'merge request',
 };
 
-/** One Data quality line per payload variation of PRODUCT.md 3.5, with what the tool did about it. */
+/** One Data quality line per payload variation (../../docs/collection.md#payload-variations), with what the tool did about it. */
 export function payloadCountLines(q: PayloadQuality): Array<{ label: string; value: number }> {
   return [
     ...Object.keys(q.unreadableRecords)
@@ -637,7 +637,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Deployments without a linked merge request (deployed commit counted as the change)', value: dq.deploymentsWithoutMr },
       { label: 'Deployments without a job (finish time from updated_at)', value: dq.deploymentsWithoutJob },
       { label: 'Jobs whose runner no longer exists (still costed)', value: dq.jobsWithoutRunner },
-      // Payload variations (PRODUCT.md 3.5): listed only when met; report.json has every one.
+      // Payload variations (../../docs/collection.md#payload-variations): listed only when met; report.json has every one.
       ...payloadCountLines(dq.payload).filter((l) => l.value > 0),
     ],
     requests:

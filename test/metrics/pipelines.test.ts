@@ -36,7 +36,7 @@ describe('infrastructure failure share', () => {
       '50% of pipeline failures are infrastructure-related (2 of 4 failed jobs)',
     );
   });
-  it('leaves failed jobs without a reason or with unknown_failure out of both counts (PRODUCT.md 4)', () => {
+  it('leaves failed jobs without a reason or with unknown_failure out of both counts', () => {
     const d = new Data();
     const p = d.project('acme/app', 'alpha');
     // infrastructure: runner_system_failure, no_matching_runner; not: script_failure,

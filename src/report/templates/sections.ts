@@ -1,4 +1,4 @@
-/** The seven sections of PRODUCT.md 6, one partial each. They loop and print, nothing else. */
+/** The seven sections of ../../../docs/outputs.md#reportmd, one partial each. They loop and print, nothing else. */
 
 const FENCE = '```';
 
