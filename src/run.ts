@@ -12,7 +12,8 @@ import type { Dataset } from './model/types';
 import { createGitLabClient, type GitLabClient } from './gitlab/client';
 import { collect } from './gitlab/collect';
 import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight';
-import { readSnapshots, writeSnapshot } from './store/snapshot';
+import { checkSnapshotTeams, readSnapshots, writeSnapshot } from './store/snapshot';
+import { teamAssignment } from './config/teams';
 import { removeStaleTemps, writeFileAtomic } from './store/fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
 import { openCheckpoint } from './store/checkpoint';
@@ -87,6 +88,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
 
   if (config.snapshotDirs.length > 0) {
     dataset = readSnapshots(config.snapshotDirs);
+    checkSnapshotTeams(dataset.meta, teamAssignment(config), config.snapshotDirs);
     if (Date.parse(dataset.meta.windowStart) > Date.parse(window.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window.end)) {
       log.warn(
         `the snapshot covers ${dataset.meta.windowStart} to ${dataset.meta.windowEnd}, less than the requested window ${window.start} to ${window.end}: months outside it will show no data`,

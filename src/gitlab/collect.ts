@@ -4,10 +4,11 @@
  * a normalized Dataset sorted by id, independent of request order.
  */
 import type { Config } from '../config/types';
-import { teamOf } from '../config/teams';
-import { isProductionEnvironment } from '../metrics/production';
+import { teamAssignment, teamOf } from '../config/teams';
+import { isProductionEnvironment } from '../config/production';
 import {
   emptyDataset,
+  sortDataset,
   type Dataset,
   type DeploymentMergeRequestRecord,
   type DeploymentRecord,
@@ -240,6 +241,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const ds = emptyDataset({
     toolVersion: o.toolVersion,
     group: group.fullPath,
+    teams: teamAssignment(config),
     windowStart: o.windowStart,
     windowEnd: o.windowEnd,
     skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
@@ -369,19 +371,6 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Stable order for every entity, so outputs never depend on request timing. */
-export function sortDataset(ds: Dataset): void {
-  ds.projects.sort(byId);
-  ds.environments.sort(byId);
-  ds.deployments.sort(byId);
-  ds.baselines.sort((a, b) => a.environmentId - b.environmentId);
-  ds.deploymentMergeRequests.sort((a, b) => a.deploymentId - b.deploymentId || a.mrId - b.mrId);
-  ds.pipelines.sort(byId);
-  ds.jobs.sort(byId);
-  ds.issues.sort(byId);
-  ds.mergeRequests.sort(byId);
 }
 
 /** What the cache already holds for one project, and from when on data must be fetched. */

@@ -11,7 +11,7 @@ import type {
   EnvironmentRecord,
 } from '../model/types';
 import type { Calendar } from './calendar';
-import { isProductionEnvironment, withoutStatefulFlags } from './production';
+import { isProductionEnvironment, withoutStatefulFlags } from '../config/production';
 import { Grid, type Scopes } from './scopes';
 
 const HOUR_MS = 3_600_000;

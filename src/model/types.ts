@@ -201,6 +201,18 @@ export interface CollectionMeta {
    * were counted by the run that fetched them.
    */
   payload?: PayloadReadCounts;
+  /**
+   * How the collection assigned projects to teams (ProjectRecord.team): the team_source and,
+   * for a team file, a digest of its content. A --snapshot run with another assignment is
+   * refused (teams are not reassigned from a snapshot). Absent in snapshots written before it.
+   */
+  teams?: TeamAssignment;
+}
+
+export interface TeamAssignment {
+  source: string;
+  /** sha256 of the parsed team file (canonical JSON); null unless source is file. */
+  fileDigest: string | null;
 }
 
 /** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */
@@ -261,4 +273,19 @@ export function emptyDataset(meta: CollectionMeta): Dataset {
     issues: [],
     mergeRequests: [],
   };
+}
+
+const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
+
+/** Stable order for every entity, so outputs never depend on request timing or shard order. */
+export function sortDataset(ds: Dataset): void {
+  ds.projects.sort(byId);
+  ds.environments.sort(byId);
+  ds.deployments.sort(byId);
+  ds.baselines.sort((a, b) => a.environmentId - b.environmentId);
+  ds.deploymentMergeRequests.sort((a, b) => a.deploymentId - b.deploymentId || a.mrId - b.mrId);
+  ds.pipelines.sort(byId);
+  ds.jobs.sort(byId);
+  ds.issues.sort(byId);
+  ds.mergeRequests.sort(byId);
 }

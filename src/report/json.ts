@@ -10,6 +10,7 @@ import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num } from '../metr
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import { roundTo } from './format';
+import { insightJson } from './insights';
 
 /** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
 function r2(n: number): number {
@@ -145,7 +146,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       minutes_share: rn(result.pareto.minutesShare),
     },
     top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: r2(p.ci_minutes), ci_cost: r2(p.ci_cost) })),
-    insights: result.insights.map((i) => ({ kind: i.kind, text: i.text, values: i.values })),
+    insights: result.insights.map(insightJson),
     data_quality: {
       complete: ctx.complete,
       skipped_projects: ctx.skippedProjects.map((s) => ({ project_id: s.projectId, path: s.path, reason: s.reason })),

@@ -4,7 +4,9 @@
  * templates only loop and print. Raw names stay raw: the templates escape them with `md`.
  */
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, PayloadQuality, TeamSeries } from '../metrics/types';
+import { delta } from '../metrics/deltas';
 import type { ReportContext } from './context';
+import { insightText } from './insights';
 import { compareKey } from './csv';
 import {
   NO_DATA,
@@ -142,17 +144,6 @@ export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: 
   if (hasValue(delta.pct)) return `${shown(delta.pct)}%${vs}`;
   const sign = delta.abs > 0 ? '+' : delta.abs < 0 ? '-' : '±';
   return `${a} ${sign}${fmtAmount(Math.abs(delta.abs))}${vs}`;
-}
-
-/** Delta between two months of one scope, the same rule as the metrics engine's deltas. */
-export function deltaOf(current: Num, previous: Num): Delta {
-  const both = hasValue(current) && hasValue(previous);
-  return {
-    current,
-    previous,
-    abs: both ? current - previous : null,
-    pct: both && previous !== 0 ? ((current - previous) / previous) * 100 : null,
-  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -342,17 +333,17 @@ function teamsTable(result: MetricsResult, ctx: ReportContext, compact: boolean)
     const full = !compact;
     const cells: Cell[] = [
       c(team),
-      c(marked(lv?.deployment_frequency ?? null, fmtNumber(d?.prod_deployments ?? null), deltaOf(d?.prod_deployments ?? null, pd?.prod_deployments ?? null), full)),
+      c(marked(lv?.deployment_frequency ?? null, fmtNumber(d?.prod_deployments ?? null), delta(d?.prod_deployments ?? null, pd?.prod_deployments ?? null), full)),
     ];
     if (full) cells.push(c(fmtNumber(d?.deployments_per_day ?? null, 2)));
     cells.push(
-      c(marked(lv?.lead_time ?? null, fmtHours(d?.lead_time_hours), deltaOf(d?.lead_time_hours ?? null, pd?.lead_time_hours ?? null), full)),
-      c(marked(lv?.change_failure_rate ?? null, fmtPercent(d?.change_failure_rate), deltaOf(d?.change_failure_rate ?? null, pd?.change_failure_rate ?? null), full)),
-      c(marked(lv?.time_to_restore ?? null, fmtMinutes(d?.mttr_minutes), deltaOf(d?.mttr_minutes ?? null, pd?.mttr_minutes ?? null), full)),
+      c(marked(lv?.lead_time ?? null, fmtHours(d?.lead_time_hours), delta(d?.lead_time_hours ?? null, pd?.lead_time_hours ?? null), full)),
+      c(marked(lv?.change_failure_rate ?? null, fmtPercent(d?.change_failure_rate), delta(d?.change_failure_rate ?? null, pd?.change_failure_rate ?? null), full)),
+      c(marked(lv?.time_to_restore ?? null, fmtMinutes(d?.mttr_minutes), delta(d?.mttr_minutes ?? null, pd?.mttr_minutes ?? null), full)),
     );
     if (full) {
       const cost = cur?.cost.ci_cost ?? null;
-      const a = arrow(deltaOf(cost, prev?.cost.ci_cost ?? null));
+      const a = arrow(delta(cost, prev?.cost.ci_cost ?? null));
       cells.push(c(`${fmtCurrency(cost, ctx.definitions.currency)}${a ? ` ${a}` : ''}`));
     }
     return cells;
@@ -399,15 +390,15 @@ function attention(result: MetricsResult): AttentionView[] {
       reasons.push(`median time to restore ${fmtMinutes(d.time_to_restore_median_minutes)} is DORA low (${LOW_RULE.time_to_restore})`);
     if (prev) {
       const p = prev.dora;
-      const lt = deltaOf(d.lead_time_hours, p.lead_time_hours);
+      const lt = delta(d.lead_time_hours, p.lead_time_hours);
       if (hasValue(lt.pct) && lt.pct >= ATTENTION_THRESHOLDS.leadTimeRisePct)
         reasons.push(`lead time rose ${fmtNumber(lt.pct, 1)}% (${fmtHours(p.lead_time_hours)} → ${fmtHours(d.lead_time_hours)})`);
-      const cfr = deltaOf(d.change_failure_rate, p.change_failure_rate);
+      const cfr = delta(d.change_failure_rate, p.change_failure_rate);
       if (hasValue(cfr.abs) && cfr.abs >= ATTENTION_THRESHOLDS.cfrRisePp)
         reasons.push(
           `change failure rate rose ${fmtNumber(cfr.abs, 1)} pp (${fmtPercent(p.change_failure_rate)} → ${fmtPercent(d.change_failure_rate)})`,
         );
-      const dep = deltaOf(d.prod_deployments, p.prod_deployments);
+      const dep = delta(d.prod_deployments, p.prod_deployments);
       if (
         p.prod_deployments >= ATTENTION_THRESHOLDS.deploymentsDropMinPrevious &&
         hasValue(dep.pct) &&
@@ -434,12 +425,12 @@ function reliability(result: MetricsResult, cur: MonthMetrics | null, prev: Mont
   const rate = (label: string, get: (m: MonthMetrics['pipelines']) => Num): Cell[] => [
     c(label),
     c(fmtPercent(p ? get(p) : null)),
-    c(fmtChange(deltaOf(p ? get(p) : null, q ? get(q) : null), 'pp', pm)),
+    c(fmtChange(delta(p ? get(p) : null, q ? get(q) : null), 'pp', pm)),
   ];
   const dur = (label: string, med: (m: MonthMetrics['pipelines']) => Num, p90: (m: MonthMetrics['pipelines']) => Num): Cell[] => [
     c(label),
     c(p ? `${fmtMinutes(med(p))} / ${fmtMinutes(p90(p))}` : NO_DATA),
-    c(medianChange(fmtChange(deltaOf(p ? med(p) : null, q ? med(q) : null), 'pct', pm))),
+    c(medianChange(fmtChange(delta(p ? med(p) : null, q ? med(q) : null), 'pct', pm))),
   ];
   return table(
     [
@@ -448,7 +439,7 @@ function reliability(result: MetricsResult, cur: MonthMetrics | null, prev: Mont
       ['Month over month', 'l'],
     ],
     [
-      [c('Pipelines'), c(fmtNumber(p?.pipelines ?? null)), c(fmtChange(deltaOf(p?.pipelines ?? null, q?.pipelines ?? null), 'pct', pm))],
+      [c('Pipelines'), c(fmtNumber(p?.pipelines ?? null)), c(fmtChange(delta(p?.pipelines ?? null, q?.pipelines ?? null), 'pct', pm))],
       rate('Pipeline success rate', (m) => m.pipeline_success_rate),
       rate('Job retry rate', (m) => m.retry_rate),
       rate('Infrastructure share of job failures', (m) => m.infra_failure_share),
@@ -719,7 +710,7 @@ export function buildReportView(
     shortened: shortenedNote(detail, maxBytes),
     headline: headline(result, ctx, cur),
     cfrDefinition: `Change failure rate (${ctx.definitions.changeFailure}) = ${cfrDefinition(ctx.definitions.changeFailure)}.`,
-    insights: result.insights.map((i) => i.text),
+    insights: result.insights.map(insightText),
     charts: charts(result, ctx),
     teams: teamsTable(result, ctx, detail.compactTeams),
     teamsLegend: detail.compactTeams

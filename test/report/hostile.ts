@@ -22,7 +22,6 @@ export function hostileResult(): MetricsResult {
   }
   const first = r.topPipelines[0];
   if (first) first.web_url = 'javascript:alert(1)';
-  r.insights.push({ kind: 'x', text: 'Team <img src=x onerror=alert(1)> | *bold* [link](http://x)\nnext', values: {} });
   r.dataQuality.projectsWithoutTeam = ['-cmd|x\n<b>y</b>'];
   return r;
 }
