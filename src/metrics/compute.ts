@@ -14,13 +14,14 @@ import { monthDeltas } from './deltas';
 import { analyzeIncidents, incidentFailureGrid, incidentGrid, incidentMetrics, isIncident } from './incidents';
 import { buildInsights } from './insights';
 import { detectChanges, leadTimeGrid, leadTimeMetrics } from './lead-time';
-import { deploymentDaysPerWeek, doraLevels } from './levels';
+import { deploymentDaysPerWeek, doraLevels, LEVEL_TABLE, type LevelTable } from './levels';
 import { pipelineGrid, pipelineMetrics } from './pipelines';
 import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
 import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
-export function computeMetrics(data: Dataset, config: Config): MetricsResult {
+/** `levelTable`: the DORA level thresholds to grade with (LEVEL_TABLE unless a test says otherwise). */
+export function computeMetrics(data: Dataset, config: Config, levelTable: LevelTable = LEVEL_TABLE): MetricsResult {
   const months = monthWindow(config.month, config.months);
   const cal = new Calendar(months, config.timezone);
   const scopes = new Scopes(
@@ -79,7 +80,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
       },
       pipelines: pipelineMetrics(pipelines.at(scope, m)),
       delivery: deliveryMetrics(delivery.at(scope, m), hotfixRatio(dep.hotfix_deployments, dep.prod_deployments)),
-      levels: doraLevels(dora),
+      levels: doraLevels(dora, levelTable),
     };
   };
   const series = (scope: number): MonthMetrics[] => months.map((_, m) => monthMetrics(scope, m));
@@ -97,6 +98,7 @@ export function computeMetrics(data: Dataset, config: Config): MetricsResult {
     months,
     timezone: config.timezone,
     currency: config.currency,
+    levelTable,
     portfolio: { months: portfolio },
     teams: scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) })),
     projects: scopes.projects.map((p, i) => ({

@@ -4,6 +4,8 @@
  * `null` means "no data" (an empty CSV cell), never 0.
  */
 
+import type { LevelTable } from './levels';
+
 export type Num = number | null;
 
 export type DoraLevel = 'elite' | 'high' | 'medium' | 'low';
@@ -194,6 +196,8 @@ export interface MetricsResult {
   months: string[];
   timezone: string;
   currency: string;
+  /** The DORA level thresholds the levels were graded with (report text and report.json show them). */
+  levelTable: LevelTable;
   portfolio: ScopeSeries;
   teams: TeamSeries[]; // sorted by team name
   projects: ProjectSeries[]; // sorted by team then project path

@@ -107,7 +107,9 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
         timezone: def.timezone,
         team_source: def.teamSource,
         months: def.months,
-        dora_levels: 'DORA 2023',
+        dora_levels: `DORA ${result.levelTable.year}`,
+        // The thresholds graded with (src/metrics/levels.ts LEVEL_TABLE), so a reader of the JSON needs no other source.
+        levels: result.levelTable,
       },
       requests: sortedRecord(ctx.requests),
       retries: sortedRecord(ctx.retries),

@@ -74,7 +74,7 @@ export function renderExecutiveSummary(result: MetricsResult, ctx: ReportContext
   lines.push(
     '',
     `Change failure rate = ${cfrDefinition(ctx.definitions.changeFailure)}.`,
-    'DORA levels: 2023 DORA report clusters; MTTR is the mean, its level uses the median time to restore.',
+    `DORA levels: ${result.levelTable.year} DORA report clusters; MTTR is the mean, its level uses the median time to restore.`,
   );
   const insights = result.insights.slice(0, SUMMARY_INSIGHTS);
   if (insights.length > 0) lines.push('', 'Insights:', ...insights.map((i) => `• ${oneLine(insightText(i))}`));

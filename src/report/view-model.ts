@@ -5,6 +5,7 @@
  */
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, PayloadQuality, TeamSeries } from '../metrics/types';
 import { delta } from '../metrics/deltas';
+import { levelTableRows, lowReason } from '../metrics/levels';
 import type { ReportContext } from './context';
 import { insightText } from './insights';
 import { compareKey } from './csv';
@@ -107,6 +108,8 @@ export interface QualityView {
   window: string;
   definitions: Array<{ label: string; value: string }>;
   levels: TableView;
+  /** The DORA report the levels come from. */
+  levelsYear: number;
 }
 
 type Align = 'l' | 'r' | 'c';
@@ -154,13 +157,6 @@ export function cfrDefinition(kind: 'deployments' | 'incidents'): string {
     ? 'production deployments that failed, were followed by a hotfix within 24 h or were rolled back, per production deployment attempt'
     : 'successful production deployments with at least one attributed incident, per successful production deployment';
 }
-
-export const LEVEL_TABLE_ROWS: string[][] = [
-  ['deployment frequency (median deployment days per week over the month\u2019s weeks)', '≥ 5', '≥ 1', '≥ 1 per month', 'less'],
-  ['lead time for changes (median)', '< 1 day', '< 7 days', '< 30 days', '≥ 30 days'],
-  ['change failure rate', '≤ 5%', '≤ 10%', '≤ 15%', '> 15%'],
-  ['time to restore (median)', '< 1 hour', '< 24 hours', '< 7 days', '≥ 7 days'],
-];
 
 function levelCell(level: DoraLevel | null): string {
   return `${levelMark(level)} ${levelName(level)}`;
@@ -240,7 +236,7 @@ function headline(result: MetricsResult, ctx: ReportContext, cur: MonthMetrics |
       ['Metric', 'l'],
       [result.reportMonth, 'l'],
       ['Month over month', 'l'],
-      ['DORA level (2023)', 'l'],
+      [`DORA level (${result.levelTable.year})`, 'l'],
     ],
     rows,
   );
@@ -367,13 +363,6 @@ export const ATTENTION_THRESHOLDS = {
   deploymentsDropMinPrevious: 4,
 };
 
-const LOW_RULE: Record<keyof MonthMetrics['levels'], string> = {
-  deployment_frequency: 'fewer than one deployment day per month',
-  lead_time: '≥ 30 days',
-  change_failure_rate: '> 15%',
-  time_to_restore: '≥ 7 days',
-};
-
 function attention(result: MetricsResult): AttentionView[] {
   const out: Array<AttentionView & { n: number }> = [];
   for (const { team, cur, prev } of teamMonths(result)) {
@@ -381,13 +370,14 @@ function attention(result: MetricsResult): AttentionView[] {
     const reasons: string[] = [];
     const d = cur.dora;
     const lv = cur.levels;
+    const low = (metric: keyof MonthMetrics['levels']): string => lowReason(metric, result.levelTable);
     if (lv.deployment_frequency === 'low')
-      reasons.push(`deployment frequency is DORA low (${LOW_RULE.deployment_frequency}; ${fmtNumber(d.prod_deployments)} production deployments)`);
-    if (lv.lead_time === 'low') reasons.push(`lead time ${fmtHours(d.lead_time_hours)} is DORA low (${LOW_RULE.lead_time})`);
+      reasons.push(`deployment frequency is DORA low (${low('deployment_frequency')}; ${fmtNumber(d.prod_deployments)} production deployments)`);
+    if (lv.lead_time === 'low') reasons.push(`lead time ${fmtHours(d.lead_time_hours)} is DORA low (${low('lead_time')})`);
     if (lv.change_failure_rate === 'low')
-      reasons.push(`change failure rate ${fmtPercent(d.change_failure_rate)} is DORA low (${LOW_RULE.change_failure_rate})`);
+      reasons.push(`change failure rate ${fmtPercent(d.change_failure_rate)} is DORA low (${low('change_failure_rate')})`);
     if (lv.time_to_restore === 'low')
-      reasons.push(`median time to restore ${fmtMinutes(d.time_to_restore_median_minutes)} is DORA low (${LOW_RULE.time_to_restore})`);
+      reasons.push(`median time to restore ${fmtMinutes(d.time_to_restore_median_minutes)} is DORA low (${low('time_to_restore')})`);
     if (prev) {
       const p = prev.dora;
       const lt = delta(d.lead_time_hours, p.lead_time_hours);
@@ -667,6 +657,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Tool version', value: ctx.toolVersion },
       { label: 'Shards', value: String(ctx.shards) },
     ],
+    levelsYear: result.levelTable.year,
     levels: table(
       [
         ['Metric', 'l'],
@@ -675,7 +666,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
         ['medium', 'l'],
         ['low', 'l'],
       ],
-      LEVEL_TABLE_ROWS.map((r) => r.map((t) => c(t))),
+      levelTableRows(result.levelTable).map((r) => r.map((t) => c(t))),
     ),
   };
 }
@@ -703,7 +694,7 @@ export function buildReportView(
   return {
     group: ctx.group,
     month: result.reportMonth,
-    subtitle: `Trend window ${result.months[0] ?? result.reportMonth} to ${result.reportMonth}, months in ${ctx.definitions.timezone}. DORA levels use the 2023 DORA report's clusters.`,
+    subtitle: `Trend window ${result.months[0] ?? result.reportMonth} to ${result.reportMonth}, months in ${ctx.definitions.timezone}. DORA levels use the ${result.levelTable.year} DORA report's clusters.`,
     incomplete: ctx.complete
       ? null
       : `${plural(ctx.skippedProjects.length, 'project')} could not be read (see Data quality): deployments, changes, incidents and CI cost are undercounted.`,
@@ -714,8 +705,8 @@ export function buildReportView(
     charts: charts(result, ctx),
     teams: teamsTable(result, ctx, detail.compactTeams),
     teamsLegend: detail.compactTeams
-      ? '🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA 2023 levels).'
-      : `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA 2023 levels). ▲ rose, ▼ fell, ▬ unchanged since ${result.previousMonth ?? 'the previous month'}: more deployments are better; a longer lead time, a higher CFR or MTTR is worse.`,
+      ? `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA ${result.levelTable.year} levels).`
+      : `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA ${result.levelTable.year} levels). ▲ rose, ▼ fell, ▬ unchanged since ${result.previousMonth ?? 'the previous month'}: more deployments are better; a longer lead time, a higher CFR or MTTR is worse.`,
     attention: attention(result),
     reliability: reliability(result, cur, prev),
     teamReliability: detail.teamReliability ? teamReliability(result, ctx) : null,

@@ -6,6 +6,7 @@
  * = 1, core 10% of 50 = 5 -> alpha 9/200 = 4.5%, portfolio 14/250 = 5.6%). Medians and p90s
  * cannot be derived from the projects' medians: those are chosen, plausible values.
  */
+import { LEVEL_TABLE } from '../../src/metrics/levels';
 import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { DoraLevel, MetricsResult, MonthMetrics, Num } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
@@ -159,6 +160,7 @@ export function fixtureResult(): MetricsResult {
     months: ['2025-01', '2025-02', '2025-03'],
     timezone: 'UTC',
     currency: 'USD',
+    levelTable: LEVEL_TABLE,
     portfolio: { months: portfolio },
     teams: [
       { team: 'alpha', months: alpha },

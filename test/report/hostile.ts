@@ -1,4 +1,5 @@
 /** Fixture variants with hostile names and with no data at all. */
+import { LEVEL_TABLE } from '../../src/metrics/levels';
 import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { MetricsResult } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
@@ -44,6 +45,7 @@ export function emptyResult(): MetricsResult {
     months: ['2025-03'],
     timezone: 'UTC',
     currency: 'USD',
+    levelTable: LEVEL_TABLE,
     portfolio: { months: [m] },
     teams: [],
     projects: [],

@@ -151,7 +151,7 @@ Definitions used:
 - {{label}}: {{md value}}
 {{/each}}
 
-DORA performance levels, from the 2023 DORA report (Accelerate State of DevOps 2023), gaps between its buckets closed as Apache DevLake does:
+DORA performance levels, from the {{quality.levelsYear}} DORA report (Accelerate State of DevOps {{quality.levelsYear}}), gaps between its buckets closed as Apache DevLake does:
 
 {{> table quality.levels}}
 `;
