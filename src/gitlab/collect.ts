@@ -6,6 +6,7 @@
 import type { Config } from '../config/types';
 import { teamAssignment, teamOf } from '../config/teams';
 import { isProductionEnvironment } from '../config/production';
+import { baselineDeploymentIds } from '../model/baseline';
 import {
   emptyDataset,
   sortDataset,
@@ -526,14 +527,7 @@ async function collectShippedMrs(
   // The first successful deployment of an environment without earlier history is a baseline:
   // GitLab links every MR ever merged to it, so its MRs are listed (to count them) but their
   // commits are not read.
-  const baselineDeploymentIds = new Set<number>();
-  for (const b of baselines) {
-    if (b.hasEarlierSuccess) continue;
-    const first = [...cachedDeployments, ...deployments]
-      .filter((d) => d.environmentId === b.environmentId && d.status === 'success')
-      .sort((a, c) => Date.parse(a.finishedAt) - Date.parse(c.finishedAt) || a.id - c.id)[0];
-    if (first) baselineDeploymentIds.add(first.id);
-  }
+  const baselineIds = baselineDeploymentIds([...cachedDeployments, ...deployments], baselines);
   const commitCache = new Map<string, Promise<{ firstAuthoredAt: string | null; count: number }>>();
   const commitsOf = (mrProjectId: number, iid: number) => {
     const key = `${mrProjectId}:${iid}`;
@@ -554,7 +548,7 @@ async function collectShippedMrs(
         const none = { firstAuthoredAt: null, count: 0 };
         const read = tallyOf(o).readAll('deployment_merge_requests', listed, (mr) => normalizeShippedMr(mr, projectId, d.id, none));
         const mrs = [...new Map(read.map((m) => [m.mrId, m])).values()];
-        const isBaseline = baselineDeploymentIds.has(d.id);
+        const isBaseline = baselineIds.has(d.id);
         return Promise.all(
           mrs.map(async (m) => {
             const commits = isBaseline ? none : await commitsOf(m.mrProjectId, m.mrIid);

@@ -74,9 +74,6 @@ export const LEVEL_TABLE: LevelTable = {
   },
 };
 
-/** The year of the DORA report the levels come from. */
-export const DORA_REPORT_YEAR = LEVEL_TABLE.year;
-
 /** A copy of the table with some bounds changed (e.g. another report's clusters, or a test). */
 export function withLevelBounds(
   table: LevelTable,
