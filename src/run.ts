@@ -24,7 +24,9 @@ import type { ReportContext } from './report/context';
 import { publishWiki } from './publish/wiki';
 import { monthRangeMs, monthWindow } from './time';
 
-export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 } as const;
+import { EXIT } from './config/runtime-errors';
+
+export { EXIT } from './config/runtime-errors';
 
 export interface RunDeps {
   log: Logger;

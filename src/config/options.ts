@@ -4,6 +4,8 @@
  * test/config/options.test.ts) the component's `spec:inputs` in templates/dora-report.yml.
  */
 
+import { EXIT_MEANINGS } from './runtime-errors';
+
 export type Kind = 'value' | 'bool' | 'switch' | 'multi';
 
 export interface NumberRange {
@@ -148,5 +150,5 @@ export const HELP_TEXT = [
     return `${head}${o.help}${extra ? ` [${extra}]` : ''}`;
   }),
   '',
-  'Exit codes: 0 success, 2 bad input, 3 wiki publishing failed (artifacts written), 4 GitLab failed during collection, 1 unexpected error.',
+  `Exit codes: ${EXIT_MEANINGS.map(([code, meaning]) => `${code} ${meaning}`).join(', ')}.`,
 ].join('\n');

@@ -3,6 +3,7 @@
  * group-level listings where GitLab has them, and no per-pipeline job listing. The result is
  * a normalized Dataset sorted by id, independent of request order.
  */
+import { RuntimeError } from '../config/runtime-errors';
 import type { Config } from '../config/types';
 import { teamAssignment, teamOf } from '../config/teams';
 import { isProductionEnvironment } from '../config/production';
@@ -41,9 +42,9 @@ import {
 
 const PER_PAGE = 100;
 
-/** The group could not be read: bad token, unknown group or no access (exit code 2). */
-export class GroupAccessError extends Error {
-  readonly exitCode = 2;
+/** The group could not be read: bad token, unknown group or no access (catalogue: group-not-found). */
+export class GroupAccessError extends RuntimeError {
+  readonly code = 'group-not-found' as const;
   constructor(message: string) {
     super(message);
     this.name = 'GroupAccessError';

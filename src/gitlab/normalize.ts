@@ -12,6 +12,7 @@
  * backend/plugins/gitlab/e2e/raw_tables/_raw_gitlab_api_job.csv: failed jobs without
  * failure_reason, no queued_duration, no tag_list, runner null, `+00:00` commit dates).
  */
+import { RuntimeError } from '../config/runtime-errors';
 import type {
   PayloadReadCounts,
   RecordKind,
@@ -48,8 +49,9 @@ function iso(v: unknown): string | null {
  * PayloadTally, which skips and counts it), or, from PayloadTally.check, GitLab's answers of
  * one kind were unreadable as a whole (exit 4).
  */
-export class MalformedRecordError extends Error {
+export class MalformedRecordError extends RuntimeError {
   override name = 'MalformedRecordError';
+  readonly code = 'gitlab-unreadable' as const;
 }
 
 /**

@@ -7,12 +7,13 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } 
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
+import { RuntimeError } from '../config/runtime-errors';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
 export const SNAPSHOT_FORMAT = 1;
 
-export class SnapshotError extends Error {
-  readonly exitCode = 2;
+export class SnapshotError extends RuntimeError {
+  readonly code = 'snapshot-unreadable' as const;
 }
 
 export function writeSnapshot(dir: string, ds: Dataset): void {
