@@ -201,7 +201,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
 
   if (config.wiki) {
     const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
-    const ok = await publishWiki({ client: wikiClient, config, result, ctx, log });
+    const ok = await publishWiki({ client: wikiClient, config, result, ctx, reportMd: files['report.md'] ?? '', log });
     if (!ok) return { exitCode: EXIT.PUBLISH_FAILED, outputDir: outDir, dataset, client };
   }
   return { exitCode: EXIT.OK, outputDir: outDir, dataset, client };
