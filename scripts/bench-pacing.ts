@@ -1,7 +1,7 @@
 /**
  * npm run bench:pacing [-- --projects N --months N --latency MS --concurrency N --only a,b,c]
  *
- * The pacing half of issue 11 (PRODUCT.md 3.2): the built CLI (dist/dora-report.cjs) with the
+ * The pacing half of issue 11 (../docs/collection.md#pacing): the built CLI (dist/dora-report.cjs) with the
  * tool's default pacing flags (no --rate-limit: the server decides) runs a cold collection of
  * the synthetic portfolio against the fake GitLab (separate process, scripts/bench/fake-server.ts)
  * in three server set-ups, scaled like `npm run bench` (limits x10, 30 ms latency, concurrency 16,

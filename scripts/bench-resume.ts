@@ -2,7 +2,7 @@
  * Resume cost at a realistic scale: the real CLI (dist bundle) against the HTTP fake GitLab,
  * a cold run, then a cold run SIGKILLed when the fake has served half the cold run's
  * requests and rerun with the same cache directory. Prints the requests of each run and
- * the ratio (PRODUCT.md 3.3; the acceptance is <= 1.1 x one cold run) and checks the CSVs.
+ * the ratio (../docs/collection.md#incremental-cache; the acceptance is <= 1.1 x one cold run) and checks the CSVs.
  *
  *   npm run build && node --import tsx scripts/bench-resume.ts [projects] [months] [concurrency]
  */

@@ -320,7 +320,7 @@ if (naiveCold && naiveNext && naiveMonth) {
     [`the new month ${LAST_MONTH} alone (naive reads one month only; no trend)`, fmt(naiveMonth.requests), fmt(sNext.total), fmt(naiveMonth.requests / sNext.total, 2), 'for information', ''],
   ]));
   say();
-  say(`The sketch has no cache: the ${LAST_MONTH} report with its ${opt.months}-month trend means reading the ${opt.months} months again, which is the run the cached next-month run replaces. Read against a naive run of the new month alone (a report with no trend), the ratio is the last row: even a perfect collector could not reach 10x there, since ${fmt(lastMonthPerChange)} of the new month's ${fmt(sum(minNewMonth))} minimum requests are the per-deployment MR and per-MR commit lists lead time needs (PRODUCT.md 3.1), calls the sketch never makes.`);
+  say(`The sketch has no cache: the ${LAST_MONTH} report with its ${opt.months}-month trend means reading the ${opt.months} months again, which is the run the cached next-month run replaces. Read against a naive run of the new month alone (a report with no trend), the ratio is the last row: even a perfect collector could not reach 10x there, since ${fmt(lastMonthPerChange)} of the new month's ${fmt(sum(minNewMonth))} minimum requests are the per-deployment MR and per-MR commit lists lead time needs (docs/collection.md#what-is-read), calls the sketch never makes.`);
   say();
   say(`naive ${coldMonth} report: ${how(naiveCold)}; ${LAST_MONTH} report: ${how(naiveNext)}; new month alone: ${how(naiveMonth)}. Counted against the fake with no latency and no limits; at GitLab.com's 2,000/min the ${opt.months}-month naive run would take at least ${fmt(naiveCold.requests / GITLAB_COM.global, 0)} min.`);
 } else {

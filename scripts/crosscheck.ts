@@ -4,7 +4,7 @@
  *
  *   node --import tsx scripts/crosscheck.ts <snapshotDir> <productMonthDir>
  *
- * Configuration = PRODUCT.md 2.1 defaults (tier production, UTC, 0.008/min, no runner rates,
+ * Configuration = the documented input defaults (../docs/inputs.md) (tier production, UTC, 0.008/min, no runner rates,
  * change_failure deployments, incident label type::incident, hotfix (?i)hotfix, 12 months);
  * the report month is the product directory's name. Compares every CSV (extra columns such
  * as the DORA levels included) and report.json's correlations. Prints, per file and column, rows

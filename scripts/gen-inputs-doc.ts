@@ -1,7 +1,9 @@
 /**
  * Generates the inputs table from templates/dora-report.yml's `spec:inputs` into
- * docs/inputs.md and between `<!-- inputs:start -->` / `<!-- inputs:end -->` in README.md
- * (only when README.md has both markers; nothing outside them is touched).
+ * docs/inputs.md and between `<!-- inputs:start -->` / `<!-- inputs:end -->` in README.md,
+ * and the DORA level table from src/metrics/levels.ts (LEVEL_TABLE) between
+ * `<!-- levels:start -->` / `<!-- levels:end -->` in README.md and docs/definitions.md
+ * (only where a file has both markers; nothing outside them is touched).
  *
  *   node --import tsx scripts/gen-inputs-doc.ts          # write
  *   node --import tsx scripts/gen-inputs-doc.ts --check  # exit 1 if either file is stale
@@ -10,9 +12,12 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { LEVEL_TABLE, levelTableMarkdown, type LevelTable } from '../src/metrics/levels';
 
 export const START = '<!-- inputs:start -->';
 export const END = '<!-- inputs:end -->';
+export const LEVELS_START = '<!-- levels:start -->';
+export const LEVELS_END = '<!-- levels:end -->';
 
 interface InputSpec {
   description?: string;
@@ -65,29 +70,43 @@ export function renderInputsDoc(templateText: string): string {
   ].join('\n');
 }
 
-/** README with the table between the markers, or null when it has no (complete) marker pair. */
-export function replaceBetweenMarkers(readme: string, table: string): string | null {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END, start + START.length);
-  if (start < 0 || end < 0) return null;
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+/** The text with `table` between the markers, or null when it has no (complete) marker pair. */
+export function replaceBetweenMarkers(readme: string, table: string, start = START, end = END): string | null {
+  const s = readme.indexOf(start);
+  const e = readme.indexOf(end, s + start.length);
+  if (s < 0 || e < 0) return null;
+  return `${readme.slice(0, s + start.length)}\n${table}\n${readme.slice(e)}`;
 }
 
-/** Every file the generator owns, with its expected content. */
-export function expectedFiles(root: string): { path: string; content: string }[] {
+/** The DORA level block: which report, then the thresholds table. */
+export function renderLevelsBlock(table: LevelTable = LEVEL_TABLE): string {
+  return [
+    `Clusters of the ${table.year} DORA report (Accelerate State of DevOps ${table.year}); gaps between its buckets closed as Apache DevLake does:`,
+    '',
+    levelTableMarkdown(table),
+  ].join('\n');
+}
+
+/** Every file the generator owns, with its expected content (`levels`: the level table to document). */
+export function expectedFiles(root: string, levels: LevelTable = LEVEL_TABLE): { path: string; content: string }[] {
   const template = readFileSync(join(root, 'templates/dora-report.yml'), 'utf8');
   const out = [{ path: join(root, 'docs/inputs.md'), content: renderInputsDoc(template) }];
-  const readmePath = join(root, 'README.md');
-  if (existsSync(readmePath)) {
-    const updated = replaceBetweenMarkers(readFileSync(readmePath, 'utf8'), renderInputsTable(template));
-    if (updated !== null) out.push({ path: readmePath, content: updated });
+  const inputs = renderInputsTable(template);
+  const levelsBlock = renderLevelsBlock(levels);
+  for (const rel of ['README.md', 'docs/definitions.md']) {
+    const path = join(root, rel);
+    if (!existsSync(path)) continue;
+    const original = readFileSync(path, 'utf8');
+    const withInputs = replaceBetweenMarkers(original, inputs) ?? original;
+    const updated = replaceBetweenMarkers(withInputs, levelsBlock, LEVELS_START, LEVELS_END) ?? withInputs;
+    if (updated !== original || original.includes(START) || original.includes(LEVELS_START)) out.push({ path, content: updated });
   }
   return out;
 }
 
 /** The files whose content differs from what the generator would write. */
-export function staleFiles(root: string): string[] {
-  return expectedFiles(root)
+export function staleFiles(root: string, levels: LevelTable = LEVEL_TABLE): string[] {
+  return expectedFiles(root, levels)
     .filter((f) => !existsSync(f.path) || readFileSync(f.path, 'utf8') !== f.content)
     .map((f) => f.path);
 }
@@ -98,7 +117,7 @@ function main(argv: string[]): number {
     const stale = staleFiles(root);
     if (stale.length === 0) return 0;
     console.error(
-      `The inputs documentation is out of date with templates/dora-report.yml: ${stale.map((p) => p.slice(root.length + 1)).join(', ')}.\n` +
+      `The generated documentation is out of date with templates/dora-report.yml or src/metrics/levels.ts: ${stale.map((p) => p.slice(root.length + 1)).join(', ')}.\n` +
         'Run `node --import tsx scripts/gen-inputs-doc.ts` and commit the result.',
     );
     return 1;

@@ -7,15 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError } from './config/errors';
 import { HELP_TEXT, resolveConfig, wantsHelp, wantsVersion } from './config/resolve';
-import { GroupAccessError } from './gitlab/collect';
-import { PreflightError, isGitLabApiError } from './gitlab/errors';
-import { MalformedRecordError } from './gitlab/normalize';
+import { EXIT, describeFailure } from './config/runtime-errors';
 import { createLogger, redact, registerSecret, type Logger } from './log';
 import { ProgressReporter, progressMode } from './progress';
-import { EXIT, run } from './run';
-import { SnapshotError } from './store/snapshot';
+import { run } from './run';
 import { VERSION } from './version';
 
 /**
@@ -78,11 +74,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     config = resolveConfig({ argv, env, nowMs, readFile: (p) => readFileSync(p, 'utf8') });
   } catch (e) {
-    if (e instanceof ConfigError) {
-      early.warn(`invalid configuration (exit 2):\n${e.message}`);
-      return EXIT.BAD_INPUT;
-    }
-    throw e;
+    const failure = describeFailure(e);
+    if (failure === null) throw e;
+    early.warn(failure.line);
+    return failure.exit;
   }
   registerSecret(config.token);
   const progress = new ProgressReporter({ mode: progressMode(config.quiet, Boolean(process.stderr.isTTY), env) });
@@ -93,26 +88,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (res.outputDir) process.stdout.write(`${res.outputDir}/report.md\n`);
     return res.exitCode;
   } catch (e) {
-    // The preflight's catalogue carries its exit code: 2 for the token, 3 for the wiki.
-    if (e instanceof PreflightError) {
-      log.warn(`${e.message} (exit ${e.exitCode})`);
-      return e.exitCode;
+    // Every known failure is in the runtime error catalogue, with its exit code and its line.
+    const failure = describeFailure(e);
+    if (failure !== null) {
+      log.warn(failure.line);
+      return failure.exit;
     }
-    if (e instanceof GroupAccessError || e instanceof SnapshotError) {
-      log.warn(`${e.message} (exit 2)`);
-      return EXIT.BAD_INPUT;
-    }
-    if (e instanceof MalformedRecordError) {
-      // Only when GitLab's answers of one kind are unreadable as a whole (single records are skipped and counted).
-      log.warn(`collection failed (exit 4): ${e.message}. Nothing was published.`);
-      return EXIT.GITLAB_FAILED;
-    }
-    if (isGitLabApiError(e)) {
-      log.warn(`collection failed (exit 4): ${e.message}. Nothing was published; rerun when GitLab answers again.`);
-      return EXIT.GITLAB_FAILED;
-    }
-    log.warn(`unexpected error (exit 1): ${redact((e as Error).stack ?? String(e))}`);
-    return 1;
+    log.warn(`unexpected error (exit ${EXIT.UNEXPECTED}): ${redact((e as Error).stack ?? String(e))}`);
+    return EXIT.UNEXPECTED;
   }
 }
 

@@ -12,7 +12,8 @@ import type { Dataset } from './model/types';
 import { createGitLabClient, type GitLabClient } from './gitlab/client';
 import { collect } from './gitlab/collect';
 import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight';
-import { readSnapshots, writeSnapshot } from './store/snapshot';
+import { checkSnapshotTeams, readSnapshots, writeSnapshot } from './store/snapshot';
+import { teamAssignment } from './config/teams';
 import { removeStaleTemps, writeFileAtomic } from './store/fs';
 import { rmSync } from 'node:fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
@@ -25,7 +26,9 @@ import { DEFINITIONS_HEADING, headingAnchor } from './report/definitions-link';
 import { publishWiki } from './publish/wiki';
 import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
-export const EXIT = { OK: 0, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 } as const;
+import { EXIT } from './config/runtime-errors';
+
+export { EXIT } from './config/runtime-errors';
 
 export interface RunDeps {
   log: Logger;
@@ -99,6 +102,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
 
   if (config.snapshotDirs.length > 0) {
     dataset = readSnapshots(config.snapshotDirs);
+    checkSnapshotTeams(dataset.meta, teamAssignment(config), config.snapshotDirs);
     if (Date.parse(dataset.meta.windowStart) > Date.parse(window.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window.end)) {
       log.warn(
         `the snapshot covers ${dataset.meta.windowStart} to ${dataset.meta.windowEnd}, less than the requested window ${window.start} to ${window.end}: months outside it will show no data`,
@@ -108,7 +112,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   } else {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
     log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
-    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (PRODUCT.md 3.2).
+    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (../docs/collection.md#preflight).
     // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
     const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
     gitlabVersion = pre.gitlabVersion;
@@ -128,7 +132,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
       log.info(formatEstimate(estimate, pace, projects, months));
     };
     // The checkpoint lives beside the cache of the same key: saved as the run goes, merged
-    // into the cache at the end and then removed (PRODUCT.md 3.3).
+    // into the cache at the end and then removed (../docs/collection.md#checkpoint).
     const checkpoint = config.cacheDir
       ? openCheckpoint({ dir: join(config.cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log })
       : null;
@@ -218,7 +222,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
 
   if (config.wiki) {
     const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
-    const ok = await publishWiki({ client: wikiClient, config, result, ctx, log });
+    const ok = await publishWiki({ client: wikiClient, config, result, ctx, reportMd: files['report.md'] ?? '', log });
     if (!ok) return { exitCode: EXIT.PUBLISH_FAILED, outputDir: outDir, dataset, client };
   }
   return { exitCode: EXIT.OK, outputDir: outDir, dataset, client };

@@ -1,5 +1,5 @@
 /**
- * The customer's sketch (/work/shared/seed/customer-notes.md, collect_data) as a request
+ * The customer's sketch (collect_data in the customer's design notes, which are not in this repository) as a request
  * counter: serial, one request at a time, `page` + `per_page=100` until an EMPTY page, and
  * per project: every deployment of the prod environment (no date filter), pipelines by
  * updated_after/updated_before, jobs PER PIPELINE, incident issues. Only the request count

@@ -1,8 +1,9 @@
 /**
- * The error catalog for bad input (PRODUCT.md 7): every problem names the input, the
+ * The error catalog for bad input (../../docs/outputs.md#errors-and-exit-codes): every problem names the input, the
  * value received and what is accepted, and all problems of a run are thrown at once
  * in one ConfigError (exit code 2), as semantic-release's resolveConfig does.
  */
+import { RuntimeError } from './runtime-errors';
 
 export interface Problem {
   /** Catalog code, stable for tests and tooling, e.g. "bad-month". */
@@ -66,9 +67,9 @@ export function show(value: string): string {
   return JSON.stringify(text);
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends RuntimeError {
+  readonly code = 'bad-input' as const;
   readonly problems: Problem[];
-  readonly exitCode = 2;
 
   constructor(problems: Problem[]) {
     const head =

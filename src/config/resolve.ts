@@ -3,107 +3,16 @@ import { ConfigError, makeProblem, show, type Problem, type ProblemCode } from '
 import { compileRegexOption } from './regex';
 import { DECIMAL, RUNNER_RATES_ACCEPTED, readRunnerRates } from './runner-rates';
 import { readTeamFile } from './teams';
+import { BY_FLAG, CURRENCY, ENV_NAME, OPTIONS, TIERS, WIKI_PREFIX, label, spec, stringDefault, type NumberRange } from './options';
 import type { ChangeFailureSource, Config, RegexOption, Shard, TeamFile, TeamSource } from './types';
 
+export { HELP_TEXT } from './options';
+
 /**
- * flags + environment + team file -> one validated Config (PRODUCT.md 2.1, 2.2, 7).
+ * flags + environment + team file -> one validated Config (../../docs/inputs.md, ../../docs/outputs.md#errors-and-exit-codes).
  * Pure: the environment, the clock and file reading are parameters. Every input is
  * checked before anything fails, and all problems are thrown together in one ConfigError.
  */
-
-type Kind = 'value' | 'bool' | 'switch' | 'multi';
-
-interface OptionSpec {
-  key: string;
-  flag: string;
-  /** Environment variable read when the flag is absent (flag wins). */
-  env?: string;
-  kind: Kind;
-  /** Placeholder shown in --help for the value. */
-  arg?: string;
-  /** Default as shown in --help. */
-  default?: string;
-  help: string;
-}
-
-/** snake_case component input -> --kebab-case flag and DORA_UPPER_SNAKE variable. */
-function input(key: string, arg: string, def: string | undefined, help: string, kind: Kind = 'value'): OptionSpec {
-  return { key, flag: `--${key.replace(/_/g, '-')}`, env: `DORA_${key.toUpperCase()}`, kind, arg, default: def, help };
-}
-
-function cli(key: string, kind: Kind, arg: string | undefined, def: string | undefined, help: string, env?: string): OptionSpec {
-  return { key, flag: `--${key.replace(/_/g, '-')}`, env, kind, arg, default: def, help };
-}
-
-const OPTIONS: OptionSpec[] = [
-  input('group', 'ID|PATH', undefined, 'group ID or full path to report on (subgroups included); required'),
-  input('environment_tier', 'TIER', 'production', 'deployments to environments of this tier count as production'),
-  input('environment', 'REGEX', '""', 'regex on the environment name; when set it replaces the tier rule'),
-  input('cost_per_minute', 'NUMBER', '0.008', 'default CI cost per job-minute'),
-  input('runner_rates', 'LIST', '""', 'per-runner rates, e.g. instance_type=0.008,tag:saas-linux-large-amd64=0.024'),
-  input('currency', 'LABEL', 'USD', 'currency label (1-10 characters)'),
-  input('month', 'YYYY-MM', '"" (last full month)', 'report month'),
-  input('months', 'N', '12', 'trend window length in months, ending at the report month (1-120)'),
-  input('timezone', 'ZONE', 'UTC', 'IANA time zone for month boundaries'),
-  input('team_source', 'SOURCE', 'subgroup', 'subgroup | topic (team:<name>) | file'),
-  input('team_file', 'PATH', '""', 'YAML/JSON team map (schemas/team-file.schema.json); needs team_source file'),
-  input('change_failure', 'SOURCE', 'deployments', 'headline change-failure definition: deployments | incidents'),
-  input('incident_labels', 'LIST', 'type::incident', 'comma list of labels marking an issue as an incident'),
-  input('hotfix_pattern', 'REGEX', '(?i)hotfix', 'regex on a deployment ref marking a hotfix'),
-  input('wiki', 'BOOL', 'true', 'publish the report to a wiki (true/false/1/0/yes/no)', 'bool'),
-  input('wiki_project', 'PATH', '$CI_PROJECT_PATH', 'project receiving the wiki pages (group:<path> for a group wiki)'),
-  input('wiki_prefix', 'PATH', 'dora-reports', 'wiki page folder'),
-  input('deck', 'BOOL', 'true', 'write executive_deck.pptx, the 10-slide monthly deck (true/false/1/0/yes/no)', 'bool'),
-  input('xlsx', 'BOOL', 'true', 'write report.xlsx, every CSV as a typed Excel sheet (true/false/1/0/yes/no)', 'bool'),
-  input('token_variable', 'NAME', 'DORA_REPORT_TOKEN', 'NAME of the variable holding the token (GITLAB_TOKEN is the fallback)'),
-  input('shards', 'N', '1', 'number of parallel collection jobs (1-64)'),
-  cli('gitlab_url', 'value', 'URL', '$CI_SERVER_URL, else https://gitlab.com', 'GitLab base URL', 'CI_SERVER_URL'),
-  cli('output_dir', 'value', 'DIR', 'reports', 'where the artifacts are written'),
-  cli('no_wiki', 'switch', undefined, undefined, 'do not publish to the wiki (same as --wiki false)'),
-  cli('no_deck', 'switch', undefined, undefined, 'do not write executive_deck.pptx (same as --deck false)'),
-  cli('no_xlsx', 'switch', undefined, undefined, 'do not write report.xlsx (same as --xlsx false)'),
-  cli('cache_dir', 'value', 'DIR', 'none', 'incremental cache of raw records'),
-  cli('snapshot', 'multi', 'DIR...', 'none', 'compute from saved snapshot directories instead of the API (repeatable)'),
-  cli('snapshot_out', 'value', 'DIR', 'none', 'write the collected data as a snapshot here'),
-  cli('concurrency', 'value', 'N', '8', 'parallel API requests (1-64)'),
-  cli('shard', 'value', 'I/N', 'none', 'collect only shard I of N (1 <= I <= N <= 64); needs --snapshot-out'),
-  cli('quiet', 'switch', undefined, undefined, 'no progress lines on stderr'),
-  cli('request_timeout', 'value', 'SECONDS', '30', 'timeout of one API request'),
-  cli('max_attempts', 'value', 'N', '6', 'attempts per API request, the first included (1-20)'),
-  cli('rate_limit', 'value', 'N', undefined, "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
-  cli('jobs_rate_limit', 'value', 'N', '600', 'API requests per minute to project job lists'),
-  cli('help', 'switch', undefined, undefined, 'show this help'),
-  cli('version', 'switch', undefined, undefined, 'show the version'),
-];
-
-const BY_FLAG = new Map(OPTIONS.map((o) => [o.flag, o]));
-
-function spec(key: string): OptionSpec {
-  const found = OPTIONS.find((o) => o.key === key);
-  if (!found) throw new Error(`internal: no option ${key}`);
-  return found;
-}
-
-function label(key: string): string {
-  const o = spec(key);
-  return o.env ? `${o.flag} / ${o.env}` : o.flag;
-}
-
-export const HELP_TEXT = [
-  'Usage: dora-report [options]',
-  '',
-  'DORA metrics, CI cost and an executive report for a GitLab group.',
-  'Options are --flag VALUE or --flag=VALUE; the variable shown is read when the flag is absent.',
-  'The token is read from the variable named by --token-variable, else GITLAB_TOKEN.',
-  '',
-  ...OPTIONS.map((o) => {
-    const head = `  ${o.flag}${o.arg ? ` ${o.arg}` : ''}`.padEnd(32);
-    const extra = [o.env ? `env ${o.env}` : '', o.default !== undefined ? `default ${o.default}` : ''].filter(Boolean).join(', ');
-    return `${head}${o.help}${extra ? ` [${extra}]` : ''}`;
-  }),
-  '',
-  'Exit codes: 0 success, 2 bad input, 3 wiki publishing failed (artifacts written), 4 GitLab failed during collection, 1 unexpected error.',
-].join('\n');
 
 export function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
@@ -202,10 +111,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
 }
 
 const BOOLEANS: Record<string, boolean> = { true: true, '1': true, yes: true, false: false, '0': false, no: false };
-const TIERS = ['production', 'staging', 'testing', 'development', 'other'];
 /** A GitLab full path (namespace/.../name) or a numeric ID. */
 const GITLAB_PATH = /^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*)$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ResolveArgs {
   /** Command-line arguments without node and the script. */
@@ -217,30 +124,47 @@ export interface ResolveArgs {
   readFile: (path: string) => string;
 }
 
-export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Config {
-  const parsed = parseArgs(argv);
+/**
+ * What every group validator below reads and reports through: the given values (flag, else
+ * variable), the problems so far, and typed readers whose defaults and ranges come from the
+ * options table (src/config/options.ts).
+ */
+interface Inputs extends ResolveArgs {
+  parsed: ParsedArgs;
+  problems: Problem[];
+  fail(code: ProblemCode, key: string, received: string, accepted: string, detail?: string): void;
+  /** Flag, else variable; trimmed; empty means "not given" (component inputs default to ""). */
+  given(key: string): string | undefined;
+  oneOf<T extends string>(key: string): T;
+  number(key: string, defaultLabel?: string): number;
+  regex(key: string): RegexOption | null;
+}
+
+function inputs(args: ResolveArgs): Inputs {
+  const parsed = parseArgs(args.argv);
   const problems: Problem[] = [...parsed.problems];
-  const fail = (code: ProblemCode, key: string, received: string, accepted: string, detail?: string): void => {
+  const fail: Inputs['fail'] = (code, key, received, accepted, detail) => {
     problems.push(makeProblem(code, label(key), received, accepted, detail));
   };
-
-  /** Flag, else variable; trimmed; empty means "not given" (component inputs default to ""). */
   const given = (key: string): string | undefined => {
     const o = spec(key);
-    const raw = parsed.values.has(key) ? parsed.values.get(key) : o.env ? env[o.env] : undefined;
+    const raw = parsed.values.has(key) ? parsed.values.get(key) : o.env ? args.env[o.env] : undefined;
     const value = raw?.trim();
     return value === '' ? undefined : value;
   };
-
-  const oneOf = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
+  const oneOf = <T extends string>(key: string): T => {
+    const o = spec(key);
+    const fallback = stringDefault(key) as T;
     const value = given(key);
     if (value === undefined) return fallback;
-    if ((options as readonly string[]).includes(value)) return value as T;
-    fail('not-one-of', key, show(value), `one of ${options.join(', ')}`);
+    if ((o.options ?? []).includes(value)) return value as T;
+    fail('not-one-of', key, show(value), `one of ${(o.options ?? []).join(', ')}`);
     return fallback;
   };
-
-  const number = (key: string, fallback: number, range: { min: number; max?: number; integer?: boolean; above?: boolean; defaultLabel?: string }): number => {
+  const number = (key: string, defaultLabel?: string): number => {
+    const o = spec(key);
+    const fallback = typeof o.value === 'number' ? o.value : 0;
+    const range: NumberRange = o.range ?? { min: -Infinity };
     const value = given(key);
     if (value === undefined) return fallback;
     const bounds =
@@ -249,7 +173,7 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
         : range.above
           ? `> ${range.min} and <= ${range.max}`
           : `from ${range.min} to ${range.max}`;
-    const accepted = `${range.integer ? 'a whole number' : 'a number'} ${bounds} (default ${range.defaultLabel ?? fallback})`;
+    const accepted = `${range.integer ? 'a whole number' : 'a number'} ${bounds} (default ${defaultLabel ?? fallback})`;
     const n = Number(value);
     if (!DECIMAL.test(value) || !Number.isFinite(n)) {
       fail('not-a-number', key, show(value), accepted);
@@ -265,9 +189,9 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
     }
     return n;
   };
-
-  const regex = (key: string, fallback: string | null): RegexOption | null => {
-    const source = given(key) ?? fallback;
+  const regex = (key: string): RegexOption | null => {
+    const fallback = stringDefault(key);
+    const source = given(key) ?? (fallback === '' ? null : fallback);
     if (source === null) return null;
     try {
       return compileRegexOption(source);
@@ -277,179 +201,191 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
       return null;
     }
   };
+  return { ...args, parsed, problems, fail, given, oneOf, number, regex };
+}
 
-  // --- GitLab connection ---
-  const group = given('group') ?? '';
-  if (group === '') fail('required', 'group', 'nothing', 'a group ID or full path, e.g. acme or acme/platform');
+/** The group and the GitLab instance. */
+function connection(i: Inputs): Pick<Config, 'group' | 'gitlabUrl'> {
+  const group = i.given('group') ?? '';
+  if (group === '') i.fail('required', 'group', 'nothing', 'a group ID or full path, e.g. acme or acme/platform');
   else if (!GITLAB_PATH.test(group)) {
-    fail('bad-format', 'group', show(group), 'a group ID or full path, e.g. acme or acme/platform', 'not a group ID or path (a URL or spaces?)');
+    i.fail('bad-format', 'group', show(group), 'a group ID or full path, e.g. acme or acme/platform', 'not a group ID or path (a URL or spaces?)');
   }
-
-  const gitlabUrl = resolveGitlabUrl(given('gitlab_url') ?? 'https://gitlab.com');
-
-  function resolveGitlabUrl(text: string): string {
-    const accepted = 'an http(s) URL of the GitLab instance, e.g. https://gitlab.example.com (default $CI_SERVER_URL, else https://gitlab.com)';
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      fail('bad-url', 'gitlab_url', show(text), accepted, 'not a URL');
-      return text;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      fail('bad-url', 'gitlab_url', show(text), accepted, `the scheme ${url.protocol} is not http or https`);
-      return text;
-    }
-    if (url.search || url.hash || url.username || url.password) {
-      fail('bad-url', 'gitlab_url', show(text), accepted, 'remove the query, fragment or credentials');
-      return text;
-    }
-    // Accept the API root too, as people copy it from API docs; the client adds /api/v4.
-    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/+$/, '');
-    return `${url.origin}${path}`;
+  const text = i.given('gitlab_url') ?? stringDefault('gitlab_url');
+  const accepted = 'an http(s) URL of the GitLab instance, e.g. https://gitlab.example.com (default $CI_SERVER_URL, else https://gitlab.com)';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    i.fail('bad-url', 'gitlab_url', show(text), accepted, 'not a URL');
+    return { group, gitlabUrl: text };
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    i.fail('bad-url', 'gitlab_url', show(text), accepted, `the scheme ${url.protocol} is not http or https`);
+    return { group, gitlabUrl: text };
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    i.fail('bad-url', 'gitlab_url', show(text), accepted, 'remove the query, fragment or credentials');
+    return { group, gitlabUrl: text };
+  }
+  // Accept the API root too, as people copy it from API docs; the client adds /api/v4.
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '').replace(/\/+$/, '');
+  return { group, gitlabUrl: `${url.origin}${path}` };
+}
 
-  // --- What counts as production, cost ---
-  const environmentTier = oneOf('environment_tier', TIERS, 'production');
-  const environment = regex('environment', null);
-  const costPerMinute = number('cost_per_minute', 0.008, { min: 0 });
-  const runnerRatesText = given('runner_rates') ?? '';
+/** What counts as production, and what CI costs. */
+function productionAndCost(i: Inputs): Pick<Config, 'environmentTier' | 'environment' | 'costPerMinute' | 'runnerRates' | 'runnerRatesText' | 'currency'> {
+  const environmentTier = i.oneOf<(typeof TIERS)[number]>('environment_tier');
+  const environment = i.regex('environment');
+  const costPerMinute = i.number('cost_per_minute');
+  const runnerRatesText = i.given('runner_rates') ?? stringDefault('runner_rates');
   const { rates: runnerRates, issues } = readRunnerRates(runnerRatesText);
-  for (const issue of issues) fail('bad-runner-rate', 'runner_rates', show(issue.entry), RUNNER_RATES_ACCEPTED, issue.reason);
-  const currency = given('currency') ?? 'USD';
-  if (currency.length > 10) fail('out-of-range', 'currency', show(currency), 'a label of 1 to 10 characters, e.g. USD or EUR');
+  for (const issue of issues) i.fail('bad-runner-rate', 'runner_rates', show(issue.entry), RUNNER_RATES_ACCEPTED, issue.reason);
+  const currency = i.given('currency') ?? stringDefault('currency');
+  if (!CURRENCY.test(currency)) i.fail('out-of-range', 'currency', show(currency), 'a label of 1 to 10 characters without spaces, e.g. USD or EUR');
+  return { environmentTier, environment, costPerMinute, runnerRates, runnerRatesText, currency };
+}
 
-  // --- The window ---
-  const timezone = given('timezone') ?? 'UTC';
+/** The report month, the trend window and the zone that cuts it into months. */
+function window(i: Inputs): Pick<Config, 'month' | 'months' | 'timezone'> {
+  const timezone = i.given('timezone') ?? stringDefault('timezone');
   const zoneOk = isValidTimeZone(timezone);
-  if (!zoneOk) fail('bad-timezone', 'timezone', show(timezone), 'an IANA time zone such as UTC, Europe/Berlin or America/New_York');
-  const month = resolveMonth(given('month'));
-
-  function resolveMonth(value: string | undefined): string {
-    // An unknown zone is already reported; months are then placed in UTC to go on checking.
-    const zone = zoneOk ? timezone : 'UTC';
-    const fallback = lastFullMonth(nowMs, zone);
-    if (value === undefined) return fallback;
-    const current = monthOf(nowMs, zone);
+  if (!zoneOk) i.fail('bad-timezone', 'timezone', show(timezone), 'an IANA time zone such as UTC, Europe/Berlin or America/New_York');
+  // An unknown zone is already reported; months are then placed in UTC to go on checking.
+  const zone = zoneOk ? timezone : 'UTC';
+  const fallback = lastFullMonth(i.nowMs, zone);
+  const value = i.given('month');
+  let month = fallback;
+  if (value !== undefined) {
+    const current = monthOf(i.nowMs, zone);
     const accepted = `a month YYYY-MM (month 01 to 12) not after ${current}, the current month in ${zone}; empty for the last full month (${fallback})`;
     const m = /^(\d{4})-(\d{2})$/.exec(value);
-    if (!m) fail('bad-month', 'month', show(value), accepted, 'expected the form YYYY-MM');
-    else if (Number(m[2]) < 1 || Number(m[2]) > 12) fail('bad-month', 'month', show(value), accepted, 'the month must be 01 to 12');
-    else if (zoneOk && value > current) fail('future-month', 'month', show(value), accepted, `it is ${current} in ${zone}`);
-    else return value;
-    return fallback;
+    if (!m) i.fail('bad-month', 'month', show(value), accepted, 'expected the form YYYY-MM');
+    else if (Number(m[2]) < 1 || Number(m[2]) > 12) i.fail('bad-month', 'month', show(value), accepted, 'the month must be 01 to 12');
+    else if (zoneOk && value > current) i.fail('future-month', 'month', show(value), accepted, `it is ${current} in ${zone}`);
+    else month = value;
   }
+  return { month, months: i.number('months'), timezone };
+}
 
-  const months = number('months', 12, { min: 1, max: 120, integer: true });
-
-  // --- Teams and definitions ---
-  const teamSource = oneOf<TeamSource>('team_source', ['subgroup', 'topic', 'file'], 'subgroup');
-  const teamFilePath = given('team_file') ?? '';
+/** Teams, and the definitions that pick what counts as a failure, an incident, a hotfix. */
+function teamsAndDefinitions(i: Inputs): Pick<Config, 'teamSource' | 'teamFile' | 'teamFilePath' | 'changeFailure' | 'incidentLabels' | 'hotfixPattern'> {
+  const teamSource = i.oneOf<TeamSource>('team_source');
+  const teamFilePath = i.given('team_file') ?? stringDefault('team_file');
   let teamFile: TeamFile | null = null;
   if (teamSource === 'file' && teamFilePath === '') {
-    fail('required', 'team_file', 'nothing', 'the path of a YAML or JSON team file when team_source is file');
-  } else if (teamFilePath !== '' && given('team_source') !== 'file') {
-    fail('conflict', 'team_file', show(teamFilePath), 'a team file only together with team_source file', `team_source is ${show(teamSource)}, so the file would be ignored; set team_source to file`);
+    i.fail('required', 'team_file', 'nothing', 'the path of a YAML or JSON team file when team_source is file');
+  } else if (teamFilePath !== '' && i.given('team_source') !== 'file') {
+    i.fail('conflict', 'team_file', show(teamFilePath), 'a team file only together with team_source file', `team_source is ${show(teamSource)}, so the file would be ignored; set team_source to file`);
   } else if (teamFilePath !== '') {
     let text: string | undefined;
     try {
-      text = readFile(teamFilePath);
+      text = i.readFile(teamFilePath);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      fail('file-missing', 'team_file', show(teamFilePath), 'the path of a readable YAML or JSON team file', typeof code === 'string' ? code : undefined);
+      i.fail('file-missing', 'team_file', show(teamFilePath), 'the path of a readable YAML or JSON team file', typeof code === 'string' ? code : undefined);
     }
     if (text !== undefined) {
       const read = readTeamFile(text, teamFilePath);
-      problems.push(...read.problems);
+      i.problems.push(...read.problems);
       teamFile = read.teamFile;
     }
   }
+  const changeFailure = i.oneOf<ChangeFailureSource>('change_failure');
+  const labelsText = i.given('incident_labels') ?? stringDefault('incident_labels');
+  const incidentLabels = labelsText.split(',').map((l) => l.trim()).filter((l) => l !== '');
+  const hotfixPattern = i.regex('hotfix_pattern') ?? compileRegexOption(stringDefault('hotfix_pattern'));
+  return { teamSource, teamFile, teamFilePath, changeFailure, incidentLabels, hotfixPattern };
+}
 
-  const changeFailure = oneOf<ChangeFailureSource>('change_failure', ['deployments', 'incidents'], 'deployments');
-  const labelsText = given('incident_labels');
-  const incidentLabels = labelsText === undefined ? ['type::incident'] : labelsText.split(',').map((l) => l.trim()).filter((l) => l !== '');
-  const hotfixPattern = regex('hotfix_pattern', '(?i)hotfix') ?? compileRegexOption('(?i)hotfix');
+/** A boolean input (default from the options table) that its `--no-<key>` switch turns off. */
+function flag(i: Inputs, key: 'wiki' | 'deck' | 'xlsx'): boolean {
+  let on = spec(key).value === true;
+  const text = i.given(key);
+  if (text !== undefined) {
+    const b = BOOLEANS[text.toLowerCase()];
+    if (b === undefined) i.fail('bad-boolean', key, show(text), 'true, false, 1, 0, yes or no');
+    else on = b;
+  }
+  return i.parsed.switches.has(`no_${key}`) ? false : on;
+}
 
-  /** A boolean input (default true) that its `--no-<key>` switch turns off. */
-  const flag = (key: string): boolean => {
-    let on = true;
-    const text = given(key);
-    if (text !== undefined) {
-      const b = BOOLEANS[text.toLowerCase()];
-      if (b === undefined) fail('bad-boolean', key, show(text), 'true, false, 1, 0, yes or no');
-      else on = b;
-    }
-    return parsed.switches.has(`no_${key}`) ? false : on;
-  };
+/** Whether and where the report is published. */
+function wikiTarget(i: Inputs): Pick<Config, 'wiki' | 'wikiProject' | 'wikiPrefix'> {
+  const wiki = flag(i, 'wiki');
 
-  // --- Wiki ---
-  const wiki = flag('wiki');
-  // --- Optional outputs ---
-  const deck = flag('deck');
-  const xlsx = flag('xlsx');
-
-  const wikiProject = given('wiki_project') ?? env.CI_PROJECT_PATH?.trim() ?? '';
+  // The default is the template's $CI_PROJECT_PATH, read from the environment here.
+  const wikiProject = i.given('wiki_project') ?? i.env.CI_PROJECT_PATH?.trim() ?? '';
   const wikiAccepted = 'a project path or ID, or group:<path> for a group wiki (default $CI_PROJECT_PATH)';
   if (wiki && wikiProject === '') {
-    fail('required', 'wiki_project', 'nothing (and CI_PROJECT_PATH is not set either)', `${wikiAccepted} when wiki is true; or --no-wiki`);
+    i.fail('required', 'wiki_project', 'nothing (and CI_PROJECT_PATH is not set either)', `${wikiAccepted} when wiki is true; or --no-wiki`);
   } else if (wikiProject !== '' && !GITLAB_PATH.test(wikiProject.replace(/^group:/, ''))) {
-    fail('bad-format', 'wiki_project', show(wikiProject), wikiAccepted);
+    i.fail('bad-format', 'wiki_project', show(wikiProject), wikiAccepted);
   }
 
-  const wikiPrefix = given('wiki_prefix') ?? 'dora-reports';
-  if (wikiPrefix.startsWith('/') || wikiPrefix.endsWith('/') || wikiPrefix.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-    fail('bad-format', 'wiki_prefix', show(wikiPrefix), 'a wiki folder such as dora-reports or reports/dora: no leading or trailing slash, no empty, . or .. segment');
+  const wikiPrefix = i.given('wiki_prefix') ?? stringDefault('wiki_prefix');
+  if (!WIKI_PREFIX.test(wikiPrefix)) {
+    i.fail('bad-format', 'wiki_prefix', show(wikiPrefix), 'a wiki folder such as dora-reports or reports/dora: no leading or trailing slash, no empty, . or .. segment, no spaces');
   }
+  return { wiki, wikiProject, wikiPrefix };
+}
 
-  // --- Collection ---
-  const shards = number('shards', 1, { min: 1, max: 64, integer: true });
-  const outputDir = given('output_dir') ?? 'reports';
-  const cacheDir = given('cache_dir') ?? null;
-  const snapshotDirs = parsed.snapshot.map((d) => d.trim()).filter((d) => d !== '');
-  const snapshotOut = given('snapshot_out') ?? null;
-  const concurrency = number('concurrency', 8, { min: 1, max: 64, integer: true });
-  const shard = resolveShard(given('shard'));
-
-  function resolveShard(value: string | undefined): Shard | null {
-    if (value === undefined) return null;
+/** How collection runs: where it writes, shards, concurrency, retries, pacing. */
+function collection(
+  i: Inputs,
+): Pick<Config, 'outputDir' | 'cacheDir' | 'snapshotDirs' | 'snapshotOut' | 'concurrency' | 'shard' | 'quiet' | 'requestTimeoutMs' | 'maxAttempts' | 'rateLimitPerMinute' | 'jobsRateLimitPerMinute'> {
+  const shards = i.number('shards');
+  const snapshotOut = i.given('snapshot_out') ?? null;
+  const concurrency = i.number('concurrency');
+  const shardText = i.given('shard');
+  let shard: Shard | null = null;
+  if (shardText !== undefined) {
     const accepted = 'I/N with 1 <= I <= N <= 64, e.g. 2/4 (in CI: $CI_NODE_INDEX/$CI_NODE_TOTAL)';
-    const m = /^(\d+)\/(\d+)$/.exec(value);
+    const m = /^(\d+)\/(\d+)$/.exec(shardText);
     const index = Number(m?.[1]);
     const total = Number(m?.[2]);
     if (!m || index < 1 || index > total || total > 64) {
-      fail('bad-format', 'shard', show(value), accepted);
-      return null;
+      i.fail('bad-format', 'shard', show(shardText), accepted);
+    } else {
+      if (i.given('shards') !== undefined && total !== shards) {
+        i.fail('conflict', 'shard', show(shardText), `a shard count equal to shards (${shards})`, `${label('shards')} is ${shards}`);
+      }
+      if (snapshotOut === null) {
+        i.fail('conflict', 'shard', show(shardText), `${accepted}, together with --snapshot-out DIR`, 'a shard collects part of the group into a snapshot that a final --snapshot run merges, so it needs --snapshot-out');
+      }
+      shard = { index, total };
     }
-    if (given('shards') !== undefined && total !== shards) {
-      fail('conflict', 'shard', show(value), `a shard count equal to shards (${shards})`, `${label('shards')} is ${shards}`);
-    }
-    if (snapshotOut === null) {
-      fail('conflict', 'shard', show(value), `${accepted}, together with --snapshot-out DIR`, 'a shard collects part of the group into a snapshot that a final --snapshot run merges, so it needs --snapshot-out');
-    }
-    return { index, total };
   }
+  return {
+    outputDir: i.given('output_dir') ?? stringDefault('output_dir'),
+    cacheDir: i.given('cache_dir') ?? null,
+    snapshotDirs: i.parsed.snapshot.map((d) => d.trim()).filter((d) => d !== ''),
+    snapshotOut,
+    concurrency,
+    shard,
+    quiet: i.parsed.switches.has('quiet'),
+    requestTimeoutMs: Math.round(i.number('request_timeout') * 1000),
+    maxAttempts: i.number('max_attempts'),
+    // Unset by default: the server announces its limit on every response (../../docs/collection.md#pacing).
+    rateLimitPerMinute: i.given('rate_limit') === undefined ? null : i.number('rate_limit', 'none'),
+    jobsRateLimitPerMinute: i.number('jobs_rate_limit'),
+  };
+}
 
-  const quiet = parsed.switches.has('quiet');
-  const requestTimeoutMs = Math.round(number('request_timeout', 30, { min: 0, max: 3600, above: true }) * 1000);
-  const maxAttempts = number('max_attempts', 6, { min: 1, max: 20, integer: true });
-  // Unset by default: the server announces its limit on every response (PRODUCT.md 3.2).
-  const rateLimitPerMinute = given('rate_limit') === undefined ? null : number('rate_limit', 0, { min: 1, max: 100_000, integer: true, defaultLabel: 'none' });
-  const jobsRateLimitPerMinute = number('jobs_rate_limit', 600, { min: 1, max: 100_000, integer: true });
-
-  // --- Token: read from the environment only, and never echoed ---
-  const tokenVariable = given('token_variable') ?? 'DORA_REPORT_TOKEN';
+/** The token: read from the environment only, and never echoed. */
+function token(i: Inputs, needed: boolean): Pick<Config, 'token' | 'tokenVariable'> {
+  const tokenVariable = i.given('token_variable') ?? stringDefault('token_variable');
   const nameOk = ENV_NAME.test(tokenVariable);
   if (!nameOk) {
     // The value may well be a pasted token, so it is not shown.
-    fail('token-in-name', 'token_variable', 'a value that is not a variable name (not shown: it may be a token)', 'a variable name such as DORA_REPORT_TOKEN (letters, digits, _)');
+    i.fail('token-in-name', 'token_variable', 'a value that is not a variable name (not shown: it may be a token)', 'a variable name such as DORA_REPORT_TOKEN (letters, digits, _)');
   }
   const candidates = [...new Set([...(nameOk ? [tokenVariable] : []), 'GITLAB_TOKEN'])];
-  const from = candidates.find((name) => (env[name]?.trim() ?? '') !== '');
-  const token = from ? (env[from]?.trim() ?? '') : '';
-  // Snapshots need no API, but publishing the wiki does.
-  if (token === '' && (snapshotDirs.length === 0 || wiki)) {
-    const why = snapshotDirs.length > 0 ? ' (the wiki is published through the API even with --snapshot)' : '';
-    problems.push(
+  const from = candidates.find((name) => (i.env[name]?.trim() ?? '') !== '');
+  const value = from ? (i.env[from]?.trim() ?? '') : '';
+  if (value === '' && needed) {
+    const why = i.parsed.snapshot.length > 0 ? ' (the wiki is published through the API even with --snapshot)' : '';
+    i.problems.push(
       makeProblem(
         'missing-token',
         'token',
@@ -458,45 +394,37 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
       ),
     );
   }
+  return { token: value, tokenVariable: from ?? tokenVariable };
+}
 
-  if (problems.length > 0) throw new ConfigError(masked(problems, [token, ...Object.values(env).flatMap((v) => (v !== undefined && isTokenLike(v) ? [v] : []))]));
-
+/**
+ * flags + environment + team file -> one validated Config. Every group is checked before
+ * anything fails, and all problems are thrown together in one ConfigError.
+ */
+export function resolveConfig(args: ResolveArgs): Config {
+  const i = inputs(args);
+  const conn = connection(i);
+  const production = productionAndCost(i);
+  const win = window(i);
+  const teams = teamsAndDefinitions(i);
+  const wiki = wikiTarget(i);
+  const run = collection(i);
+  // Snapshots need no API, but publishing the wiki does.
+  const tok = token(i, run.snapshotDirs.length === 0 || wiki.wiki);
+  if (i.problems.length > 0) {
+    throw new ConfigError(masked(i.problems, [tok.token, ...Object.values(args.env).flatMap((v) => (v !== undefined && isTokenLike(v) ? [v] : []))]));
+  }
   return {
-    group,
-    gitlabUrl,
-    token,
-    tokenVariable: from ?? tokenVariable,
-    environmentTier,
-    environment,
-    costPerMinute,
-    runnerRates,
-    runnerRatesText,
-    currency,
-    month,
-    months,
-    timezone,
-    teamSource,
-    teamFile,
-    teamFilePath,
-    changeFailure,
-    incidentLabels,
-    hotfixPattern,
-    wiki,
-    wikiProject,
-    wikiPrefix,
-    deck,
-    xlsx,
-    outputDir,
-    cacheDir,
-    snapshotDirs,
-    snapshotOut,
-    concurrency,
-    shard,
-    quiet,
-    requestTimeoutMs,
-    maxAttempts,
-    rateLimitPerMinute,
-    jobsRateLimitPerMinute,
+    group: conn.group,
+    gitlabUrl: conn.gitlabUrl,
+    ...tok,
+    ...production,
+    ...win,
+    ...teams,
+    ...wiki,
+    deck: flag(i, 'deck'),
+    xlsx: flag(i, 'xlsx'),
+    ...run,
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../schemas/team-file.schema.json';
@@ -171,4 +172,11 @@ export function readTeamFile(text: string, filePath: string): { teamFile: TeamFi
   });
   const trimmed: TeamFile = { teams: teamFile.teams.map((t) => ({ name: t.name.trim(), projects: t.projects.map((p) => p.trim()) })) };
   return { teamFile: problems.length > 0 ? null : trimmed, problems };
+}
+
+/** How this configuration assigns projects to teams, as recorded in a snapshot's meta. */
+export function teamAssignment(config: Pick<Config, 'teamSource' | 'teamFile'>): { source: string; fileDigest: string | null } {
+  const fileDigest =
+    config.teamSource === 'file' && config.teamFile ? createHash('sha256').update(JSON.stringify(config.teamFile)).digest('hex') : null;
+  return { source: config.teamSource, fileDigest };
 }

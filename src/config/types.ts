@@ -1,4 +1,4 @@
-/** The one validated configuration every stage reads (PRODUCT.md 2.1 / 2.2). */
+/** The one validated configuration every stage reads (../../docs/inputs.md). */
 
 export type TeamSource = 'subgroup' | 'topic' | 'file';
 export type ChangeFailureSource = 'deployments' | 'incidents';

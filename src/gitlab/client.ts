@@ -2,7 +2,7 @@
  * One @gitbeaker/rest client whose requester is our Transport (limits, retries, per-request
  * timeout). Resource methods follow offset pagination for us; the project jobs listing,
  * which has no date filter, is read page by page with `forEachPage` so it can stop at the
- * window start (gitbeaker would read every page: gitlab-api-notes pitfalls 3, 10, 11).
+ * window start (gitbeaker would read every page: ../../docs/gitlab-api.md#project-jobs-have-no-date-filter, ../../docs/gitlab-api.md#gitbeaker-reads-every-page, ../../docs/gitlab-api.md#follow-the-next-link-verbatim).
  */
 import { Gitlab } from '@gitbeaker/rest';
 import { defaultOptionsHandler } from '@gitbeaker/requester-utils';

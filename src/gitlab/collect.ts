@@ -1,13 +1,16 @@
 /**
- * Collectors: everything PRODUCT.md 3.1 lists, read with server-side filters, per_page=100,
+ * Collectors: everything ../../docs/collection.md#what-is-read lists, read with server-side filters, per_page=100,
  * group-level listings where GitLab has them, and no per-pipeline job listing. The result is
  * a normalized Dataset sorted by id, independent of request order.
  */
+import { RuntimeError } from '../config/runtime-errors';
 import type { Config } from '../config/types';
-import { teamOf } from '../config/teams';
-import { isProductionEnvironment } from '../metrics/production';
+import { teamAssignment, teamOf } from '../config/teams';
+import { isProductionEnvironment } from '../config/production';
+import { baselineDeploymentIds } from '../model/baseline';
 import {
   emptyDataset,
+  sortDataset,
   type Dataset,
   type DeploymentMergeRequestRecord,
   type DeploymentRecord,
@@ -39,9 +42,9 @@ import {
 
 const PER_PAGE = 100;
 
-/** The group could not be read: bad token, unknown group or no access (exit code 2). */
-export class GroupAccessError extends Error {
-  readonly exitCode = 2;
+/** The group could not be read: bad token, unknown group or no access (catalogue: group-not-found). */
+export class GroupAccessError extends RuntimeError {
+  readonly code = 'group-not-found' as const;
   constructor(message: string) {
     super(message);
     this.name = 'GroupAccessError';
@@ -57,7 +60,7 @@ export interface CollectOptions {
   windowEnd: string;
   toolVersion: string;
   /**
-   * Incremental cache (PRODUCT.md 3.3): records collected earlier, final before `coveredUntil`.
+   * Incremental cache (../../docs/collection.md#incremental-cache): records collected earlier, final before `coveredUntil`.
    * Only what is newer is fetched; new records replace cached ones by id.
    */
   cache?: { dataset: Dataset; coveredUntil: string } | null;
@@ -66,7 +69,7 @@ export interface CollectOptions {
   /** Called once the projects to collect are listed (the preflight's estimate needs their count). */
   onProjectsListed?: (count: number) => void;
   /**
-   * Checkpoint (PRODUCT.md 3.3): what an interrupted earlier run saved, and where this run
+   * Checkpoint (../../docs/collection.md#checkpoint): what an interrupted earlier run saved, and where this run
    * saves each project and group-wide listing as soon as it is finished.
    */
   checkpoint?: Checkpoint | null;
@@ -112,7 +115,7 @@ export type ProjectData = Pick<Dataset, 'environments' | 'deployments' | 'baseli
 const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
 
 /**
- * One PayloadTally per collect() call (PRODUCT.md 3.5): every listing is read through it, so
+ * One PayloadTally per collect() call (../../docs/collection.md#payload-variations): every listing is read through it, so
  * an unreadable record is skipped and counted instead of aborting the run.
  */
 const tallies = new WeakMap<CollectOptions, PayloadTally>();
@@ -124,7 +127,7 @@ function tallyOf(o: CollectOptions): PayloadTally {
 
 /**
  * GitLab's offset pagination repeats a record on the next page when one is inserted ahead
- * of it mid-listing (gitlab-api-notes §4): every listing is de-duplicated by id.
+ * of it mid-listing (../../docs/gitlab-api.md#follow-the-next-link-verbatim): every listing is de-duplicated by id.
  */
 function uniqueById<T extends { id: number }>(rows: T[]): T[] {
   return [...new Map(rows.map((r) => [r.id, r])).values()];
@@ -240,6 +243,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const ds = emptyDataset({
     toolVersion: o.toolVersion,
     group: group.fullPath,
+    teams: teamAssignment(config),
     windowStart: o.windowStart,
     windowEnd: o.windowEnd,
     skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
@@ -371,19 +375,6 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Stable order for every entity, so outputs never depend on request timing. */
-export function sortDataset(ds: Dataset): void {
-  ds.projects.sort(byId);
-  ds.environments.sort(byId);
-  ds.deployments.sort(byId);
-  ds.baselines.sort((a, b) => a.environmentId - b.environmentId);
-  ds.deploymentMergeRequests.sort((a, b) => a.deploymentId - b.deploymentId || a.mrId - b.mrId);
-  ds.pipelines.sort(byId);
-  ds.jobs.sort(byId);
-  ds.issues.sort(byId);
-  ds.mergeRequests.sort(byId);
-}
-
 /** What the cache already holds for one project, and from when on data must be fetched. */
 interface ProjectCache {
   sinceMs: number;
@@ -474,7 +465,7 @@ async function collectEnvironmentDeployments(
   const cachedBaseline = cache ? baselineFromCache(cache, env, startMs) : null;
   const from = cache && cache.sinceMs > startMs ? cache.since : o.windowStart;
   const [success, failed, before] = await Promise.all([
-    // finished_* needs order_by=finished_at AND status=success, else 400 (gitlab-api-notes pitfall 2).
+    // finished_* needs order_by=finished_at AND status=success, else 400 (../../docs/gitlab-api.md#deployment-finish-filters-need-a-successful-status).
     api.Deployments.all(projectId, {
       environment: env.name,
       status: 'success',
@@ -484,7 +475,7 @@ async function collectEnvironmentDeployments(
       finishedBefore: o.windowEnd,
       perPage: PER_PAGE,
     } as never) as Promise<unknown[]>,
-    // Failed deployments cannot use finished_*; updated_* needs order_by=updated_at (pitfall 12).
+    // Failed deployments cannot use finished_*; updated_* needs order_by=updated_at (../../docs/gitlab-api.md#deployment-updated-filters-need-the-updated-order).
     api.Deployments.all(projectId, {
       environment: env.name,
       status: 'failed',
@@ -537,14 +528,7 @@ async function collectShippedMrs(
   // The first successful deployment of an environment without earlier history is a baseline:
   // GitLab links every MR ever merged to it, so its MRs are listed (to count them) but their
   // commits are not read.
-  const baselineDeploymentIds = new Set<number>();
-  for (const b of baselines) {
-    if (b.hasEarlierSuccess) continue;
-    const first = [...cachedDeployments, ...deployments]
-      .filter((d) => d.environmentId === b.environmentId && d.status === 'success')
-      .sort((a, c) => Date.parse(a.finishedAt) - Date.parse(c.finishedAt) || a.id - c.id)[0];
-    if (first) baselineDeploymentIds.add(first.id);
-  }
+  const baselineIds = baselineDeploymentIds([...cachedDeployments, ...deployments], baselines);
   const commitCache = new Map<string, Promise<{ firstAuthoredAt: string | null; count: number }>>();
   const commitsOf = (mrProjectId: number, iid: number) => {
     const key = `${mrProjectId}:${iid}`;
@@ -565,7 +549,7 @@ async function collectShippedMrs(
         const none = { firstAuthoredAt: null, count: 0 };
         const read = tallyOf(o).readAll('deployment_merge_requests', listed, (mr) => normalizeShippedMr(mr, projectId, d.id, none));
         const mrs = [...new Map(read.map((m) => [m.mrId, m])).values()];
-        const isBaseline = baselineDeploymentIds.has(d.id);
+        const isBaseline = baselineIds.has(d.id);
         return Promise.all(
           mrs.map(async (m) => {
             const commits = isBaseline ? none : await commitsOf(m.mrProjectId, m.mrIid);
@@ -590,7 +574,7 @@ async function collectPipelines(o: CollectOptions, projectId: number, startMs: n
 }
 
 /**
- * Project jobs have no date filter (pitfall 3): read newest first with keyset pagination and
+ * Project jobs have no date filter (../../docs/gitlab-api.md#project-jobs-have-no-date-filter): read newest first with keyset pagination and
  * stop after the first page that reaches a job created before the window.
  */
 async function collectJobs(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<JobRecord[]> {
@@ -653,7 +637,7 @@ async function collectIssues(o: CollectOptions, groupId: number, cache: GroupLis
 
 async function collectMergeRequests(o: CollectOptions, groupId: number, cache: GroupListCache<MergeRequestRecord> | null): Promise<MergeRequestRecord[]> {
   const since = cache?.since ?? null;
-  // No merged_after in REST (pitfall 6): updated_after bounds it, merged_at is checked later.
+  // No merged_after in REST (../../docs/gitlab-api.md#merge-request-lists-have-no-merged_after): updated_after bounds it, merged_at is checked later.
   const rows = await listNormalized(
     o,
     'merge_requests',

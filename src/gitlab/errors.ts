@@ -1,8 +1,11 @@
+import { RuntimeError, type RuntimeErrorCode } from '../config/runtime-errors';
+
 /**
  * Errors raised by the GitLab layer. Their messages name the endpoint and the status,
  * never request headers (which carry the token).
  */
-export class GitLabApiError extends Error {
+export class GitLabApiError extends RuntimeError {
+  readonly code = 'gitlab-failed' as const;
   constructor(
     readonly method: string,
     /** Concrete path below /api/v4, e.g. /projects/12/jobs (no query string). */
@@ -27,36 +30,19 @@ export function isGitLabApiError(e: unknown): e is GitLabApiError {
 }
 
 /**
- * The runtime error catalogue of the preflight (PRODUCT.md 3.2, 7): a problem that would
+ * The runtime error catalogue of the preflight (../../docs/collection.md#preflight, ../../docs/outputs.md#errors-and-exit-codes): a problem that would
  * make the run fail at the end is reported before collection, in one paragraph naming the
  * variable the token came from, what is missing and the ways out. Never the token itself.
- * Exit 2: the token or the group (bad input); exit 3: the wiki cannot be written.
+ * Exit codes from the catalogue (src/config/runtime-errors.ts): 2 for the token, 3 for the wiki.
  */
-export const PREFLIGHT_PROBLEMS = {
-  /** 401: unknown, expired or revoked token. */
-  'token-rejected': 2,
-  /** The token answered, but says it is revoked or inactive. */
-  'token-inactive': 2,
-  /** The token works but has neither read_api nor api: nothing can be collected. */
-  'token-scope': 2,
-  /** The wiki is on and the token lacks the api scope (read_api cannot write). */
-  'wiki-scope': 3,
-  /** The wiki is on and the token's user has too low a role in the wiki's project or group. */
-  'wiki-role': 3,
-  /** wiki_project does not exist, cannot be seen, or has its wiki disabled. */
-  'wiki-missing': 3,
-} as const;
+export type PreflightProblem = Extract<RuntimeErrorCode, 'token-rejected' | 'token-inactive' | 'token-scope' | 'wiki-scope' | 'wiki-role' | 'wiki-missing'>;
 
-export type PreflightProblem = keyof typeof PREFLIGHT_PROBLEMS;
-
-export class PreflightError extends Error {
-  readonly exitCode: 2 | 3;
+export class PreflightError extends RuntimeError {
   constructor(
     readonly code: PreflightProblem,
     message: string,
   ) {
     super(message);
     this.name = 'PreflightError';
-    this.exitCode = PREFLIGHT_PROBLEMS[code];
   }
 }

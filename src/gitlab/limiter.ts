@@ -1,5 +1,5 @@
 /**
- * One global concurrency limit and request-rate limits shared by every call (PRODUCT.md 3.2).
+ * One global concurrency limit and request-rate limits shared by every call (../../docs/collection.md#pacing).
  * Rates are enforced by spacing request starts evenly (60 000 / limit ms apart), so no
  * sliding or fixed one-minute window on the server ever sees more than `limit` requests.
  */
@@ -110,7 +110,7 @@ interface Quota {
 }
 
 /**
- * Paces requests by the quota the server announces (PRODUCT.md 3.2): the quota left in the
+ * Paces requests by the quota the server announces (../../docs/collection.md#pacing): the quota left in the
  * current period is spread evenly until the period ends. A fixed window of 7,200 per hour is
  * spent at ~2/s instead of in one burst followed by an hour of 429s; a 2,000/min window at
  * ~33/s. Without any report (self-managed GitLab with throttles off) nothing is paced.

@@ -3,8 +3,8 @@
  * user, author, assignees, commit author/committer names and e-mails are dropped here.
  * Timestamps are normalized to UTC instants (GitLab may send offsets).
  *
- * Real payloads vary by GitLab version (PRODUCT.md 3.5); what each missing field means is
- * decided here, once, per PRODUCT.md 4.1, and flagged on the record so Data quality can count
+ * Real payloads vary by GitLab version (../../docs/collection.md#payload-variations); what each missing field means is
+ * decided here, once, per ../../docs/definitions.md, and flagged on the record so Data quality can count
  * it. Shapes checked against GitLab's entities (gitlabhq/gitlabhq lib/api/entities/ci/job_basic.rb:
  * failure_reason only `if: job.failed?`; lib/api/entities/ci/job.rb: runner, tag_list;
  * lib/api/entities/ci/runner.rb: is_shared = instance_type?, runner_type) and against payloads
@@ -12,6 +12,7 @@
  * backend/plugins/gitlab/e2e/raw_tables/_raw_gitlab_api_job.csv: failed jobs without
  * failure_reason, no queued_duration, no tag_list, runner null, `+00:00` commit dates).
  */
+import { RuntimeError } from '../config/runtime-errors';
 import type {
   PayloadReadCounts,
   RecordKind,
@@ -48,12 +49,13 @@ function iso(v: unknown): string | null {
  * PayloadTally, which skips and counts it), or, from PayloadTally.check, GitLab's answers of
  * one kind were unreadable as a whole (exit 4).
  */
-export class MalformedRecordError extends Error {
+export class MalformedRecordError extends RuntimeError {
   override name = 'MalformedRecordError';
+  readonly code = 'gitlab-unreadable' as const;
 }
 
 /**
- * Exit 4 only when GitLab's answers as a whole are unreadable (PRODUCT.md 3.5): more than 5%
+ * Exit 4 only when GitLab's answers as a whole are unreadable (../../docs/collection.md#unreadable-records): more than 5%
  * of the records of one kind, and at least 5 of them. SPEC-CHOICE: the minimum keeps a small
  * group from failing on one or two odd records (1 bad of 3 is 33% but says nothing about the
  * instance); those are skipped and counted in Data quality like any other.
@@ -190,7 +192,7 @@ export function normalizeDeployment(raw: unknown, projectId: number): Deployment
   const pipeline = obj(job?.pipeline);
   const id = reqNum(o, 'id', 'deployment');
   // Finish time: deployable.finished_at, else updated_at (no job, or a job without
-  // finished_at; PRODUCT.md 4.1). Only a deployment with neither cannot be placed in time.
+  // finished_at; ../../docs/definitions.md#deployments). Only a deployment with neither cannot be placed in time.
   const jobFinishedAt = iso(job?.finished_at);
   const updated = iso(o.updated_at);
   const finishedAt = jobFinishedAt ?? updated;
@@ -211,7 +213,7 @@ export function normalizeDeployment(raw: unknown, projectId: number): Deployment
     sha: str(o.sha) ?? '',
     createdAt: iso(o.created_at) ?? updatedAt,
     updatedAt,
-    // No top-level finished_at exists on deployments (gitlab-api-notes pitfall 1).
+    // No top-level finished_at exists on deployments (../../docs/gitlab-api.md#deployments-have-no-finish-time-and-no-tier).
     finishedAt,
     pipelineId: num(pipeline?.id),
     commitAuthoredAt: iso(commit?.authored_date),
@@ -288,11 +290,11 @@ export function normalizeJob(raw: unknown, projectId: number): JobRecord {
   const status = intern(str(o.status) ?? '');
   // runner null (or absent): deleted or never picked. A runner object without runner_type
   // (older GitLab): is_shared true is an instance runner (GitLab exposes is_shared as
-  // instance_type?); otherwise its type is unknown — never "deleted" (PRODUCT.md 4.1).
+  // instance_type?); otherwise its type is unknown — never "deleted" (../../docs/definitions.md#runner-type).
   let runnerType = str(runner?.runner_type);
   const runnerWithoutType = runner !== null && runnerType === null;
   if (runnerWithoutType) runnerType = runner.is_shared === true ? 'instance_type' : UNKNOWN_RUNNER_TYPE;
-  // A missing failure_reason stays null (unknown), never a reason (PRODUCT.md 4.1).
+  // A missing failure_reason stays null (unknown), never a reason (../../docs/definitions.md#infrastructure-failure-share).
   const failureReason = status === 'failed' ? str(o.failure_reason) : null;
   const hasTagList = Array.isArray(o.tag_list);
   const rec: JobRecord = {

@@ -1,5 +1,5 @@
 /**
- * The preflight (PRODUCT.md 3.2): a handful of requests before the long collection, so that
+ * The preflight (../../docs/collection.md#preflight): a handful of requests before the long collection, so that
  * what would make the run fail at its end fails now, in seconds, with the fix named.
  *
  *   1. GET /personal_access_tokens/self  the token: scopes, expiry, active/revoked, user id.
@@ -17,7 +17,7 @@
  *
  * An expired or revoked token is refused by GitLab on every endpoint with 401 (lib/api/
  * api_guard.rb: ExpiredError / RevokedError answer `invalid_token`), so step 1 catches it.
- * Nothing here prints the token or the user's name or username (PRODUCT.md 7).
+ * Nothing here prints the token or the user's name or username (../../docs/outputs.md#privacy).
  */
 import type { Config } from '../config/types';
 import type { Logger } from '../log';

@@ -1,20 +1,20 @@
 /**
  * The only place that sends HTTP requests. Every request passes one global concurrency
- * limit and the pace the server announces (PRODUCT.md 3.2): every response's RateLimit-*
+ * limit and the pace the server announces (../../docs/collection.md#pacing): every response's RateLimit-*
  * headers (S:lib/gitlab/rack_attack/request_throttle_data.rb) tell how much of the current
  * period is left and when it ends, and QuotaPacer spreads that evenly until the end. No
  * headers, no pacing. Project jobs have their own limiter (GET /projects/:id/jobs: an
- * application limit, 600/min on GitLab.com, that announces nothing, gitlab-api-notes §9),
+ * application limit, 600/min on GitLab.com, that announces nothing, ../../docs/gitlab-api.md#rate-limit-headers),
  * and `--rate-limit` adds an optional ceiling of our own.
  *
  * Retries are ours, not gitbeaker's: gitbeaker 43.8 retries 429/502 after 0.25-128 ms and
- * ignores Retry-After (gitlab-api-notes pitfall 9, gitbeaker PR #3806 unreleased).
+ * ignores Retry-After (../../docs/gitlab-api.md#gitbeaker-retries-do-not-back-off).
  * - 429: wait Retry-After seconds, else until RateLimit-Reset, else back off; the wait
  *   also pauses the limiter so concurrent requests do not hammer the server meanwhile.
  * - 5xx, network errors, timeouts, unreadable JSON: exponential backoff with full jitter.
  * - Attempts are bounded; the final error names the endpoint.
  * Each attempt has its own timeout (gitbeaker's queryTimeout covers a whole paginated
- * listing, pitfall 10).
+ * listing, ../../docs/gitlab-api.md#gitbeaker-reads-every-page).
  */
 import { GitLabApiError } from './errors';
 import { QuotaPacer, RateLimiter, Semaphore, realSleep, type QuotaReport, type Sleep } from './limiter';

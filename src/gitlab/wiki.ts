@@ -2,7 +2,7 @@
  * Wiki pages of a project (`acme/reporting` or an ID) or of a group (`group:acme`).
  * Upsert = GET the slug, then PUT its content, or POST with the full path as title when it
  * does not exist (the API has no slug parameter: the slug comes from the title, and '/' in
- * the title makes folders — gitlab-api-notes §8). Reruns therefore never duplicate a page.
+ * the title makes folders — ../../docs/gitlab-api.md#wiki-pages-are-addressed-by-title). Reruns therefore never duplicate a page.
  */
 import type { GitLabClient } from './client';
 import { isGitLabApiError } from './errors';

@@ -16,19 +16,22 @@ import { executivePack } from './executive';
 import { computeForecast } from './forecast';
 import { buildInsights } from './insights';
 import { detectChanges, leadTimeGrid, leadTimeMetrics } from './lead-time';
-import { deploymentDaysPerWeek, doraLevels } from './levels';
+import { deploymentDaysPerWeek, doraLevels, LEVEL_TABLE, type LevelTable } from './levels';
 import { pipelineGrid, pipelineMetrics } from './pipelines';
 import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
 import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
-/** Options that come from outside the data: the clock's view of which months are over. */
+/** Options that come from outside the data. */
 export interface ComputeOptions {
   /** The last month whose data is complete (the caller's clock); default: every month of the window. */
   lastCompleteMonth?: string;
+  /** The DORA level thresholds to grade with (LEVEL_TABLE unless a test says otherwise). */
+  levelTable?: LevelTable;
 }
 
 export function computeMetrics(data: Dataset, config: Config, options: ComputeOptions = {}): MetricsResult {
+  const levelTable = options.levelTable ?? LEVEL_TABLE;
   const months = monthWindow(config.month, config.months);
   const cal = new Calendar(months, config.timezone);
   const scopes = new Scopes(
@@ -55,7 +58,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     const cfrIncidents = share(incidentFailures.at(scope, m).deployments, dep.prod_deployments);
     const lt = leadTimeMetrics(lead.at(scope, m));
     const inc = incidentMetrics(incidentStats.at(scope, m));
-    // Keys in the CSV column order of PRODUCT.md 5.
+    // Keys in the CSV column order of ../../docs/outputs.md#layout.
     const dora: DoraMetrics = {
       prod_deployments: dep.prod_deployments,
       lead_time_hours: lt.lead_time_hours,
@@ -87,7 +90,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
       },
       pipelines: pipelineMetrics(pipelines.at(scope, m)),
       delivery: deliveryMetrics(delivery.at(scope, m), hotfixRatio(dep.hotfix_deployments, dep.prod_deployments)),
-      levels: doraLevels(dora),
+      levels: doraLevels(dora, levelTable),
     };
   };
   const series = (scope: number): MonthMetrics[] => months.map((_, m) => monthMetrics(scope, m));
@@ -106,6 +109,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     months,
     timezone: config.timezone,
     currency: config.currency,
+    levelTable,
     portfolio: { months: portfolio },
     teams,
     projects: scopes.projects.map((p, i) => ({
@@ -136,12 +140,12 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
       payload: payloadQuality(data),
     },
     // owner: stages (issue 14)
-    ...executivePack({ changes: detection.changes, issues: data.issues, cal, scopes, portfolio, teams }),
+    ...executivePack({ changes: detection.changes, issues: data.issues, cal, scopes, portfolio, teams, levelTable }),
     forecast: computeForecast({ months, portfolio, teams, lastCompleteMonth: options.lastCompleteMonth }),
   };
 }
 
-/** Counts of the payload variations met (PRODUCT.md 3.5), from the records' flags and the collection meta. */
+/** Counts of the payload variations met (../../docs/collection.md#payload-variations), from the records' flags and the collection meta. */
 export function payloadQuality(data: Dataset): PayloadQuality {
   const q: PayloadQuality = {
     ...emptyPayloadQuality(),

@@ -1,5 +1,5 @@
 /**
- * CI minutes and cost (PRODUCT.md 4 and 4.1): ci_minutes, ci_cost (runner_rates),
+ * CI minutes and cost (../../docs/definitions.md#ci-minutes-and-cost): ci_minutes, ci_cost (runner_rates),
  * deployments_per_1k_cost, the cost Pareto, the top pipelines and the cost correlations.
  */
 
@@ -14,7 +14,7 @@ import type { Correlation, MetricsResult, MonthMetrics, Num, TopPipeline } from 
  * Per-minute rate of a job: any `tag:` entry beats any runner-type entry; first tag entry wins.
  * A job whose runner type is unknown (runner object without runner_type, not shared: 'unknown')
  * or whose runner was deleted (null) gets no runner-type rate — config only accepts the three
- * GitLab types — but its `tag:` rates still apply (PRODUCT.md 4.1).
+ * GitLab types — but its `tag:` rates still apply (../../docs/definitions.md#runner-type).
  */
 export function jobRate(
   job: Pick<JobRecord, 'tags' | 'runnerType'>,

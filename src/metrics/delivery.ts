@@ -1,5 +1,5 @@
 /**
- * Delivery predictability for the PMO (PRODUCT.md 4 and 4.1): issues_closed, mrs_merged,
+ * Delivery predictability for the PMO (../../docs/definitions.md#delivery): issues_closed, mrs_merged,
  * mr_cycle_time_hours, spillover, bugs_opened, hotfix_ratio.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Production deployments (PRODUCT.md 4 and 4.1): grouping of one pipeline's deployments
+ * Production deployments (../../docs/definitions.md#deployments, ../../docs/definitions.md#hotfix-and-rollback): grouping of one pipeline's deployments
  * into one deployment, attempts, baselines, hotfixes, rollbacks and cfr_deployments.
  */
 
@@ -11,7 +11,8 @@ import type {
   EnvironmentRecord,
 } from '../model/types';
 import type { Calendar } from './calendar';
-import { isProductionEnvironment, withoutStatefulFlags } from './production';
+import { baselineDeploymentIds } from '../model/baseline';
+import { isProductionEnvironment, withoutStatefulFlags } from '../config/production';
 import { Grid, type Scopes } from './scopes';
 
 const HOUR_MS = 3_600_000;
@@ -90,16 +91,12 @@ export function productionFilter(
   };
 }
 
-function byFinishThenId(a: DeploymentRecord, b: DeploymentRecord): number {
-  return Date.parse(a.finishedAt) - Date.parse(b.finishedAt) || a.id - b.id;
-}
-
 export function analyzeDeployments(
   data: Inputs,
   config: Pick<Config, 'environmentTier' | 'environment' | 'hotfixPattern'>,
 ): ProductionData {
   const isProd = productionFilter(data.environments, config);
-  // Attempts only: canceled, skipped, blocked, running and created ones are not attempts (4.1).
+  // Attempts only: canceled, skipped, blocked, running and created ones are not attempts (../../docs/definitions.md#deployments).
   const attempts = data.deployments.filter((d) => (d.status === 'success' || d.status === 'failed') && isProd(d));
 
   const links = new Map<number, DeploymentMergeRequestRecord[]>();
@@ -112,17 +109,7 @@ export function analyzeDeployments(
   const baselines = new Map<number, EnvironmentBaselineRecord>();
   for (const b of data.baselines) if (isProd(b)) baselines.set(b.environmentId, b);
 
-  // Baseline: the first successful deployment (by finish time) to an environment whose
-  // look-up found no earlier success. SPEC-CHOICE: an environment without a baseline
-  // record is treated as having earlier successes (no baseline), because skipping the
-  // changes of a real deployment is worse than a missing look-up.
-  const firstSuccess = new Map<number, DeploymentRecord>();
-  for (const d of attempts) {
-    if (d.status !== 'success' || baselines.get(d.environmentId)?.hasEarlierSuccess !== false) continue;
-    const cur = firstSuccess.get(d.environmentId);
-    if (cur === undefined || byFinishThenId(d, cur) < 0) firstSuccess.set(d.environmentId, d);
-  }
-  const baselineIds = new Set([...firstSuccess.values()].map((d) => d.id));
+  const baselineIds = baselineDeploymentIds(attempts, baselines.values());
 
   const byKey = new Map<string, DeploymentRecord[]>();
   let deploymentsWithoutJob = 0;
@@ -278,7 +265,7 @@ function markHotfixesAndRollbacks(
       const h = nextHotfix[j]!;
       if (h < n && history[h]!.group.finishMs - d.group.finishMs <= HOTFIX_WINDOW_MS) d.group.followedByHotfix = true;
 
-      // Rollback, to the letter of PRODUCT.md 4.1: ANY later successful deployment here
+      // Rollback, to the letter of ../../docs/definitions.md#hotfix-and-rollback: ANY later successful deployment here
       // that redeploys a SHA other than D's that was live here before D (or was the last
       // one before the window). Rolling back from c to a therefore marks both b and c.
       const after = best[i + 1]!;

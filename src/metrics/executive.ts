@@ -12,6 +12,7 @@ import type { Change } from './lead-time';
 import { qualityRisk } from './quality';
 import type { Scopes } from './scopes';
 import { leadTimeStages } from './stages';
+import type { LevelTable } from './levels';
 import { nextMonthTargets } from './targets';
 import type { ExecutivePack, MonthMetrics, TeamSeries } from './types';
 
@@ -22,6 +23,7 @@ export function executivePack(input: {
   scopes: Scopes;
   portfolio: readonly MonthMetrics[];
   teams: readonly TeamSeries[];
+  levelTable: LevelTable;
 }): ExecutivePack {
   const { cal, scopes, portfolio, teams } = input;
   const stages = leadTimeStages(input.changes, cal, scopes);
@@ -35,7 +37,7 @@ export function executivePack(input: {
     leadTimeStages: stages,
     quality: qualityRisk(input.issues, cal, portfolio, teams),
     bottlenecks: topBottlenecks({ month: portfolio[last] as MonthMetrics, stages: stages.portfolio[last] }, facts),
-    targets: nextMonthTargets(teams),
+    targets: nextMonthTargets(teams, input.levelTable),
     actions: improvementActions(facts),
   };
 }

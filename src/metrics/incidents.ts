@@ -1,5 +1,5 @@
 /**
- * Incidents (PRODUCT.md 4 and 4.1): detection, team, attribution to a deployment,
+ * Incidents (../../docs/definitions.md#incidents, ../../docs/definitions.md#time-to-restore): detection, team, attribution to a deployment,
  * cfr_incidents, incidents, open_incidents, mttr_minutes and the median time to restore.
  */
 

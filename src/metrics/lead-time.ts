@@ -1,5 +1,5 @@
 /**
- * Changes and lead time for changes (PRODUCT.md 4 and 4.1): lead_time_hours,
+ * Changes and lead time for changes (../../docs/definitions.md#lead-time-for-changes): lead_time_hours,
  * lead_time_p90_hours, lead_time_merge_hours.
  */
 

@@ -1,5 +1,5 @@
 /**
- * CI/CD reliability (PRODUCT.md 4 and 4.1): pipeline_success_rate, retry_rate,
+ * CI/CD reliability (../../docs/definitions.md#pipelines-and-ci-reliability): pipeline_success_rate, retry_rate,
  * infra_failure_share, pipeline duration and job queue time.
  */
 
@@ -9,7 +9,7 @@ import { Grid, type Scopes } from './scopes';
 import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
-/** PRODUCT.md 4 (infra_failure_share): the failure reasons that are the infrastructure's fault. */
+/** ../../docs/definitions.md#infrastructure-failure-share: the failure reasons that are the infrastructure's fault. */
 export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
   'runner_system_failure',
   'stuck_or_timeout_failure',
@@ -65,7 +65,7 @@ function lastJobIds(jobs: readonly JobRecord[]): Map<number, Map<string, number>
  * Running time of each pipeline, as GitLab computes a pipeline's `duration` (its docs, "How
  * pipeline duration is calculated"): the union of the running periods (started → finished)
  * of its jobs, retried jobs excluded, so queueing and gaps between stages do not count.
- * The REST pipeline list has no duration (gitlab-api-notes.md), hence from the jobs.
+ * The REST pipeline list has no duration (../../docs/gitlab-api.md#pipeline-lists-have-no-duration), hence from the jobs.
  */
 function pipelineRunningMs(jobs: readonly JobRecord[], last: ReadonlyMap<number, ReadonlyMap<string, number>>): Map<number, number> {
   const periods = new Map<number, [number, number][]>();
@@ -123,7 +123,7 @@ export function pipelineGrid(
     // subset of its denominator (jobs that ran) and stays within 0-100.
     const retried = ran && j.pipelineId !== null && (last.get(j.pipelineId)?.get(j.name) ?? j.id) > j.id;
     const failed = j.status === 'failed';
-    // Unknown reasons (missing, unknown_failure) stay out of both counts (PRODUCT.md 4).
+    // Unknown reasons (missing, unknown_failure) stay out of both counts (../../docs/definitions.md#infrastructure-failure-share).
     const known = failed && hasKnownFailureReason(j);
     const infra = known && INFRA_FAILURE_REASONS.has(j.failureReason!);
     // SPEC-CHOICE: queue time over every job with a known queued_duration created in the

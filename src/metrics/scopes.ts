@@ -26,7 +26,7 @@ export class Scopes {
   private readonly projectScopes = new Map<number, readonly number[]>();
   private readonly projectTeams = new Map<number, string | null>();
 
-  /** `incidents` add their `team::` label teams, which may have no project (PRODUCT.md 4.1). */
+  /** `incidents` add their `team::` label teams, which may have no project (../../docs/definitions.md#incidents). */
   constructor(projects: readonly ProjectRecord[], incidents: readonly IssueRecord[]) {
     const names = new Set<string>();
     for (const p of projects) if (p.team !== null) names.add(p.team);

@@ -43,7 +43,7 @@ export function share(part: number, whole: number): Num {
   return whole === 0 ? null : (part / whole) * 100;
 }
 
-/** Correlations need at least this many months with both values (PRODUCT.md 4). */
+/** Correlations need at least this many months with both values (../../docs/definitions.md#correlations). */
 export const MIN_CORRELATION_POINTS = 4;
 
 /**

@@ -1,10 +1,10 @@
 /**
  * Next month's targets (issue 14): per team and DORA metric, the threshold of the next
- * better DORA level (levels.ts LEVEL_THRESHOLDS), or hold when the team is already elite
+ * better DORA level (levels.ts LEVEL_TABLE, as levelThresholds), or hold when the team is already elite
  * or the metric has no data in the report month.
  */
 
-import { LEVEL_THRESHOLDS, type LevelMetric, type LevelThreshold } from './levels';
+import { LEVEL_TABLE, levelThresholds, type LevelMetric, type LevelTable, type LevelThreshold } from './levels';
 import type { DoraMetrics, MonthMetrics, Target, TeamSeries } from './types';
 
 export const TARGET_METRICS: readonly LevelMetric[] = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
@@ -14,9 +14,9 @@ function valueOf(d: DoraMetrics, measure: LevelThreshold['measure']): number | n
 }
 
 /** The target of one metric from one month's figures. */
-export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics): Target {
+export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics, table: LevelTable = LEVEL_TABLE): Target {
   const level = month.levels[metric];
-  const thresholds = LEVEL_THRESHOLDS[metric];
+  const thresholds = levelThresholds(table)[metric];
   // The graded measure of the level held (elite's for a hold at elite): what `current` shows.
   const own = thresholds.find((t) => t.level === level) ?? thresholds[0]!;
   if (level === null || level === 'elite') {
@@ -50,12 +50,12 @@ export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics
 }
 
 /** Every team's targets for the month after the report month (its last month), in TARGET_METRICS order. */
-export function nextMonthTargets(teams: readonly TeamSeries[]): Target[] {
+export function nextMonthTargets(teams: readonly TeamSeries[], table: LevelTable = LEVEL_TABLE): Target[] {
   const out: Target[] = [];
   for (const t of teams) {
     const current = t.months[t.months.length - 1];
     if (current === undefined) continue;
-    for (const metric of TARGET_METRICS) out.push(targetFor(t.team, metric, current));
+    for (const metric of TARGET_METRICS) out.push(targetFor(t.team, metric, current, table));
   }
   return out;
 }

@@ -1,8 +1,10 @@
 /**
  * Output of the metrics engine (src/metrics/compute.ts): pure data, consumed by src/report/.
- * Field names equal the CSV column names of PRODUCT.md section 5.
+ * Field names equal the CSV column names of ../../docs/outputs.md#layout.
  * `null` means "no data" (an empty CSV cell), never 0.
  */
+
+import type { LevelTable } from './levels';
 
 export type Num = number | null;
 
@@ -125,12 +127,24 @@ export interface Delta {
 }
 
 /** A fact the report turns into a sentence; the numbers travel with it. */
-export interface InsightFact {
-  kind: string;
-  /** The sentence, fully formatted by the metrics layer's insight rules (numbers included). */
-  text: string;
-  values: Record<string, number | string | null>;
-}
+/** The metrics a cost correlation is computed against (MetricsResult.correlations keys). */
+export type CorrelatedMetric = 'prod_deployments' | 'lead_time_hours' | 'change_failure_rate';
+
+/**
+ * One finding about the portfolio in the report month: which rule fired and the numbers
+ * behind it. Facts only; the sentence is written by the report (src/report/insights.ts).
+ */
+export type InsightFact =
+  | { kind: 'deployment_frequency_vs_lead_time'; values: { deployment_frequency_change_pct: number; lead_time_change_pct: Num } }
+  | { kind: 'ci_minutes_pareto'; values: { top_project_share: number; top_projects: number; project_count: number; minutes_share: number } }
+  | {
+      kind: 'infra_failure_share';
+      values: { infra_failure_share: number; infra_failed_jobs: number; failed_jobs: number; failed_jobs_known_reason: number };
+    }
+  | { kind: 'pipeline_success_below_target'; values: { pipeline_success_rate: number; target: number } }
+  | { kind: 'retry_rate_above_target'; values: { retry_rate: number; target: number } }
+  | { kind: 'cost_up_deployments_not'; values: { ci_cost_change_pct: number; prod_deployments_change_pct: number } }
+  | { kind: 'cost_correlation'; values: { metric: CorrelatedMetric; r: number; n: number } };
 
 export interface DataQuality {
   projectsWithoutTeam: string[];
@@ -142,12 +156,12 @@ export interface DataQuality {
   deploymentsWithoutMr: number;
   deploymentsWithoutJob: number;
   jobsWithoutRunner: number;
-  /** Payload variations met (PRODUCT.md 3.5), each handled per 4.1. */
+  /** Payload variations met (../../docs/collection.md#payload-variations), each handled by its rule. */
   payload: PayloadQuality;
 }
 
 /**
- * What real GitLab payloads lacked, and what the tool did about it (PRODUCT.md 3.5 / 4.1).
+ * What real GitLab payloads lacked, and what the tool did about it (../../docs/collection.md#payload-variations).
  * Record counts cover the collected data (the window); unreadable records and offset
  * timestamps count what this run read from GitLab.
  */
@@ -182,6 +196,8 @@ export interface MetricsResult {
   months: string[];
   timezone: string;
   currency: string;
+  /** The DORA level thresholds the levels were graded with (report text and report.json show them). */
+  levelTable: LevelTable;
   portfolio: ScopeSeries;
   teams: TeamSeries[]; // sorted by team name
   projects: ProjectSeries[]; // sorted by team then project path

@@ -59,7 +59,7 @@ export interface DeploymentRecord {
   finishedAt: IsoInstant;
   /**
    * Set (true) only when finishedAt is updated_at: no deploy job (deployable null) or a deploy
-   * job without finished_at (PRODUCT.md 4.1).
+   * job without finished_at (../../docs/definitions.md#deployments).
    */
   finishedAtFromUpdatedAt?: boolean;
   /** deployable.pipeline.id; null for deployments created through the API. */
@@ -97,7 +97,7 @@ export interface DeploymentMergeRequestRecord {
   labels: string[];
   /**
    * Minimum authored_date over the MR's commits (all pages); null when it has none, or when
-   * they were not read: MRs linked to a baseline deployment ship no change (PRODUCT.md 4.1),
+   * they were not read: MRs linked to a baseline deployment ship no change (../../docs/definitions.md#baseline-deployment),
    * so their commits are not fetched (then commitCount is 0 too).
    */
   firstCommitAuthoredAt: IsoInstant | null;
@@ -137,7 +137,7 @@ export interface JobRecord {
    * runner.runner_type: instance_type | group_type | project_type; null when the job has no
    * runner (deleted, or never picked). A runner object without runner_type (older GitLab) is
    * instance_type when is_shared is true, else 'unknown' (no runner-type rate applies), with
-   * runnerWithoutType set: it is not a deleted runner (PRODUCT.md 4.1).
+   * runnerWithoutType set: it is not a deleted runner (../../docs/definitions.md#runner-type).
    */
   runnerType: string | null;
   /** Set (true) only when the job's runner object had no runner_type. */
@@ -196,11 +196,23 @@ export interface CollectionMeta {
   /** Shards merged into this data set (1 when not sharded). */
   shards: number;
   /**
-   * What reading GitLab's answers met (PRODUCT.md 3.5). Absent in snapshots written before
+   * What reading GitLab's answers met (../../docs/collection.md#payload-variations). Absent in snapshots written before
    * it existed (read as nothing met). Counts this run's reads: records reused from a cache
    * were counted by the run that fetched them.
    */
   payload?: PayloadReadCounts;
+  /**
+   * How the collection assigned projects to teams (ProjectRecord.team): the team_source and,
+   * for a team file, a digest of its content. A --snapshot run with another assignment is
+   * refused (teams are not reassigned from a snapshot). Absent in snapshots written before it.
+   */
+  teams?: TeamAssignment;
+}
+
+export interface TeamAssignment {
+  source: string;
+  /** sha256 of the parsed team file (canonical JSON); null unless source is file. */
+  fileDigest: string | null;
 }
 
 /** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */
@@ -261,4 +273,19 @@ export function emptyDataset(meta: CollectionMeta): Dataset {
     issues: [],
     mergeRequests: [],
   };
+}
+
+const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
+
+/** Stable order for every entity, so outputs never depend on request timing or shard order. */
+export function sortDataset(ds: Dataset): void {
+  ds.projects.sort(byId);
+  ds.environments.sort(byId);
+  ds.deployments.sort(byId);
+  ds.baselines.sort((a, b) => a.environmentId - b.environmentId);
+  ds.deploymentMergeRequests.sort((a, b) => a.deploymentId - b.deploymentId || a.mrId - b.mrId);
+  ds.pipelines.sort(byId);
+  ds.jobs.sort(byId);
+  ds.issues.sort(byId);
+  ds.mergeRequests.sort(byId);
 }

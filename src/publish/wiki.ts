@@ -1,5 +1,7 @@
 /**
- * Publishes report.md as the wiki page `<prefix>/<YYYY-MM>` and rewrites the index page
+ * Publishes report.md as the wiki page `<prefix>/<YYYY-MM>`, the very bytes written to disk,
+ * unless they are over the page budget (then a shortened rendering, which says what it left
+ * out), and rewrites the index page
  * `<prefix>` listing every month newest first. Runs after every artifact is on disk, so a
  * failure here loses nothing; it returns false and the CLI exits 3.
  */
@@ -21,6 +23,8 @@ export async function publishWiki(o: {
   config: Config;
   result: MetricsResult;
   ctx: ReportContext;
+  /** report.md as written to the artifacts. */
+  reportMd: string;
   log: Logger;
 }): Promise<boolean> {
   const { config, log } = o;
@@ -32,7 +36,7 @@ export async function publishWiki(o: {
     let budget = WIKI_MAX_BYTES;
     for (let attempt = 0; ; attempt++) {
       try {
-        const page = renderReportMarkdown(o.result, o.ctx, { maxBytes: budget });
+        const page = wikiPage(o.reportMd, budget, () => renderReportMarkdown(o.result, o.ctx, { maxBytes: budget }));
         const how = await wiki.upsert(pageSlug, page);
         log.info(`wiki page ${pageSlug} ${how} in ${where}`);
         break;
@@ -55,6 +59,11 @@ export async function publishWiki(o: {
     log.warn(publishErrorMessage(e, where, config));
     return false;
   }
+}
+
+/** report.md itself when it fits the budget; otherwise the shortened rendering. */
+export function wikiPage(reportMd: string, maxBytes: number, shortened: () => string): string {
+  return Buffer.byteLength(reportMd, 'utf8') <= maxBytes ? reportMd : shortened();
 }
 
 function publishErrorMessage(e: unknown, where: string, config: Config): string {

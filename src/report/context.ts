@@ -1,4 +1,4 @@
-/** Everything the report says about the run that is not a metric (PRODUCT.md section 6.7). */
+/** Everything the report says about the run that is not a metric (../../docs/outputs.md#reportmd, Data quality). */
 export interface ReportDefinitions {
   /** How production was recognised, e.g. 'tier = production' or 'name matches /prod/'. */
   environmentRule: string;

@@ -1,5 +1,5 @@
 /**
- * The CSV artifacts of PRODUCT.md section 5: required columns in the stated order, then
+ * The CSV artifacts (../../docs/outputs.md#layout): required columns in the stated order, then
  * extras. Numbers have at most 2 decimals, "no data" is an empty cell, rows are sorted by
  * month then team then project, and names cannot smuggle a spreadsheet formula in.
  */
@@ -17,7 +17,7 @@ interface Column {
 
 const col = (name: string, get: (m: MonthMetrics) => Cell): Column => ({ name, get });
 
-/** Required DORA columns (PRODUCT.md 5, "then as above"), then extras. */
+/** Required DORA columns (../../docs/outputs.md#layout, "then the DORA columns above"), then extras. */
 export const DORA_COLUMNS: Column[] = [
   col('prod_deployments', (m) => m.dora.prod_deployments),
   col('lead_time_hours', (m) => m.dora.lead_time_hours),
@@ -178,7 +178,7 @@ function topPipelinesCsv(result: MetricsResult): string {
   return toCsv(['rank', 'project', 'team', 'pipeline_id', 'ref', 'ci_minutes', 'ci_cost', 'web_url'], rows);
 }
 
-/** File name -> content for every CSV of PRODUCT.md section 5. */
+/** File name -> content for every CSV of ../../docs/outputs.md#layout. */
 export function renderCsvFiles(result: MetricsResult): Record<string, string> {
   return {
     'dora_monthly.csv': portfolioCsv(result, DORA_COLUMNS),

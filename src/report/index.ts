@@ -1,4 +1,4 @@
-/** Every file of `<output-dir>/<YYYY-MM>/` (PRODUCT.md 5), rendered from one MetricsResult. */
+/** Every file of `<output-dir>/<YYYY-MM>/` (../../docs/outputs.md#layout), rendered from one MetricsResult. */
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { renderCsvFiles } from './csv';

@@ -12,6 +12,7 @@ import { compareKey } from './csv';
 import { roundTo } from './format';
 import { stagesJson } from './stages-json';
 import { forecastJson } from './forecast-json';
+import { insightJson } from './insights';
 
 /** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
 function r2(n: number): number {
@@ -108,7 +109,9 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
         timezone: def.timezone,
         team_source: def.teamSource,
         months: def.months,
-        dora_levels: 'DORA 2023',
+        dora_levels: `DORA ${result.levelTable.year}`,
+        // The thresholds graded with (src/metrics/levels.ts LEVEL_TABLE), so a reader of the JSON needs no other source.
+        levels: result.levelTable,
       },
       requests: sortedRecord(ctx.requests),
       retries: sortedRecord(ctx.retries),
@@ -147,7 +150,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       minutes_share: rn(result.pareto.minutesShare),
     },
     top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: r2(p.ci_minutes), ci_cost: r2(p.ci_cost) })),
-    insights: result.insights.map((i) => ({ kind: i.kind, text: i.text, values: i.values })),
+    insights: result.insights.map(insightJson),
     data_quality: {
       complete: ctx.complete,
       skipped_projects: ctx.skippedProjects.map((s) => ({ project_id: s.projectId, path: s.path, reason: s.reason })),
@@ -159,7 +162,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
       jobs_without_runner: dq.jobsWithoutRunner,
-      // Every payload variation of PRODUCT.md 3.5, zero or not (report.md lists the non-zero ones).
+      // Every payload variation (../../docs/collection.md#payload-variations), zero or not (report.md lists the non-zero ones).
       payload: {
         unreadable_records: sortedRecord(dq.payload.unreadableRecords),
         offset_timestamps: dq.payload.offsetTimestamps,

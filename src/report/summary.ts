@@ -5,6 +5,7 @@
 import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { NO_DATA, fmtCurrency, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelName, oneLine, plural } from './format';
+import { insightText } from './insights';
 import { cfrDefinition, fmtChange } from './view-model';
 
 /** At most this many insight sentences: the summary stays a glance. */
@@ -73,9 +74,9 @@ export function renderExecutiveSummary(result: MetricsResult, ctx: ReportContext
   lines.push(
     '',
     `Change failure rate = ${cfrDefinition(ctx.definitions.changeFailure)}.`,
-    'DORA levels: 2023 DORA report clusters; MTTR is the mean, its level uses the median time to restore.',
+    `DORA levels: ${result.levelTable.year} DORA report clusters; MTTR is the mean, its level uses the median time to restore.`,
   );
   const insights = result.insights.slice(0, SUMMARY_INSIGHTS);
-  if (insights.length > 0) lines.push('', 'Insights:', ...insights.map((i) => `• ${oneLine(i.text)}`));
+  if (insights.length > 0) lines.push('', 'Insights:', ...insights.map((i) => `• ${oneLine(insightText(i))}`));
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,10 @@
  * templates only loop and print. Raw names stay raw: the templates escape them with `md`.
  */
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num, PayloadQuality, TeamSeries } from '../metrics/types';
+import { delta } from '../metrics/deltas';
+import { levelTableRows, lowReason } from '../metrics/levels';
 import type { ReportContext } from './context';
+import { insightText } from './insights';
 import { compareKey } from './csv';
 import { buildExecView, type ExecView } from './view-exec';
 import {
@@ -108,6 +111,8 @@ export interface QualityView {
   window: string;
   definitions: Array<{ label: string; value: string }>;
   levels: TableView;
+  /** The DORA report the levels come from. */
+  levelsYear: number;
 }
 
 type Align = 'l' | 'r' | 'c';
@@ -147,17 +152,6 @@ export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: 
   return `${a} ${sign}${fmtAmount(Math.abs(delta.abs))}${vs}`;
 }
 
-/** Delta between two months of one scope, the same rule as the metrics engine's deltas. */
-export function deltaOf(current: Num, previous: Num): Delta {
-  const both = hasValue(current) && hasValue(previous);
-  return {
-    current,
-    previous,
-    abs: both ? current - previous : null,
-    pct: both && previous !== 0 ? ((current - previous) / previous) * 100 : null,
-  };
-}
-
 // ---------------------------------------------------------------------------------------
 // Definitions shown to readers
 
@@ -166,13 +160,6 @@ export function cfrDefinition(kind: 'deployments' | 'incidents'): string {
     ? 'production deployments that failed, were followed by a hotfix within 24 h or were rolled back, per production deployment attempt'
     : 'successful production deployments with at least one attributed incident, per successful production deployment';
 }
-
-export const LEVEL_TABLE_ROWS: string[][] = [
-  ['deployment frequency (median deployment days per week over the month\u2019s weeks)', '≥ 5', '≥ 1', '≥ 1 per month', 'less'],
-  ['lead time for changes (median)', '< 1 day', '< 7 days', '< 30 days', '≥ 30 days'],
-  ['change failure rate', '≤ 5%', '≤ 10%', '≤ 15%', '> 15%'],
-  ['time to restore (median)', '< 1 hour', '< 24 hours', '< 7 days', '≥ 7 days'],
-];
 
 function levelCell(level: DoraLevel | null): string {
   return `${levelMark(level)} ${levelName(level)}`;
@@ -252,7 +239,7 @@ function headline(result: MetricsResult, ctx: ReportContext, cur: MonthMetrics |
       ['Metric', 'l'],
       [result.reportMonth, 'l'],
       ['Month over month', 'l'],
-      ['DORA level (2023)', 'l'],
+      [`DORA level (${result.levelTable.year})`, 'l'],
     ],
     rows,
   );
@@ -345,17 +332,17 @@ function teamsTable(result: MetricsResult, ctx: ReportContext, compact: boolean)
     const full = !compact;
     const cells: Cell[] = [
       c(team),
-      c(marked(lv?.deployment_frequency ?? null, fmtNumber(d?.prod_deployments ?? null), deltaOf(d?.prod_deployments ?? null, pd?.prod_deployments ?? null), full)),
+      c(marked(lv?.deployment_frequency ?? null, fmtNumber(d?.prod_deployments ?? null), delta(d?.prod_deployments ?? null, pd?.prod_deployments ?? null), full)),
     ];
     if (full) cells.push(c(fmtNumber(d?.deployments_per_day ?? null, 2)));
     cells.push(
-      c(marked(lv?.lead_time ?? null, fmtHours(d?.lead_time_hours), deltaOf(d?.lead_time_hours ?? null, pd?.lead_time_hours ?? null), full)),
-      c(marked(lv?.change_failure_rate ?? null, fmtPercent(d?.change_failure_rate), deltaOf(d?.change_failure_rate ?? null, pd?.change_failure_rate ?? null), full)),
-      c(marked(lv?.time_to_restore ?? null, fmtMinutes(d?.mttr_minutes), deltaOf(d?.mttr_minutes ?? null, pd?.mttr_minutes ?? null), full)),
+      c(marked(lv?.lead_time ?? null, fmtHours(d?.lead_time_hours), delta(d?.lead_time_hours ?? null, pd?.lead_time_hours ?? null), full)),
+      c(marked(lv?.change_failure_rate ?? null, fmtPercent(d?.change_failure_rate), delta(d?.change_failure_rate ?? null, pd?.change_failure_rate ?? null), full)),
+      c(marked(lv?.time_to_restore ?? null, fmtMinutes(d?.mttr_minutes), delta(d?.mttr_minutes ?? null, pd?.mttr_minutes ?? null), full)),
     );
     if (full) {
       const cost = cur?.cost.ci_cost ?? null;
-      const a = arrow(deltaOf(cost, prev?.cost.ci_cost ?? null));
+      const a = arrow(delta(cost, prev?.cost.ci_cost ?? null));
       cells.push(c(`${fmtCurrency(cost, ctx.definitions.currency)}${a ? ` ${a}` : ''}`));
     }
     return cells;
@@ -379,13 +366,6 @@ export const ATTENTION_THRESHOLDS = {
   deploymentsDropMinPrevious: 4,
 };
 
-const LOW_RULE: Record<keyof MonthMetrics['levels'], string> = {
-  deployment_frequency: 'fewer than one deployment day per month',
-  lead_time: '≥ 30 days',
-  change_failure_rate: '> 15%',
-  time_to_restore: '≥ 7 days',
-};
-
 function attention(result: MetricsResult): AttentionView[] {
   const out: Array<AttentionView & { n: number }> = [];
   for (const { team, cur, prev } of teamMonths(result)) {
@@ -393,24 +373,25 @@ function attention(result: MetricsResult): AttentionView[] {
     const reasons: string[] = [];
     const d = cur.dora;
     const lv = cur.levels;
+    const low = (metric: keyof MonthMetrics['levels']): string => lowReason(metric, result.levelTable);
     if (lv.deployment_frequency === 'low')
-      reasons.push(`deployment frequency is DORA low (${LOW_RULE.deployment_frequency}; ${fmtNumber(d.prod_deployments)} production deployments)`);
-    if (lv.lead_time === 'low') reasons.push(`lead time ${fmtHours(d.lead_time_hours)} is DORA low (${LOW_RULE.lead_time})`);
+      reasons.push(`deployment frequency is DORA low (${low('deployment_frequency')}; ${fmtNumber(d.prod_deployments)} production deployments)`);
+    if (lv.lead_time === 'low') reasons.push(`lead time ${fmtHours(d.lead_time_hours)} is DORA low (${low('lead_time')})`);
     if (lv.change_failure_rate === 'low')
-      reasons.push(`change failure rate ${fmtPercent(d.change_failure_rate)} is DORA low (${LOW_RULE.change_failure_rate})`);
+      reasons.push(`change failure rate ${fmtPercent(d.change_failure_rate)} is DORA low (${low('change_failure_rate')})`);
     if (lv.time_to_restore === 'low')
-      reasons.push(`median time to restore ${fmtMinutes(d.time_to_restore_median_minutes)} is DORA low (${LOW_RULE.time_to_restore})`);
+      reasons.push(`median time to restore ${fmtMinutes(d.time_to_restore_median_minutes)} is DORA low (${low('time_to_restore')})`);
     if (prev) {
       const p = prev.dora;
-      const lt = deltaOf(d.lead_time_hours, p.lead_time_hours);
+      const lt = delta(d.lead_time_hours, p.lead_time_hours);
       if (hasValue(lt.pct) && lt.pct >= ATTENTION_THRESHOLDS.leadTimeRisePct)
         reasons.push(`lead time rose ${fmtNumber(lt.pct, 1)}% (${fmtHours(p.lead_time_hours)} → ${fmtHours(d.lead_time_hours)})`);
-      const cfr = deltaOf(d.change_failure_rate, p.change_failure_rate);
+      const cfr = delta(d.change_failure_rate, p.change_failure_rate);
       if (hasValue(cfr.abs) && cfr.abs >= ATTENTION_THRESHOLDS.cfrRisePp)
         reasons.push(
           `change failure rate rose ${fmtNumber(cfr.abs, 1)} pp (${fmtPercent(p.change_failure_rate)} → ${fmtPercent(d.change_failure_rate)})`,
         );
-      const dep = deltaOf(d.prod_deployments, p.prod_deployments);
+      const dep = delta(d.prod_deployments, p.prod_deployments);
       if (
         p.prod_deployments >= ATTENTION_THRESHOLDS.deploymentsDropMinPrevious &&
         hasValue(dep.pct) &&
@@ -437,12 +418,12 @@ function reliability(result: MetricsResult, cur: MonthMetrics | null, prev: Mont
   const rate = (label: string, get: (m: MonthMetrics['pipelines']) => Num): Cell[] => [
     c(label),
     c(fmtPercent(p ? get(p) : null)),
-    c(fmtChange(deltaOf(p ? get(p) : null, q ? get(q) : null), 'pp', pm)),
+    c(fmtChange(delta(p ? get(p) : null, q ? get(q) : null), 'pp', pm)),
   ];
   const dur = (label: string, med: (m: MonthMetrics['pipelines']) => Num, p90: (m: MonthMetrics['pipelines']) => Num): Cell[] => [
     c(label),
     c(p ? `${fmtMinutes(med(p))} / ${fmtMinutes(p90(p))}` : NO_DATA),
-    c(medianChange(fmtChange(deltaOf(p ? med(p) : null, q ? med(q) : null), 'pct', pm))),
+    c(medianChange(fmtChange(delta(p ? med(p) : null, q ? med(q) : null), 'pct', pm))),
   ];
   return table(
     [
@@ -451,7 +432,7 @@ function reliability(result: MetricsResult, cur: MonthMetrics | null, prev: Mont
       ['Month over month', 'l'],
     ],
     [
-      [c('Pipelines'), c(fmtNumber(p?.pipelines ?? null)), c(fmtChange(deltaOf(p?.pipelines ?? null, q?.pipelines ?? null), 'pct', pm))],
+      [c('Pipelines'), c(fmtNumber(p?.pipelines ?? null)), c(fmtChange(delta(p?.pipelines ?? null, q?.pipelines ?? null), 'pct', pm))],
       rate('Pipeline success rate', (m) => m.pipeline_success_rate),
       rate('Job retry rate', (m) => m.retry_rate),
       rate('Infrastructure share of job failures', (m) => m.infra_failure_share),
@@ -585,7 +566,7 @@ const RECORD_KIND_LABEL: Record<string, string> = {
   merge_requests: 'merge request',
 };
 
-/** One Data quality line per payload variation of PRODUCT.md 3.5, with what the tool did about it. */
+/** One Data quality line per payload variation (../../docs/collection.md#payload-variations), with what the tool did about it. */
 export function payloadCountLines(q: PayloadQuality): Array<{ label: string; value: number }> {
   return [
     ...Object.keys(q.unreadableRecords)
@@ -640,7 +621,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Deployments without a linked merge request (deployed commit counted as the change)', value: dq.deploymentsWithoutMr },
       { label: 'Deployments without a job (finish time from updated_at)', value: dq.deploymentsWithoutJob },
       { label: 'Jobs whose runner no longer exists (still costed)', value: dq.jobsWithoutRunner },
-      // Payload variations (PRODUCT.md 3.5): listed only when met; report.json has every one.
+      // Payload variations (../../docs/collection.md#payload-variations): listed only when met; report.json has every one.
       ...payloadCountLines(dq.payload).filter((l) => l.value > 0),
     ],
     requests:
@@ -679,6 +660,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
       { label: 'Tool version', value: ctx.toolVersion },
       { label: 'Shards', value: String(ctx.shards) },
     ],
+    levelsYear: result.levelTable.year,
     levels: table(
       [
         ['Metric', 'l'],
@@ -687,7 +669,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
         ['medium', 'l'],
         ['low', 'l'],
       ],
-      LEVEL_TABLE_ROWS.map((r) => r.map((t) => c(t))),
+      levelTableRows(result.levelTable).map((r) => r.map((t) => c(t))),
     ),
   };
 }
@@ -715,19 +697,19 @@ export function buildReportView(
   return {
     group: ctx.group,
     month: result.reportMonth,
-    subtitle: `Trend window ${result.months[0] ?? result.reportMonth} to ${result.reportMonth}, months in ${ctx.definitions.timezone}. DORA levels use the 2023 DORA report's clusters.`,
+    subtitle: `Trend window ${result.months[0] ?? result.reportMonth} to ${result.reportMonth}, months in ${ctx.definitions.timezone}. DORA levels use the ${result.levelTable.year} DORA report's clusters.`,
     incomplete: ctx.complete
       ? null
       : `${plural(ctx.skippedProjects.length, 'project')} could not be read (see Data quality): deployments, changes, incidents and CI cost are undercounted.`,
     shortened: shortenedNote(detail, maxBytes),
     headline: headline(result, ctx, cur),
     cfrDefinition: `Change failure rate (${ctx.definitions.changeFailure}) = ${cfrDefinition(ctx.definitions.changeFailure)}.`,
-    insights: result.insights.map((i) => i.text),
+    insights: result.insights.map(insightText),
     charts: charts(result, ctx),
     teams: teamsTable(result, ctx, detail.compactTeams),
     teamsLegend: detail.compactTeams
-      ? '🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA 2023 levels).'
-      : `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA 2023 levels). ▲ rose, ▼ fell, ▬ unchanged since ${result.previousMonth ?? 'the previous month'}: more deployments are better; a longer lead time, a higher CFR or MTTR is worse.`,
+      ? `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA ${result.levelTable.year} levels).`
+      : `🟢 elite or high · 🟡 medium · 🔴 low · ⚪ no data (DORA ${result.levelTable.year} levels). ▲ rose, ▼ fell, ▬ unchanged since ${result.previousMonth ?? 'the previous month'}: more deployments are better; a longer lead time, a higher CFR or MTTR is worse.`,
     attention: attention(result),
     reliability: reliability(result, cur, prev),
     teamReliability: detail.teamReliability ? teamReliability(result, ctx) : null,

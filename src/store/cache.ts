@@ -1,5 +1,5 @@
 /**
- * Incremental cache (PRODUCT.md 3.3): the normalized records of the last run, per group,
+ * Incremental cache (../../docs/collection.md#incremental-cache): the normalized records of the last run, per group,
  * GitLab instance, production rule and shard, with the instant up to which they are final.
  * Data about the past does not change once it is over (finished deployments and the MRs they
  * shipped, finished jobs and pipelines, merged MRs); what is still moving is refetched.

@@ -1,5 +1,5 @@
 /**
- * Checkpoint (PRODUCT.md 3.3): what a run has collected, saved as it goes, so that a run
+ * Checkpoint (../../docs/collection.md#checkpoint): what a run has collected, saved as it goes, so that a run
  * stopped at any point (job timeout, SIGTERM, SIGKILL, runner lost) is resumed by the next
  * run with the same cache directory without fetching again what was saved.
  *

@@ -6,14 +6,14 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { DATASET_ENTITIES, type CollectionMeta, type Dataset, type DatasetEntity } from '../model/types';
-import { sortDataset } from '../gitlab/collect';
+import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
+import { RuntimeError } from '../config/runtime-errors';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
 export const SNAPSHOT_FORMAT = 1;
 
-export class SnapshotError extends Error {
-  readonly exitCode = 2;
+export class SnapshotError extends RuntimeError {
+  readonly code = 'snapshot-unreadable' as const;
 }
 
 export function writeSnapshot(dir: string, ds: Dataset): void {
@@ -139,7 +139,7 @@ export function readSnapshots(dirs: string[]): Dataset {
   }
   const first = metas[0]!;
   for (const m of metas) {
-    if (m.windowStart !== first.windowStart || m.windowEnd !== first.windowEnd || m.group !== first.group) {
+    if (m.windowStart !== first.windowStart || m.windowEnd !== first.windowEnd || m.group !== first.group || !sameTeams(m.teams, first.teams)) {
       throw new SnapshotError(
         `Snapshots disagree: "${dirs[metas.indexOf(m)]}" covers ${m.group} ${m.windowStart}..${m.windowEnd}, "${dirs[0]}" covers ${first.group} ${first.windowStart}..${first.windowEnd}. Accepted: shards of one run.`,
       );
@@ -160,6 +160,7 @@ export function readSnapshots(dirs: string[]): Dataset {
       retries: sum((m) => m.retries),
       requests: sum((m) => m.requests),
       shards: Math.max(metas.length, first.shards),
+      ...(first.teams ? { teams: first.teams } : {}),
       // Snapshots written before payload counts existed have none: read as nothing met.
       payload: {
         unreadable: sum((m) => m.payload?.unreadable ?? {}),
@@ -172,4 +173,27 @@ export function readSnapshots(dirs: string[]): Dataset {
   }
   sortDataset(ds);
   return ds;
+}
+
+function sameTeams(a: TeamAssignment | undefined, b: TeamAssignment | undefined): boolean {
+  return a?.source === b?.source && a?.fileDigest === b?.fileDigest;
+}
+
+/**
+ * Teams are assigned when collecting (ProjectRecord.team), so a snapshot cannot be reported
+ * with another team assignment: refused (exit 2) with both sides named. A snapshot written
+ * before assignments were recorded is accepted as it is.
+ */
+export function checkSnapshotTeams(meta: CollectionMeta, wanted: TeamAssignment, dirs: readonly string[]): void {
+  const had = meta.teams;
+  if (had === undefined || sameTeams(had, wanted)) return;
+  const where = dirs.map((d) => `"${d}"`).join(', ');
+  if (had.source !== wanted.source) {
+    throw new SnapshotError(
+      `--team-source / DORA_TEAM_SOURCE: "${wanted.source}" differs from the snapshot ${where}, whose projects were assigned to teams by "${had.source}" when it was collected. Accepted: team_source ${had.source} for this snapshot, or collect again with ${wanted.source}.`,
+    );
+  }
+  throw new SnapshotError(
+    `--team-file / DORA_TEAM_FILE: its content differs from the team file the snapshot ${where} was collected with. Accepted: the same team file, or collect again with this one.`,
+  );
 }

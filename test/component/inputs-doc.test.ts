@@ -52,7 +52,7 @@ describe('inputs documentation', () => {
 describe('the component template', () => {
   const inputs = new Map(readInputs(TEMPLATE));
 
-  it('declares every input of PRODUCT.md 2.1 with a description and a type', () => {
+  it('declares every documented input with a description and a type', () => {
     const required = [
       'group', 'environment_tier', 'environment', 'cost_per_minute', 'runner_rates', 'currency', 'month', 'months',
       'timezone', 'team_source', 'team_file', 'change_failure', 'incident_labels', 'hotfix_pattern', 'wiki',

@@ -9,7 +9,7 @@ export const MONTH = '2026-09';
 /** Accepted by the fake GitLab only; never a real token. */
 export const TOKEN = 'fake-token';
 
-/** Every deployment is placed by hand so the September numbers can be counted from the definitions (PRODUCT.md 4, 4.1). */
+/** Every deployment is placed by hand so the September numbers can be counted from the definitions (../../docs/definitions.md). */
 export const scenario = buildScenario({
   group: 'acme',
   subgroups: ['acme/payments', 'acme/search'],

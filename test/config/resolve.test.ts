@@ -15,7 +15,7 @@ function resolve(argv: string[], env: Record<string, string | undefined> = ENV, 
 }
 
 describe('defaults', () => {
-  it('fills every field from PRODUCT.md 2.1 / 2.2 when only group and token are given', () => {
+  it('fills every field from the documented defaults when only group and token are given', () => {
     expect(resolve([])).toEqual({
       group: 'acme',
       gitlabUrl: 'https://gitlab.com',

@@ -13,7 +13,7 @@ import { CORRELATIONS, FILE_SPECS, type Cell, type RefOutput, type Row } from '.
 
 export interface ColumnComparison {
   column: string;
-  /** A column beyond section 5's list. */
+  /** A column beyond the documented list (../../docs/outputs.md#layout). */
   extra: boolean;
   /** Rows present on both sides. */
   compared: number;
@@ -36,7 +36,7 @@ export interface FileComparison {
   missingColumns: string[];
   /** Extra columns (computed by the reference, written by the product so far) the header lacks. */
   missingExtras: string[];
-  /** The product's header starts with section 5's columns in section 5's order. */
+  /** The product's header starts with the documented columns in their order (../../docs/outputs.md#layout). */
   headerOrderAsSpec: boolean;
   columns: ColumnComparison[];
 }
@@ -177,7 +177,7 @@ export function disagreements(result: FileComparison[]): string[] {
       continue;
     }
     if (f.referenceRows === 0) out.push(`${f.file}: the reference has no rows (nothing compared)`);
-    if (!f.headerOrderAsSpec) out.push(`${f.file}: header does not start with section 5's columns in order`);
+    if (!f.headerOrderAsSpec) out.push(`${f.file}: header does not start with the documented columns in order`);
     if (f.missingColumns.length) out.push(`${f.file}: product lacks ${f.missingColumns.join(', ')}`);
     if (f.missingExtras.length) out.push(`${f.file}: product lacks the extra columns ${f.missingExtras.join(', ')}`);
     if (f.onlyInReference.length) out.push(`${f.file}: rows only in the reference: ${f.onlyInReference.slice(0, 5).join(' | ')}`);

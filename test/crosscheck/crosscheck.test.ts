@@ -1,6 +1,6 @@
 /**
  * The product's CSVs (and the correlations in report.json) equal the independent reference
- * (reference.ts, written from PRODUCT.md alone) in every compared cell — DORA, level and
+ * (reference.ts, written from ../../docs/definitions.md alone) in every compared cell — DORA, level and
  * cost columns, cost_vs_dora, pipelines, delivery, top_pipelines — for the default configuration and for a
  * non-default one. The real CLI collects a generated portfolio from the HTTP fake GitLab
  * once, writing the default outputs and the snapshot of exactly the Dataset it used; the
@@ -22,7 +22,7 @@ import { computeReference, CORRELATIONS, defaultRefConfig, type RefConfig } from
 const TOKEN = 'glpat-crosscheck-0000-token';
 const MONTH = '2026-10';
 
-/** PRODUCT.md 2.1 defaults. */
+/** The documented input defaults (../../docs/inputs.md). */
 const DEFAULTS: RefConfig = defaultRefConfig(MONTH);
 
 /*
@@ -64,7 +64,7 @@ const NON_DEFAULT_FLAGS = [
 ];
 
 
-describe('product CSVs against the independent reference of PRODUCT.md 4', () => {
+describe('product CSVs against the independent reference of the definitions', () => {
   const root = mkdtempSync(join(tmpdir(), 'dora-crosscheck-'));
   const snapshot = join(root, 'snapshot');
   let collected: CliRun;
@@ -288,7 +288,7 @@ describe('edge-case snapshot through the real CLI against the reference', () => 
   });
 
   /*
-   * OPEN QUESTION (PRODUCT.md 5 says only "top_pipelines.csv | report month | rank, ..." and
+   * OPEN QUESTION (../../docs/outputs.md#layout says only "top_pipelines.csv | report month | rank, ..." and
    * 6 "top 10 costly pipelines": the order of pipelines of equal cost is not specified). The
    * reference orders equal costs by pipeline id; the product puts 815 (3 min x 0.008) before
    * 814 (1 min x 0.024), i.e. more minutes first. Ranks 5 and 6 are left out of the cell
@@ -314,7 +314,7 @@ describe('edge-case snapshot through the real CLI against the reference', () => 
 });
 
 /*
- * Real payload variations (PRODUCT.md 3.5) served by the fake: an older GitLab without tiers,
+ * Real payload variations (../../docs/collection.md#payload-variations) served by the fake: an older GitLab without tiers,
  * runner types, tag lists and failure reasons on part of the records, with offsets. The
  * reference applies 4.1 on its own (tier guessed again from the name, infra share over known
  * reasons, no runner-type rate for an unknown type); the product must agree cell by cell.

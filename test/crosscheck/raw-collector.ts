@@ -1,7 +1,7 @@
 /**
  * Independent collector for the cross-check: reads the raw GitLab REST API with plain
  * `fetch` and builds a Dataset (src/model/types.ts shapes) for a window, following
- * PRODUCT.md 3.1 / 4.1 and gitlab-api-notes.md. It shares no code with src/gitlab/ on
+ * ../../docs/collection.md#what-is-read, ../../docs/definitions.md and ../../docs/gitlab-api.md. It shares no code with src/gitlab/ on
  * purpose: it lists everything without server-side date filters and filters on the
  * client, so window edges and API filter semantics are checked, not re-used.
  * Slow and sequential by design (a cross-check tool, not the product).
@@ -22,7 +22,7 @@ export interface RawCollectOptions {
   /** [windowStart, windowEnd) as UTC instants */
   windowStart: string;
   windowEnd: string;
-  /** environment tier that counts as production (PRODUCT.md 2.1 default) */
+  /** environment tier that counts as production (the documented default, ../../docs/inputs.md) */
   environmentTier?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Proves the cross-check reference right on its own: small hand-made datasets whose
- * expected values are worked out by hand from PRODUCT.md 4 / 4.1 (arithmetic beside each
+ * expected values are worked out by hand from ../../docs/definitions.md (arithmetic beside each
  * assertion). Independent of the product's code.
  */
 import { describe, expect, it } from 'vitest';
@@ -432,7 +432,7 @@ describe('delivery', () => {
   });
 });
 
-describe('DORA levels (PRODUCT.md 4 table)', () => {
+describe('DORA levels', () => {
   it('puts values on bucket edges in the bucket the table names', () => {
     // lead time: < 1 day elite, < 7 days high, < 30 days medium, >= 30 days low
     expect([23.99, 24, 167.99, 168, 719.99, 720].map(leadTimeLevel)).toEqual(['elite', 'high', 'high', 'medium', 'medium', 'low']);

@@ -1,5 +1,5 @@
 /**
- * Independent reference implementation of PRODUCT.md sections 4, 4.1 and 5 (metric
+ * Independent reference implementation of ../../docs/definitions.md and ../../docs/outputs.md#layout (metric
  * definitions and CSV columns), written from the spec text alone to cross-check the
  * product's CSVs. Deliberately written without reading src/metrics or src/report.
  *
@@ -44,7 +44,7 @@ export const DORA_COLUMNS = [
   'time_to_restore_median_minutes',
 ] as const;
 
-/** DORA extras: counts behind the rates, and the level columns (PRODUCT.md 4's table). */
+/** DORA extras: counts behind the rates, and the level columns (../../docs/definitions.md#dora-levels). */
 const DORA_EXTRAS = [
   'deployment_attempts',
   'failed_deployments',
@@ -60,9 +60,9 @@ const DORA_EXTRAS = [
 export interface FileSpec {
   /** Columns identifying a row (both sides are matched on them). */
   keys: string[];
-  /** Section 5's columns for the file, in section 5's order (keys included). */
+  /** The documented columns for the file (../../docs/outputs.md#layout), in their order (keys included). */
   columns: string[];
-  /** Columns beyond section 5's list that the reference computes and the product must write too. */
+  /** Columns beyond the documented list that the reference computes and the product must write too. */
   extras: string[];
 }
 
@@ -115,7 +115,7 @@ const ratio = (num: number, den: number) => (den === 0 ? null : (num / den) * 10
 
 /**
  * Pearson r over the pairs where both values exist; r is null when fewer than 4 such pairs
- * exist (PRODUCT.md 4). SPEC-READING: r is also null when either series is constant (r is
+ * exist (../../docs/definitions.md#correlations). SPEC-READING: r is also null when either series is constant (r is
  * undefined there: 0/0), while n still reports the pairs.
  */
 export function pearson(pairs: Array<[number | null, number | null]>): { r: number | null; n: number } {
@@ -135,14 +135,14 @@ export function pearson(pairs: Array<[number | null, number | null]>): { r: numb
   return { r: sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy), n };
 }
 
-// ---------- DORA levels (PRODUCT.md 4's table: DORA 2023 clusters, gaps closed as DevLake does) ----------
+// ---------- DORA levels (../../docs/definitions.md#dora-levels) ----------
 
 export type Level = 'elite' | 'high' | 'medium' | 'low';
 
 /**
  * Median over the month's weeks of the number of deployment days in each week.
  * `days` are local calendar days YYYY-MM-DD with at least one successful production deployment.
- * SPEC-READING (the week is not defined by PRODUCT.md; the product's README states
+ * SPEC-READING (the week is not defined by the product; the product's README states
  * "the month's Monday–Sunday weeks (cut at the month's edges)"): weeks start on Monday,
  * the first and last weeks are cut at the month's edges and count as weeks of their own,
  * and a cut week's days are counted as they are (not scaled to 7 days).
@@ -162,7 +162,7 @@ export function deploymentDaysPerWeek(month: string, days: Iterable<string>): nu
 /**
  * Deployment frequency: elite ≥ 5 deployment days per week (median), high ≥ 1, medium
  * ≥ 1 per month, low less. SPEC-READING: "≥ 1 per month" = at least one deployment day in
- * the month; 0 deployments is a value (PRODUCT.md 4: "0 deployments is 0"), so its level is low.
+ * the month; 0 deployments is a value (../../docs/definitions.md#general-rules: counting nothing gives 0), so its level is low.
  */
 export function deploymentFrequencyLevel(daysPerWeek: number, deploymentDays: number): Level {
   if (daysPerWeek >= 5) return 'elite';
@@ -558,7 +558,7 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
       incidents: scopeIncidents.filter((i) => clock.monthOf(i.createdAt) === month).length,
       open_incidents: scopeIncidents.filter((i) => ms(i.createdAt) < end && (i.closedAt === null || ms(i.closedAt) >= end)).length,
       time_to_restore_median_minutes: restoreMedian,
-      // Extras (not required by section 5) that localise disagreements.
+      // Extras (not in the documented list) that localise disagreements.
       deployment_attempts: inMonth.length,
       failed_deployments: inMonth.filter((f) => !f.release.success).length,
       changes: changes.length,
@@ -725,7 +725,7 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
   }));
 
   // ---------- top pipelines of the report month ----------
-  // SPEC-READING: section 4 counts CI minutes "by job created_at", so a pipeline's minutes and
+  // SPEC-READING: ../../docs/definitions.md#ci-minutes-and-cost counts CI minutes "by job created_at", so a pipeline's minutes and
   // cost in the report month are those of its jobs (that ran) created in the month, whatever
   // month the pipeline was created in: the top list then sums to at most the month's ci_cost.
   // Ranked by ci_cost descending; ties by pipeline_id ascending (the older pipeline first).
@@ -777,8 +777,8 @@ export function computeReference(ds: Dataset, cfg: RefConfig): RefOutput {
     a.count++;
     if (p.status === 'success') a.success++;
     if (p.status === 'failed') a.failed++;
-    // SPEC-READING: the record has no duration and PRODUCT.md does not define it; GitLab's
-    // pipeline `duration` is "seconds spent running" (gitlab-api-notes.md), i.e. the union of
+    // SPEC-READING: the record has no duration and the definitions do not say; GitLab's
+    // pipeline `duration` is "seconds spent running" (../../docs/gitlab-api.md#pipeline-lists-have-no-duration), i.e. the union of
     // its jobs' running periods (latest, non-retried jobs; gaps where nothing runs excluded).
     // Pipelines without a job that started and finished have no duration.
     const d = runningSeconds(jobIntervals.get(p.id) ?? []);
@@ -858,7 +858,7 @@ export function compilePattern(source: string): RegExp {
   return m ? new RegExp(source.slice(m[0].length), m[1]!.replace(/[^imsu]/g, '')) : new RegExp(source);
 }
 
-/** PRODUCT.md 2.1 defaults for a report month. */
+/** The documented input defaults (../../docs/inputs.md) for a report month. */
 export function defaultRefConfig(month: string, months = 12): RefConfig {
   return {
     environmentTier: 'production',

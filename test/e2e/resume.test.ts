@@ -1,5 +1,5 @@
 /**
- * Checkpoint and resume (PRODUCT.md 3.3) through the real CLI against the HTTP fake GitLab:
+ * Checkpoint and resume (../../docs/collection.md#checkpoint) through the real CLI against the HTTP fake GitLab:
  * a cold run stopped half-way through collection (SIGKILL: nothing runs on the way out;
  * SIGTERM: GitLab's cancel/timeout) and then rerun with the same cache directory makes, over
  * both runs, at most 1.1 x the requests of one uninterrupted cold run, and the CSVs are

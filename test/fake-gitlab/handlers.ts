@@ -1,6 +1,6 @@
 /**
  * msw 2 handlers that behave like GitLab REST v4 for the endpoints dora-report uses
- * (semantics from /work/shared/spec/gitlab-api-notes.md). The same handlers serve
+ * (semantics from ../../docs/gitlab-api.md). The same handlers serve
  * in-process (msw setupServer) and over HTTP (http.ts), sharing knobs and counters.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';

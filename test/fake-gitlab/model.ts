@@ -203,7 +203,7 @@ export interface FakeData {
   allIssues(): IssueRec[];
   /** every merge request of every project (group endpoints), ascending id */
   allMergeRequests(): MrRec[];
-  /** payload variations of real GitLab versions (PRODUCT.md 3.5), see payloads.ts */
+  /** payload variations of real GitLab versions (../../docs/collection.md#payload-variations), see payloads.ts */
   payloads?: PayloadVariations;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Payload variations of real GitLab versions and instances (PRODUCT.md 3.5), applied by the
+ * Payload variations of real GitLab versions and instances (../../docs/collection.md#payload-variations), applied by the
  * serializers to the JSON the fake serves. Each variation is a fraction (0..1) of the records
  * concerned, picked deterministically from the record id (1 = every record: an older version).
  *

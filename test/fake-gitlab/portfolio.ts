@@ -30,7 +30,7 @@ export interface PortfolioOptions {
    * besides the rollbacks, which re-run an older pipeline's deploy jobs).
    */
   redeploys?: number;
-  /** payload variations of real GitLab versions (PRODUCT.md 3.5), see payloads.ts */
+  /** payload variations of real GitLab versions (../../docs/collection.md#payload-variations), see payloads.ts */
   payloads?: PayloadVariations;
 }
 

@@ -1,7 +1,7 @@
 /**
  * GitLab REST v4 JSON shapes (snake_case, ISO times with milliseconds), built from the
  * compact records. Field sets follow S:lib/api/entities/* as summarised in
- * gitlab-api-notes.md: deployments carry no tier and no top-level finished_at, job
+ * ../../docs/gitlab-api.md#deployments-have-no-finish-time-and-no-tier: deployments carry no tier and no top-level finished_at, job
  * failure_reason appears only on failed jobs, pipeline list items carry no duration.
  */
 import type {

@@ -1,5 +1,5 @@
 /**
- * The boundary rules of PRODUCT.md 3.5 / 4.1 record by record: tier guess (GitLab's
+ * The boundary rules of ../../docs/collection.md#payload-variations record by record: tier guess (GitLab's
  * Environment#guess_tier order), runners without runner_type, missing tag_list and
  * failure_reason, timestamps with offsets, and when unreadable records fail the run.
  */

@@ -1,5 +1,5 @@
 /**
- * Pacing from the server (PRODUCT.md 3.2), end to end: Transport against the fake GitLab
+ * Pacing from the server (../../docs/collection.md#pacing), end to end: Transport against the fake GitLab
  * over msw, in real time, with windows of 1-2 s so that a run spans several of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 /**
- * Real GitLab payloads vary (PRODUCT.md 3.5): each variation, served over HTTP by the fake
+ * Real GitLab payloads vary (../../docs/collection.md#payload-variations): each variation, served over HTTP by the fake
  * GitLab in the shape GitLab's own entities give it (see test/fake-gitlab/payloads.ts), through
  * the real CLI entry point (main). Every expected number is worked out by hand from the rules
- * of PRODUCT.md 4.1; each run exits 0 and Data quality counts the variation.
+ * of ../../docs/definitions.md; each run exits 0 and Data quality counts the variation.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +66,7 @@ const quality = (r: Run) => r.md.slice(r.md.search(/^## \d+\. Data quality$/m));
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('real GitLab payload variations over HTTP (PRODUCT.md 3.5 / 4.1)', () => {
+describe('real GitLab payload variations over HTTP ', () => {
   it('failed jobs without failure_reason (and unknown_failure) are unknown: out of both counts of infra_failure_share', async () => {
     const r = await runOn({
       projects: [{

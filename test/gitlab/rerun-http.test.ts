@@ -1,5 +1,5 @@
 /**
- * Re-run deploy jobs over HTTP (PRODUCT.md 4.1): the real CLI reads a fake GitLab where a
+ * Re-run deploy jobs over HTTP (../../docs/definitions.md#re-runs-of-a-deploy-job): the real CLI reads a fake GitLab where a
  * pipeline's production deploy job is re-run two days after its release, re-run again later
  * as a rollback (GitLab's environment "Rollback" re-runs an older deployment's job) and once
  * more, failing. GitLab's Ci::RetryJobService clones the job and Deployments::

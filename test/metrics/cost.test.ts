@@ -1,3 +1,4 @@
+import { insightText } from '../../src/report/insights';
 import { describe, expect, it } from 'vitest';
 import { jobRate } from '../../src/metrics/cost';
 import type { RunnerRate } from '../../src/config/types';
@@ -80,7 +81,7 @@ describe('Pareto and top pipelines', () => {
     const r = d.run();
     // 5 projects → top 20% = 1 project (60 min) of 100 min → 60%
     expect(r.pareto).toEqual({ topProjectShare: 20, projectCount: 5, topProjects: 1, minutesShare: 60 });
-    expect(r.insights.map((i) => i.text)).toContain('20% of projects (1 of 5) consume 60% of CI minutes');
+    expect(r.insights.map(insightText)).toContain('20% of projects (1 of 5) consume 60% of CI minutes');
   });
 
   it('has no minutes share without minutes', () => {

@@ -1,10 +1,11 @@
+import { insightText } from '../../src/report/insights';
 import { describe, expect, it } from 'vitest';
 import { Data } from './builders';
 
 const T = '2025-03-10T10:00:00.000Z';
 
 function texts(d: Data, months = 1): string[] {
-  return d.run({ months }).insights.map((i) => i.text);
+  return d.run({ months }).insights.map(insightText);
 }
 
 describe('insights', () => {
@@ -60,7 +61,7 @@ describe('insights', () => {
     });
     const facts = d.run({ month: '2025-04', months: 4 }).insights.filter((f) => f.kind === 'cost_correlation');
     // r = 0.8 (stats.test.ts), over 4 months
-    expect(facts.map((f) => f.text)).toEqual([
+    expect(facts.map(insightText)).toEqual([
       'Monthly CI cost and production deployments rise and fall together (r = 0.80 over 4 months)',
     ]);
   });

@@ -1,3 +1,4 @@
+import { insightText } from '../../src/report/insights';
 import { describe, expect, it } from 'vitest';
 import { Data, portfolioMonth } from './builders';
 
@@ -32,11 +33,11 @@ describe('infrastructure failure share', () => {
     const m = portfolioMonth(r).pipelines;
     expect(m.failed_jobs).toBe(4);
     expect(m.infra_failure_share).toBe(50); // 2 infra / 4 failed
-    expect(r.insights.map((i) => i.text)).toContain(
+    expect(r.insights.map(insightText)).toContain(
       '50% of pipeline failures are infrastructure-related (2 of 4 failed jobs)',
     );
   });
-  it('leaves failed jobs without a reason or with unknown_failure out of both counts (PRODUCT.md 4)', () => {
+  it('leaves failed jobs without a reason or with unknown_failure out of both counts', () => {
     const d = new Data();
     const p = d.project('acme/app', 'alpha');
     // infrastructure: runner_system_failure, no_matching_runner; not: script_failure,
@@ -48,7 +49,7 @@ describe('infrastructure failure share', () => {
     const m = portfolioMonth(r).pipelines;
     expect(m.failed_jobs).toBe(6);
     expect(m.infra_failure_share).toBe(50); // 2 infra / 4 with a known reason
-    expect(r.insights.map((i) => i.text)).toContain(
+    expect(r.insights.map(insightText)).toContain(
       '50% of pipeline failures with a known reason are infrastructure-related (2 of 4 failed jobs; 2 more without a known reason)',
     );
   });

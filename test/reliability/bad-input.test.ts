@@ -1,5 +1,5 @@
 /**
- * Bad input through the real CLI (PRODUCT.md 7): flags, DORA_* variables, the team file and
+ * Bad input through the real CLI (../../docs/outputs.md#errors-and-exit-codes): flags, DORA_* variables, the team file and
  * what GitLab says about the inputs (unknown group, rejected token, missing wiki project).
  * Each case must exit 2 (3 for the wiki) with one paragraph naming the input, the value
  * received and what is accepted. test/config/resolve-errors.test.ts covers resolveConfig
@@ -178,7 +178,7 @@ describe('bad input that only GitLab can judge', () => {
     const out = join(dir, 'wiki-missing');
     mkdirSync(out, { recursive: true });
     const r = await runCli([...args(out), '--group', 'acme', '--wiki-project', 'acme/no-such-wiki'], { GITLAB_TOKEN: TOKEN });
-    // PRODUCT.md 3.2: what would fail at the end fails now, in seconds; nothing is collected or written
+    // ../../docs/collection.md#preflight: what would fail at the end fails now, in seconds; nothing is collected or written
     const collected = existsSync(join(out, '2026-10'));
     const ok = r.code === 3 && r.stderr.includes('acme/no-such-wiki') && r.stderr.includes('404') && r.stderr.includes('wiki_project / DORA_WIKI_PROJECT') && !collected;
     record('GitLab: wiki project missing', ['--wiki-project acme/no-such-wiki'], {}, 'exit 3 before collection (preflight), names the project and what is accepted', r, ok);

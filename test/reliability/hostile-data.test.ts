@@ -70,7 +70,7 @@ const data = buildScenario({
       path: PROJECT_HTML,
       topics: [`team:${TEAM_AT}`],
       // its tier is sent as null below (legacy environment): GitLab's guess from the name
-      // (Environment#guess_tier: `prod`) makes it production (PRODUCT.md 4.1)
+      // (Environment#guess_tier: `prod`) makes it production (../../docs/definitions.md#environment-tier-guess)
       environments: [{ name: 'prod-legacy', tier: 'production' }],
       deployments: [{ environment: 'prod-legacy', api: true, finished_at: '2026-10-04T00:00:00Z' }],
       pipelines: [{ created_at: '2026-10-03T00:00:00Z', jobs: [{ duration: 60 }] }],
@@ -198,7 +198,7 @@ describe('hostile and odd data through the CLI', () => {
     summary.add({ scenario: 'null fields', input: 'runner, deployable, duration, started_at, closed_at, merged_at, environment tier null', expected: 'counted by the definitions (hand-computed)', observed: `prod_deployments ${oct?.prod_deployments}, lead_time_hours ${oct?.lead_time_hours}, ci_minutes ${cost?.ci_minutes}` });
 
     // 3 successful production deployments in October: d1, the API-created d2, and the one to
-    // prod-legacy, whose null tier is guessed as production from its name (PRODUCT.md 4.1); it
+    // prod-legacy, whose null tier is guessed as production from its name (../../docs/definitions.md#environment-tier-guess); it
     // is that environment's first deployment, a baseline: it ships no change.
     expect(oct?.prod_deployments).toBe('3');
     // changes: !1 10-05T10 - 10-03T10 = 48 h; !2 10-10T12 - 10-09T00 = 36 h;

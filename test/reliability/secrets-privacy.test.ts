@@ -3,7 +3,7 @@
  * error message (HTTP client errors can carry request headers), an output file, a snapshot,
  * the cache or a wiki page, on the success path and on every error path (persistent 500,
  * 401, connection resets, a malformed API object that fails collection with exit 4).
- * No person's name, username or e-mail may appear in any of them either (PRODUCT.md 1, 7).
+ * No person's name, username or e-mail may appear in any of them either (../../docs/outputs.md#privacy).
  * The deck and the workbook are zips: their XML parts (nested chart workbooks included) are
  * unpacked and searched as text.
  */

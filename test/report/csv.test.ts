@@ -12,7 +12,7 @@ function parse(csv: string): string[][] {
 describe('CSV files', () => {
   const files = renderCsvFiles(fixtureResult());
 
-  it('dora_monthly.csv: required columns in PRODUCT.md order, then extras', () => {
+  it('dora_monthly.csv: required columns in the documented order, then extras', () => {
     const header = (files['dora_monthly.csv'] ?? '').split('\n')[0];
     expect(header).toBe(
       'month,prod_deployments,lead_time_hours,change_failure_rate,mttr_minutes,deployments_per_day,deployment_days,' +

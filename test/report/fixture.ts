@@ -6,6 +6,7 @@
  * = 1, core 10% of 50 = 5 -> alpha 9/200 = 4.5%, portfolio 14/250 = 5.6%). Medians and p90s
  * cannot be derived from the projects' medians: those are chosen, plausible values.
  */
+import { LEVEL_TABLE } from '../../src/metrics/levels';
 import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { DoraLevel, MetricsResult, MonthMetrics, Num } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
@@ -160,6 +161,7 @@ export function fixtureResult(): MetricsResult {
     months: ['2025-01', '2025-02', '2025-03'],
     timezone: 'UTC',
     currency: 'USD',
+    levelTable: LEVEL_TABLE,
     portfolio: { months: portfolio },
     teams: [
       { team: 'alpha', months: alpha },
@@ -193,9 +195,10 @@ export function fixtureResult(): MetricsResult {
       deployments_per_1k_cost: delta(cur.cost.deployments_per_1k_cost, prev.cost.deployments_per_1k_cost),
     },
     insights: [
-      { kind: 'deployments_vs_lead_time', text: 'Production deployments rose 160% (5 → 13) and median lead time fell 20% (20.0 h → 16.0 h).', values: { deployments_pct: 160, lead_time_pct: -20 } },
-      { kind: 'cost_pareto', text: '20% of projects (1 of 3) consume 76.2% of CI minutes.', values: { share: 76.19 } },
-      { kind: 'infra_failures', text: '27.3% of job failures are infrastructure-related (3 of 11).', values: { share: 27.27 } },
+      // per day 5 / 28 (February) → 13 / 31 (March): +134.84%; lead time 20 h → 16 h: −20%
+      { kind: 'deployment_frequency_vs_lead_time', values: { deployment_frequency_change_pct: ((13 / 31) / (5 / 28) - 1) * 100, lead_time_change_pct: -20 } },
+      { kind: 'ci_minutes_pareto', values: { top_project_share: 20, top_projects: 1, project_count: 3, minutes_share: (600 / 787.5) * 100 } },
+      { kind: 'infra_failure_share', values: { infra_failure_share: 27.27, infra_failed_jobs: 3, failed_jobs: 11, failed_jobs_known_reason: 11 } },
     ],
     dataQuality: {
       projectsWithoutTeam: [],

@@ -1,4 +1,5 @@
 /** Fixture variants with hostile names and with no data at all. */
+import { LEVEL_TABLE } from '../../src/metrics/levels';
 import { emptyPayloadQuality } from '../../src/metrics/compute';
 import type { MetricsResult } from '../../src/metrics/types';
 import type { ReportContext } from '../../src/report/context';
@@ -24,7 +25,6 @@ export function hostileResult(): MetricsResult {
   }
   const first = r.topPipelines[0];
   if (first) first.web_url = 'javascript:alert(1)';
-  r.insights.push({ kind: 'x', text: 'Team <img src=x onerror=alert(1)> | *bold* [link](http://x)\nnext', values: {} });
   r.dataQuality.projectsWithoutTeam = ['-cmd|x\n<b>y</b>'];
   // the executive pack names teams too (issue 14)
   const rename = (t: string): string => (t === 'alpha' ? HOSTILE_TEAM : t);
@@ -56,6 +56,7 @@ export function emptyResult(): MetricsResult {
     months: ['2025-03'],
     timezone: 'UTC',
     currency: 'USD',
+    levelTable: LEVEL_TABLE,
     portfolio: { months: [m] },
     teams: [],
     projects: [],

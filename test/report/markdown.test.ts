@@ -8,7 +8,7 @@ import { assertWellFormedTables, xyCharts } from './md-table';
 describe('report.md sections', () => {
   const md = renderReportMarkdown(fixtureResult(), fixtureContext());
 
-  it('has the seven sections of PRODUCT.md 6 in order, the executive pack and the forecast before Data quality', () => {
+  it('has the seven documented sections in order, the executive pack and the forecast before Data quality', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Headline',

@@ -44,8 +44,12 @@ describe('executive summary', () => {
     expect(renderExecutiveSummary(r, fixtureContext())).toMatch(/^Production Deployments +: 13 \(0\.42\/day\) +▲ \+13 vs 2025-02/m);
   });
 
-  it('ends with at most three insights', () => {
-    expect(lines.filter((l) => l.startsWith('• '))).toHaveLength(3);
-    expect(text.endsWith('(3 of 11).\n')).toBe(true);
+  it('ends with at most three insights, the first three in their order', () => {
+    const r = fixtureResult();
+    r.insights.push({ kind: 'retry_rate_above_target', values: { retry_rate: 5.6, target: 5 } });
+    const withFour = renderExecutiveSummary(r, fixtureContext());
+    expect(withFour.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(3);
+    expect(withFour).not.toContain('retried');
+    expect(text.endsWith('• 27.3% of pipeline failures are infrastructure-related (3 of 11 failed jobs)\n')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Snapshots (and so the cache) keep what reading GitLab's payloads met (PRODUCT.md 3.5): the
+ * Snapshots (and so the cache) keep what reading GitLab's payloads met (../../docs/collection.md#payload-variations): the
  * counts in meta and the flags on records round-trip; snapshots written before the counts
  * existed still read, as nothing met; shards add up.
  */

@@ -1,4 +1,4 @@
-/** The page: title, warnings, then the section partials in PRODUCT.md 6 order. */
+/** The page: title, warnings, then the section partials in the order of ../../../docs/outputs.md#reportmd. */
 export const REPORT = `# DORA report: {{md group}}, {{month}}
 
 {{subtitle}}

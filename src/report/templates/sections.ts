@@ -1,4 +1,4 @@
-/** The seven sections of PRODUCT.md 6, one partial each. They loop and print, nothing else. */
+/** The seven sections of ../../../docs/outputs.md#reportmd, one partial each. They loop and print, nothing else. */
 
 const FENCE = '```';
 
@@ -151,7 +151,7 @@ Definitions used:
 - {{label}}: {{md value}}
 {{/each}}
 
-DORA performance levels, from the 2023 DORA report (Accelerate State of DevOps 2023), gaps between its buckets closed as Apache DevLake does:
+DORA performance levels, from the {{quality.levelsYear}} DORA report (Accelerate State of DevOps {{quality.levelsYear}}), gaps between its buckets closed as Apache DevLake does:
 
 {{> table quality.levels}}
 `;

@@ -1,6 +1,6 @@
-/** Which environments count as production (PRODUCT.md 4): shared by the collector and the metrics. */
+/** Which environments count as production (../../docs/definitions.md#production): a configuration rule, shared by the collector and the metrics. */
 
-import type { Config } from '../config/types';
+import type { Config } from './types';
 
 export function isProductionEnvironment(
   env: { name: string; tier: string | null },

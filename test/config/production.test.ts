@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isProductionEnvironment } from '../../src/metrics/production';
-import { Data, portfolioMonth } from './builders';
+import { isProductionEnvironment } from '../../src/config/production';
+import { Data, portfolioMonth } from '../metrics/builders';
 
 const tierRule = { environmentTier: 'production', environment: null };
 const nameRule = { environmentTier: 'production', environment: { source: '^prod', pattern: '^prod', flags: '' } };
