@@ -85,7 +85,7 @@ export interface ReportJson {
     group: string;
     report_month: string;
     previous_month: string | null;
-    definitions: { change_failure: 'deployments' | 'incidents'; currency: string };
+    definitions: { change_failure: 'deployments' | 'incidents'; currency: string; levels: { year: number } };
     complete: boolean;
   };
   headline: {

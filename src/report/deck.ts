@@ -310,7 +310,7 @@ function snapshotSlide({ j }: DeckInput, slide: Slide): void {
   cards.forEach(([label, value, sub, level], i) => {
     kpiCard(slide, 0.6 + (i % 3) * 4.1, 1.65 + Math.floor(i / 3) * 2.45, 3.9, 2.25, label, value, sub, level);
   });
-  note(slide, 'Colour: DORA 2023 level (green elite or high, amber medium, red low, grey no data). Changes are against the previous month.', 0.6, 6.55, W - 1.2, 0.35, 11);
+  note(slide, `Colour: DORA ${j.run.definitions.levels.year} level (green elite or high, amber medium, red low, grey no data). Changes are against the previous month.`, 0.6, 6.55, W - 1.2, 0.35, 11);
 }
 
 function trendsSlide({ pptx, j, labels }: DeckInput, slide: Slide): void {

@@ -4,6 +4,8 @@
  * words, kept here because the CLI bundle cannot read the README at run time. A test holds
  * every CSV column to an entry here and every entry to a README Data dictionary row.
  */
+import { LEVEL_TABLE } from '../metrics/levels';
+
 export const COLUMN_DEFINITIONS: Readonly<Record<string, string>> = {
   month: 'calendar month YYYY-MM in the configured timezone (in the workbook: a date, the 1st of the month, shown yyyy-mm)',
   team: "the project's team (subgroup, team:<name> topic or team file); empty for projects without a team",
@@ -27,10 +29,10 @@ export const COLUMN_DEFINITIONS: Readonly<Record<string, string>> = {
   changes: 'changes (merge requests, or deployed commits without one) shipped to production in the month',
   hotfix_deployments: 'successful production deployments of a hotfix (ref matches hotfix_pattern or MR labelled type::hotfix)',
   deployment_days_per_week: 'median over the month\u2019s Monday\u2013Sunday weeks of deployment days per week (basis of the deployment-frequency level)',
-  level_deployment_frequency: 'DORA 2023 level of deployment frequency: elite, high, medium or low',
-  level_lead_time: 'DORA 2023 level of lead time: elite, high, medium or low',
-  level_change_failure_rate: 'DORA 2023 level of change failure rate: elite, high, medium or low',
-  level_time_to_restore: 'DORA 2023 level of time to restore (median): elite, high, medium or low',
+  level_deployment_frequency: `DORA ${LEVEL_TABLE.year} level of deployment frequency: elite, high, medium or low`,
+  level_lead_time: `DORA ${LEVEL_TABLE.year} level of lead time: elite, high, medium or low`,
+  level_change_failure_rate: `DORA ${LEVEL_TABLE.year} level of change failure rate: elite, high, medium or low`,
+  level_time_to_restore: `DORA ${LEVEL_TABLE.year} level of time to restore (median): elite, high, medium or low`,
   ci_minutes: '\u03a3 job duration / 60 over jobs that ran, by job created_at',
   ci_cost: '\u03a3 job minutes \u00d7 rate (runner_rates entry for the job\u2019s tag or runner type, else cost_per_minute), in the configured currency',
   deployments_per_1k_cost: 'prod_deployments / ci_cost \u00d7 1000 (empty when the cost is 0)',

@@ -252,7 +252,7 @@ function targetsView(result: MetricsResult): ExecView['targets'] {
   return {
     month: addMonths(result.reportMonth, 1),
     table: rows.length > 0 ? table([['Team', 'l'], ...TARGET_COLUMNS.map(([, h]): [string, 'l'] => [h, 'l'])], rows) : null,
-    legend: `${result.reportMonth} value and level → the threshold of the next better DORA level (2023 clusters); hold = already elite, or no data in ${result.reportMonth}.`,
+    legend: `${result.reportMonth} value and level → the threshold of the next better DORA level (${result.levelTable.year} clusters); hold = already elite, or no data in ${result.reportMonth}.`,
   };
 }
 
