@@ -408,6 +408,7 @@ export function resolveConfig(args: ResolveArgs): Config {
   const win = window(i);
   const teams = teamsAndDefinitions(i);
   const wiki = wikiTarget(i);
+  const outputs = { deck: flag(i, 'deck'), xlsx: flag(i, 'xlsx') };
   const run = collection(i);
   // Snapshots need no API, but publishing the wiki does.
   const tok = token(i, run.snapshotDirs.length === 0 || wiki.wiki);
@@ -422,8 +423,7 @@ export function resolveConfig(args: ResolveArgs): Config {
     ...win,
     ...teams,
     ...wiki,
-    deck: flag(i, 'deck'),
-    xlsx: flag(i, 'xlsx'),
+    ...outputs,
     ...run,
   };
 }
