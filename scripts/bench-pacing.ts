@@ -12,9 +12,16 @@
  *      7,200 per 3,600 s compressed to 36,000 per 180 s (RateLimit-Limit 12,000, Remaining up to
  *      36,000, Reset = the period's end), so a run spans several periods.
  * For each: requests, 429 answers, wall time and the floor the limits allow:
- *   floor = max(requests x latency / concurrency, requests / global rate, job pages / jobs rate)
- * (for c the global rate is the sustained 36,000 / 180 s; a run that starts mid-period gets that
- * period's whole quota, so c can finish a little under this floor).
+ *   floor = max(requests x latency / concurrency, requests / global rate, job pages / jobs rate,
+ *               longest chain x latency)
+ * where the longest chain is the requests that must follow one another (the group, the project
+ * listing's pages, then the group-wide MR or issue listing's pages, each page's next link coming
+ * with the page before); for c the global rate is the sustained 36,000 / 180 s (a run that starts
+ * mid-period gets that period's whole quota, so c can finish a little under this floor).
+ * Then what explains a wall above the floor: CPU of the CLI and of the fake (and the share of
+ * time each main thread was runnable without a CPU: the machine may be shared), requests in
+ * flight at the fake, and a server-time floor (the fake's own arrival-to-response times summed,
+ * / concurrency: a diagnostic, not the target's floor); a 5-second timeline goes to stderr.
  * Targets (issue 11): 0 answers 429 where the limit is announced (a, c); wall <= 1.15 x floor (a, c);
  * without a global limit wall <= 1.25 x the concurrency/latency floor (b).
  */

@@ -25,12 +25,11 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 /**
  * msw tries every handler in order and compiles each one's path pattern on every request
  * (path-to-regexp, plus cookie parsing): a sixth of the fake's CPU in `npm run bench:pacing`
- * (node --cpu-prof). Each
- * handler gets a cheap pre-test compiled once that accepts at least everything its pattern
- * accepts (same method, same number of segments, same literal segments, case-insensitive,
- * optional trailing slash); msw then runs only those handlers, in their original order, so
- * it answers exactly as with the full list. Patterns the pre-test does not understand are
- * always kept.
+ * (node --cpu-prof). Each handler gets a cheap pre-test, compiled once, that accepts at least
+ * everything its pattern accepts (same method, same number of segments, same literal segments,
+ * case-insensitive, optional trailing slash); msw then runs only those handlers, in their
+ * original order, so it answers exactly as with the full list. Patterns the pre-test does not
+ * understand are always kept.
  */
 function preTest(h: HttpHandler): (method: string, pathname: string) => boolean {
   const { method, path } = h.info as { method?: unknown; path?: unknown };
