@@ -12,9 +12,16 @@
  *      7,200 per 3,600 s compressed to 36,000 per 180 s (RateLimit-Limit 12,000, Remaining up to
  *      36,000, Reset = the period's end), so a run spans several periods.
  * For each: requests, 429 answers, wall time and the floor the limits allow:
- *   floor = max(requests x latency / concurrency, requests / global rate, job pages / jobs rate)
- * (for c the global rate is the sustained 36,000 / 180 s; a run that starts mid-period gets that
- * period's whole quota, so c can finish a little under this floor).
+ *   floor = max(requests x latency / concurrency, requests / global rate, job pages / jobs rate,
+ *               longest chain x latency)
+ * where the longest chain is the requests that must follow one another (the group, the project
+ * listing's pages, then the group-wide MR or issue listing's pages, each page's next link coming
+ * with the page before); for c the global rate is the sustained 36,000 / 180 s (a run that starts
+ * mid-period gets that period's whole quota, so c can finish a little under this floor).
+ * Then what explains a wall above the floor: CPU of the CLI and of the fake (and the share of
+ * time each main thread was runnable without a CPU: the machine may be shared), requests in
+ * flight at the fake, and a server-time floor (the fake's own arrival-to-response times summed,
+ * / concurrency: a diagnostic, not the target's floor); a 5-second timeline goes to stderr.
  * Targets (issue 11): 0 answers 429 where the limit is announced (a, c); wall <= 1.15 x floor (a, c);
  * without a global limit wall <= 1.25 x the concurrency/latency floor (b).
  */
@@ -25,6 +32,7 @@ import { join, resolve } from 'node:path';
 import { generatePortfolio, minimumRequests, type Knobs, type PortfolioOptions } from '../test/fake-gitlab';
 import { addMonths, monthRangeMs } from '../src/time';
 import { startFakeProcess } from './bench/fake-process';
+import type { FakeServerState } from './bench/fake-server';
 
 const TOKEN = 'bench-token';
 const LAST_MONTH = '2026-10';
@@ -73,6 +81,18 @@ console.log();
 
 const JOBS_PER_MIN = 600 * 10;
 
+/**
+ * The longest chain of requests that must follow one another: the group, then the project
+ * listing's pages, then the longer of the group-wide issue and MR listings, whose pages follow
+ * next links one after the other (the per-project chains, environments -> deployment pages ->
+ * MRs -> commits, and a project's job pages, are far shorter). Each link costs at least the latency.
+ */
+const chainLinks =
+  (minimum['GET /groups/:id'] ?? 1) +
+  (minimum['GET /groups/:id/projects'] ?? 0) +
+  Math.max(minimum['GET /groups/:id/merge_requests'] ?? 0, minimum['GET /groups/:id/issues'] ?? 0);
+const chainFloor = chainLinks * opt.latency;
+
 interface Scenario {
   id: string;
   name: string;
@@ -106,13 +126,57 @@ const scenarios: Scenario[] = [
 const startFake = (knobs: Knobs) =>
   startFakeProcess(portfolio, { token: TOKEN, latencyMs: opt.latency, jobsRateLimitPerMinute: JOBS_PER_MIN, ...knobs });
 
-async function runCli(url: string, outDir: string): Promise<{ wallMs: number; code: number; lines: string[] }> {
+/** user + system CPU of a live process in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+function procCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** ms the main thread of `pid` waited for a CPU while runnable (schedstat, 2nd field). */
+function procWaitMs(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/** busy and total jiffies of the whole machine (/proc/stat), to see what else ran meanwhile. */
+function machineTicks(): { busy: number; total: number } {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+async function runCli(url: string, outDir: string): Promise<{ wallMs: number; code: number; lines: string[]; cpuMs: number; busyCores: number; cpuSamples: Array<{ t: number; cpuMs: number; waitMs: number }>; waitMs: number }> {
+  // BENCH_CLI_NODE_ARGS: extra node flags for the CLI (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [
-    bundle, '--gitlab-url', url, '--group', 'acme', '--month', month, '--months', String(opt.months),
+    ...nodeArgs, bundle, '--gitlab-url', url, '--group', 'acme', '--month', month, '--months', String(opt.months),
     '--output-dir', outDir, '--no-wiki', '--concurrency', String(opt.concurrency), '--jobs-rate-limit', String(JOBS_PER_MIN),
   ];
   const started = Date.now();
+  const m0 = machineTicks();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GITLAB_TOKEN: TOKEN, DORA_REPORT_TOKEN: '', CI: 'true' } });
+  // The CLI's CPU is sampled while it runs (the last sample is at most 100 ms before its exit).
+  let cpuMs = 0;
+  let waitMs = 0;
+  let waitAtStart: number | null = null;
+  const cpuSamples: Array<{ t: number; cpuMs: number; waitMs: number }> = [];
+  const sampler = setInterval(() => {
+    const c = child.pid !== undefined ? procCpuMs(child.pid) : null;
+    const w = child.pid !== undefined ? procWaitMs(child.pid) : null;
+    if (c !== null) cpuMs = c;
+    if (w !== null) waitMs = w;
+    if (w !== null && waitAtStart === null) waitAtStart = w;
+    cpuSamples.push({ t: Date.now() - started, cpuMs, waitMs });
+  }, 100);
   const lines: string[] = [];
   let partial = '';
   child.stderr.on('data', (b: Buffer) => {
@@ -124,20 +188,62 @@ async function runCli(url: string, outDir: string): Promise<{ wallMs: number; co
     }
   });
   const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
-  return { wallMs: Date.now() - started, code, lines };
+  clearInterval(sampler);
+  const m1 = machineTicks();
+  const busyCores = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * cpus().length;
+  return { wallMs: Date.now() - started, code, lines, cpuMs, busyCores, cpuSamples, waitMs: waitMs - (waitAtStart ?? 0) };
+}
+
+/**
+ * Every 5 s of the run (to stderr): requests/s received by the fake, requests in flight, the
+ * share of a core used by the CLI and by the fake, and the endpoints most requested meanwhile.
+ */
+function printTimeline(id: string, tl: FakeServerState['timeline'], cli: Array<{ t: number; cpuMs: number; waitMs: number }>): void {
+  const cliAt = (t: number) => [...cli].reverse().find((c) => c.t <= t)?.cpuMs ?? 0;
+  const cliWaitAt = (t: number) => [...cli].reverse().find((c) => c.t <= t)?.waitMs ?? 0;
+  const short = (k: string) => k.replace(/^GET \/(projects|groups)\/:id\//, '').replace(/:deployment_id|:iid/g, ':id');
+  console.error(`timeline ${id}: t, req/s, mean in flight at the fake, mean ms per request at the fake, CLI cores, fake cores, share of time CLI / fake waited for a CPU, top endpoints`);
+  for (let i = 4; i < tl.length; i += 5) {
+    const a = tl[i - 5] ?? { t: 0, total: 0, cpuMs: tl[0]?.cpuMs ?? 0, busyMs: 0, waitMs: tl[0]?.waitMs ?? 0, byEndpoint: {} as Record<string, number>, inFlight: 0 };
+    const b = tl[i]!;
+    const dt = (b.t - a.t) / 1000;
+    const top = Object.entries(b.byEndpoint)
+      .map(([k, v]) => [k, v - (a.byEndpoint[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${short(k)} ${Math.round(v / dt)}`)
+      .join(', ');
+    console.error(
+      `  ${(b.t / 1000).toFixed(0).padStart(4)} s ${String(Math.round((b.total - a.total) / dt)).padStart(5)}/s  ${((b.busyMs - a.busyMs) / (b.t - a.t)).toFixed(1).padStart(4)}  ${((b.busyMs - a.busyMs) / Math.max(1, b.total - a.total)).toFixed(1).padStart(5)} ms  ${((cliAt(b.t) - cliAt(a.t)) / (b.t - a.t)).toFixed(2)}  ${((b.cpuMs - a.cpuMs) / (b.t - a.t)).toFixed(2)}  ${((cliWaitAt(b.t) - cliWaitAt(a.t)) / (b.t - a.t)).toFixed(2)} / ${((b.waitMs - a.waitMs) / (b.t - a.t)).toFixed(2)}  ${top}`,
+    );
+  }
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const rows: string[][] = [];
+const cpuRows: string[][] = [];
+const diagRows: string[][] = [];
 let allMet = true;
 const work = mkdtempSync(join(tmpdir(), 'dora-bench-pacing-'));
 for (const s of scenarios) {
   console.error(`scenario ${s.id}: ${s.name}`);
   const fake = await startFake(s.knobs);
   try {
-    await fake.state(true);
+    const st0 = await fake.state(true);
     const run = await runCli(fake.url, join(work, s.id));
     const st = await fake.state(true);
+    const fakeCpuMs = st.cpuMs - st0.cpuMs;
+    printTimeline(s.id, st.timeline, run.cpuSamples);
+    cpuRows.push([
+      s.id,
+      `${fmt(run.cpuMs / 1000, 1)} s`,
+      `${fmt(run.cpuMs / Math.max(1, st.total), 2)} ms`,
+      `${fmt(fakeCpuMs / 1000, 1)} s`,
+      `${fmt(fakeCpuMs / Math.max(1, st.total), 2)} ms`,
+      `${fmt(run.cpuMs / run.wallMs, 2)} / ${fmt(fakeCpuMs / run.wallMs, 2)}`,
+      fmt(run.busyCores, 2),
+    ]);
     if (run.code !== 0) throw new Error(`scenario ${s.id}: dora-report exited with ${run.code}`);
     const jobs = st.requestsByEndpoint[JOBS_KEY] ?? 0;
     const latencyFloor = (st.total * opt.latency) / opt.concurrency;
@@ -145,7 +251,20 @@ for (const s of scenarios) {
       latencyFloor,
       s.globalPerMinute ? (st.total / s.globalPerMinute) * 60_000 : 0,
       (jobs / JOBS_PER_MIN) * 60_000,
+      chainFloor,
     );
+    // What the pool allows given how long the fake actually took to answer each request
+    // (arrival to end of response, its CPU and any wait for a CPU included): no client with
+    // at most `concurrency` requests in flight finishes the same requests sooner.
+    const serverFloor = st.busyMs - st0.busyMs > 0 ? (st.busyMs - st0.busyMs) / opt.concurrency : 0;
+    diagRows.push([
+      s.id,
+      fmt((st.busyMs - st0.busyMs) / run.wallMs, 1),
+      `${fmt((st.busyMs - st0.busyMs) / Math.max(1, st.total), 1)} ms`,
+      `${fmt(serverFloor / 1000, 1)} s`,
+      fmt(run.wallMs / serverFloor, 2),
+      `${fmt((100 * run.waitMs) / run.wallMs)} % / ${fmt((100 * (st.waitMs - st0.waitMs)) / run.wallMs)} %`,
+    ]);
     const ratio = run.wallMs / floor;
     const okWall = ratio <= s.wallTarget;
     const ok429 = !s.announced || st.total429 === 0;
@@ -174,5 +293,25 @@ console.log(line(head));
 console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 console.log();
-console.log(`floor = max(requests x ${opt.latency} ms / ${opt.concurrency}, requests / the sustained global rate, job pages / ${fmt(JOBS_PER_MIN)} per min)`);
+console.log(
+  `floor = max(requests x ${opt.latency} ms / ${opt.concurrency}, requests / the sustained global rate, job pages / ${fmt(JOBS_PER_MIN)} per min, longest chain ${fmt(chainLinks)} requests x ${opt.latency} ms = ${fmt(chainFloor / 1000, 1)} s)`,
+);
+console.log();
+const diagHead = ['scenario', 'mean in flight at the fake', 'fake time / request', 'server-time floor', 'wall / server-time floor', 'CLI / fake waiting for a CPU'];
+const diagCells = [diagHead, ...diagRows];
+const diagWidth = diagHead.map((_, i) => Math.max(...diagCells.map((r) => (r[i] ?? '').length)));
+const diagLine = (r: string[]) => `| ${r.map((c, i) => c.padEnd(diagWidth[i] ?? 0)).join(' | ')} |`;
+console.log(diagLine(diagHead));
+console.log(`|${diagWidth.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of diagRows) console.log(diagLine(r));
+console.log(`server-time floor = sum over requests of the fake's arrival-to-response time / ${opt.concurrency} (a diagnostic, not the target's floor); waiting = share of the wall time the main thread was runnable but had no CPU (/proc schedstat)`);
+console.log();
+const cpuHead = ['scenario', 'CLI CPU', 'CLI CPU / request', 'fake CPU', 'fake CPU / request', 'cores used: CLI / fake', 'machine busy cores'];
+const cpuCells = [cpuHead, ...cpuRows];
+const cpuWidth = cpuHead.map((_, i) => Math.max(...cpuCells.map((r) => (r[i] ?? '').length)));
+const cpuLine = (r: string[]) => `| ${r.map((c, i) => c.padEnd(cpuWidth[i] ?? 0)).join(' | ')} |`;
+console.log(cpuLine(cpuHead));
+console.log(`|${cpuWidth.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of cpuRows) console.log(cpuLine(r));
+console.log();
 console.log(allMet ? 'all pacing targets met' : 'some pacing targets MISSED');

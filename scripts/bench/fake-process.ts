@@ -17,7 +17,9 @@ export async function startFakeProcess(portfolio: PortfolioOptions, knobs: Knobs
   const args: FakeServerArgs = { portfolio, knobs };
   // A 64 MB young generation: the fake builds and drops ~1 MB of JSON per jobs page; with
   // V8's default the garbage is promoted and the fake spends a third of its time in GC.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', resolve('scripts/bench/fake-server.ts'), JSON.stringify(args)], {
+  // BENCH_FAKE_NODE_ARGS: extra node flags for the fake (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = (process.env.BENCH_FAKE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', resolve('scripts/bench/fake-server.ts'), JSON.stringify(args)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;

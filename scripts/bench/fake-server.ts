@@ -8,6 +8,7 @@
  * {cmd:'state'} with the server-side counters, and {cmd:'reset'} with them before zeroing them.
  * Serves until the parent disconnects or kills it.
  */
+import { readFileSync } from 'node:fs';
 import { generatePortfolio, startFakeGitLabHttp, type Knobs, type PortfolioOptions } from '../../test/fake-gitlab';
 
 export interface FakeServerArgs {
@@ -20,6 +21,14 @@ export interface FakeServerState {
   total429: number;
   maxInFlight: number;
   requestsByEndpoint: Record<string, number>;
+  /** CPU time of the fake's process so far (user + system, ms; process.cpuUsage()) */
+  cpuMs: number;
+  /** one sample a second since the last reset: requests received so far, in flight now, CPU so far */
+  timeline: Array<{ t: number; total: number; inFlight: number; cpuMs: number; busyMs: number; waitMs: number; byEndpoint: Record<string, number> }>;
+  /** sum over requests of arrival to end of response, ms (busyMs / wall = mean requests in flight at the server) */
+  busyMs: number;
+  /** ms the fake's main thread waited for a CPU while runnable (schedstat), so far */
+  waitMs: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as FakeServerArgs;
@@ -28,10 +37,32 @@ if (!process.send) {
   process.exit(2);
 }
 const fake = await startFakeGitLabHttp(generatePortfolio(args.portfolio), args.knobs);
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+/** ns the main thread waited for a CPU while runnable (/proc/self/task/<pid>/schedstat, 2nd field). */
+const waitMs = () => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+};
+let timeline: FakeServerState['timeline'] = [];
+let since = Date.now();
+setInterval(() => {
+  const { total, inFlight, requestsByEndpoint } = fake.state;
+  timeline.push({ t: Date.now() - since, total, inFlight, cpuMs: cpuNow(), busyMs: fake.served.busyMs, waitMs: waitMs(), byEndpoint: { ...requestsByEndpoint } });
+}, 1000).unref();
 process.on('message', (m: { cmd: string; id: number }) => {
   const { total, total429, maxInFlight, requestsByEndpoint } = fake.state;
-  const state: FakeServerState = { total, total429, maxInFlight, requestsByEndpoint: { ...requestsByEndpoint } };
-  if (m.cmd === 'reset') fake.state.reset();
+  const state: FakeServerState = { total, total429, maxInFlight, requestsByEndpoint: { ...requestsByEndpoint }, cpuMs: cpuNow(), timeline, busyMs: fake.served.busyMs, waitMs: waitMs() };
+  if (m.cmd === 'reset') {
+    fake.state.reset();
+    timeline = [];
+    since = Date.now();
+  }
   process.send?.({ id: m.id, state });
 });
 process.on('disconnect', () => void fake.close().finally(() => process.exit(0)));
