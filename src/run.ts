@@ -185,6 +185,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     retries: dataset.meta.retries,
     requests: dataset.meta.requests,
     shards: dataset.meta.shards,
+    ...(dataset.meta.collectionPaths ? { collectionPaths: dataset.meta.collectionPaths } : {}),
     complete: dataset.meta.skippedProjects.length === 0,
   };
   const files = renderArtifacts(result, ctx);

@@ -68,6 +68,7 @@ const OPTIONS: OptionSpec[] = [
   cli('max_attempts', 'value', 'N', '6', 'attempts per API request, the first included (1-20)'),
   cli('rate_limit', 'value', 'N', undefined, "optional ceiling on API requests per minute, all calls together (default: none, the server's announced limit decides)"),
   cli('jobs_rate_limit', 'value', 'N', '600', 'API requests per minute to project job lists'),
+  cli('collect', 'value', 'MODE', 'per-item', 'bulk: read the MRs deployments shipped with windowed group-wide listings (same records, far fewer requests; per item where GitLab cannot answer exactly) | per-item', 'DORA_COLLECT'),
   cli('help', 'switch', undefined, undefined, 'show this help'),
   cli('version', 'switch', undefined, undefined, 'show the version'),
 ];
@@ -423,6 +424,7 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
   // Unset by default: the server announces its limit on every response (PRODUCT.md 3.2).
   const rateLimitPerMinute = given('rate_limit') === undefined ? null : number('rate_limit', 0, { min: 1, max: 100_000, integer: true, defaultLabel: 'none' });
   const jobsRateLimitPerMinute = number('jobs_rate_limit', 600, { min: 1, max: 100_000, integer: true });
+  const collect = oneOf('collect', ['per-item', 'bulk'] as const, 'per-item');
 
   // --- Token: read from the environment only, and never echoed ---
   const tokenVariable = given('token_variable') ?? 'DORA_REPORT_TOKEN';
@@ -483,6 +485,8 @@ export function resolveConfig({ argv, env, nowMs, readFile }: ResolveArgs): Conf
     maxAttempts,
     rateLimitPerMinute,
     jobsRateLimitPerMinute,
+    // only when asked for: the default path needs no field (snapshots and tests build Configs)
+    ...(collect === 'bulk' ? { collect } : {}),
   };
 }
 

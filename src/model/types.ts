@@ -201,6 +201,24 @@ export interface CollectionMeta {
    * were counted by the run that fetched them.
    */
   payload?: PayloadReadCounts;
+  /**
+   * How each data kind was read (issue 12): in bulk or per item, and why per item where bulk
+   * was asked for. Absent in snapshots written before it existed.
+   */
+  collectionPaths?: Partial<Record<CollectionPathKind, CollectionPath>>;
+}
+
+/** Data kinds that have a bulk path (report.json keys). */
+export type CollectionPathKind = 'deployment_merge_requests';
+
+export interface CollectionPath {
+  /** 'bulk' when any record of the kind came from a bulk answer, else 'per-item'. */
+  path: 'bulk' | 'per-item';
+  /** Units read in bulk / per item (deployments, for deployment_merge_requests). */
+  bulk: number;
+  perItem: number;
+  /** Why everything went per item although bulk was asked for (capability missing, refused). */
+  fallback?: string;
 }
 
 /** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */

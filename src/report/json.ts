@@ -157,6 +157,16 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
       jobs_without_runner: dq.jobsWithoutRunner,
+      // How each data kind was read (issue 12): in bulk or per item, and why per item.
+      ...(ctx.collectionPaths
+        ? {
+            collection_paths: Object.fromEntries(
+              Object.entries(ctx.collectionPaths)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([k, v]) => [k, { path: v.path, bulk: v.bulk, per_item: v.perItem, ...(v.fallback ? { fallback: v.fallback } : {}) }]),
+            ),
+          }
+        : {}),
       // Every payload variation of PRODUCT.md 3.5, zero or not (report.md lists the non-zero ones).
       payload: {
         unreadable_records: sortedRecord(dq.payload.unreadableRecords),

@@ -101,6 +101,8 @@ export interface QualityView {
   counts: Array<{ label: string; value: number }>;
   requests: TableView | null;
   requestTotal: number;
+  /** One line per data kind with a bulk path: how it was read (issue 12). */
+  collection: string[];
   retries: string;
   window: string;
   definitions: Array<{ label: string; value: string }>;
@@ -601,6 +603,17 @@ export function payloadCountLines(q: PayloadQuality): Array<{ label: string; val
   ];
 }
 
+/** How the data kinds with a bulk path were read, one line each (report.json has the numbers too). */
+function collectionLines(ctx: ReportContext): string[] {
+  const p = ctx.collectionPaths?.deployment_merge_requests;
+  if (!p) return [];
+  const how =
+    p.path === 'bulk'
+      ? `read in bulk (${plural(p.bulk, 'deployment')} from windowed group-wide listings, ${fmtNumber(p.perItem)} per deployment where a window could not isolate them)`
+      : `read per deployment (${plural(p.perItem, 'deployment')})${p.fallback ? `: ${p.fallback}` : ''}`;
+  return [`MRs shipped by deployments: ${how}.`];
+}
+
 function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | null): QualityView {
   const dq = result.dataQuality;
   const skippedAll = [...ctx.skippedProjects].sort((a, b) => compareKey(a.path, b.path));
@@ -651,6 +664,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
           )
         : null,
     requestTotal: reqKeys.reduce((s, k) => s + (ctx.requests[k] ?? 0), 0),
+    collection: collectionLines(ctx),
     retries:
       retryKeys.length > 0
         ? retryKeys.map((k) => `${k}: ${fmtNumber(ctx.retries[k] ?? 0)}`).join(', ')

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { DATASET_ENTITIES, type CollectionMeta, type Dataset, type DatasetEntity } from '../model/types';
+import { DATASET_ENTITIES, type CollectionMeta, type CollectionPath, type CollectionPathKind, type Dataset, type DatasetEntity } from '../model/types';
 import { sortDataset } from '../gitlab/collect';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
@@ -165,6 +165,7 @@ export function readSnapshots(dirs: string[]): Dataset {
         unreadable: sum((m) => m.payload?.unreadable ?? {}),
         offsetTimestamps: metas.reduce((n, m) => n + (m.payload?.offsetTimestamps ?? 0), 0),
       },
+      ...mergedCollectionPaths(metas),
     },
   } as Dataset;
   for (const entity of DATASET_ENTITIES) {
@@ -172,4 +173,18 @@ export function readSnapshots(dirs: string[]): Dataset {
   }
   sortDataset(ds);
   return ds;
+}
+
+/** Shards' collection paths summed per data kind (absent when no shard recorded any). */
+function mergedCollectionPaths(metas: CollectionMeta[]): Pick<CollectionMeta, 'collectionPaths'> {
+  const out: Partial<Record<CollectionPathKind, CollectionPath>> = {};
+  for (const m of metas) {
+    for (const [k, v] of Object.entries(m.collectionPaths ?? {}) as [CollectionPathKind, CollectionPath][]) {
+      const prev = out[k];
+      const bulk = (prev?.bulk ?? 0) + v.bulk;
+      const fallback = prev?.fallback ?? v.fallback;
+      out[k] = { path: bulk > 0 ? 'bulk' : 'per-item', bulk, perItem: (prev?.perItem ?? 0) + v.perItem, ...(fallback ? { fallback } : {}) };
+    }
+  }
+  return Object.keys(out).length > 0 ? { collectionPaths: out } : {};
 }
