@@ -9,6 +9,7 @@ import { isProductionEnvironment } from '../metrics/production';
 import {
   emptyDataset,
   type Dataset,
+  type CollectionPath,
   type DeploymentMergeRequestRecord,
   type DeploymentRecord,
   type EnvironmentBaselineRecord,
@@ -23,6 +24,7 @@ import {
 import type { Logger } from '../log';
 import type { GitLabClient } from './client';
 import { BulkShippedMrs, type BulkUnit, type ShippedLister } from './collect-bulk';
+import { GraphqlMrCommits, type CommitSummary } from './graphql';
 import { GitLabApiError, isGitLabApiError } from './errors';
 import {
   firstAuthored,
@@ -195,6 +197,13 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
   // projects' deployments are listed; a project's data is complete (and saved) only then.
   const bulk = config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency) : null;
+  // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
+  if (bulk) {
+    const paths = new Map(listed.map((p) => [p.id, p.path]));
+    const reader = new GraphqlMrCommits(client, (projectId, iid) => perItemCommits(o, projectId, iid));
+    commitReaders.set(o, (projectId, iid) => reader.get(paths.get(projectId) ?? null, projectId, iid));
+    graphqlStats.set(o, reader);
+  }
   const deferred: { p: ApiProject; data: Promise<ProjectData> }[] = [];
   const skipOrThrow = (p: ApiProject, e: unknown) => {
     if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
@@ -252,6 +261,12 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     });
     const s = bulk.stats;
     log.info(`shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`);
+    const g = graphqlStats.get(o)?.stats;
+    if (g) {
+      log.info(
+        `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
+      );
+    }
   }
 
   const [issues, mergeRequests] = await groupLists;
@@ -289,6 +304,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
             ...(bulk.stats.fallback ? { fallback: bulk.stats.fallback } : {}),
           }
         : { path: 'per-item', bulk: 0, perItem: perItemShipped.get(o) ?? 0 },
+      merge_request_commits: commitPath(o),
     },
   });
   ds.projects = projects;
@@ -599,7 +615,6 @@ async function collectShippedMrs(
   cachedDeployments: DeploymentRecord[],
   bulkRows: ShippedLister | null,
 ): Promise<DeploymentMergeRequestRecord[]> {
-  const api = o.client.api;
   // The first successful deployment of an environment without earlier history is a baseline:
   // GitLab links every MR ever merged to it, so its MRs are listed (to count them) but their
   // commits are not read.
@@ -611,12 +626,13 @@ async function collectShippedMrs(
       .sort((a, c) => Date.parse(a.finishedAt) - Date.parse(c.finishedAt) || a.id - c.id)[0];
     if (first) baselineDeploymentIds.add(first.id);
   }
-  const commitCache = new Map<string, Promise<{ firstAuthoredAt: string | null; count: number }>>();
+  const commitCache = new Map<string, Promise<CommitSummary>>();
+  const reader = commitReaders.get(o);
   const commitsOf = (mrProjectId: number, iid: number) => {
     const key = `${mrProjectId}:${iid}`;
     let pr = commitCache.get(key);
     if (!pr) {
-      pr = (api.MergeRequests.allCommits(mrProjectId, iid, { perPage: PER_PAGE } as never) as Promise<unknown[]>).then(firstAuthored);
+      pr = reader ? reader(mrProjectId, iid) : perItemCommits(o, mrProjectId, iid);
       commitCache.set(key, pr);
     }
     return pr;
@@ -656,6 +672,22 @@ const perItemShipped = new WeakMap<CollectOptions, number>();
 async function perItemDeploymentMrs(o: CollectOptions, projectId: number, deploymentId: number): Promise<unknown[]> {
   perItemShipped.set(o, (perItemShipped.get(o) ?? 0) + 1);
   return (await o.client.api.Deployments.allMergeRequests(projectId, deploymentId, { perPage: PER_PAGE } as never)) as unknown as unknown[];
+}
+
+/** With bulk collection, where each collect() call reads MR commits (GraphQL batches, REST per item as fallback). */
+const commitReaders = new WeakMap<CollectOptions, (projectId: number, iid: number) => Promise<CommitSummary>>();
+const graphqlStats = new WeakMap<CollectOptions, GraphqlMrCommits>();
+const perItemCommitReads = new WeakMap<CollectOptions, number>();
+
+async function perItemCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
+  perItemCommitReads.set(o, (perItemCommitReads.get(o) ?? 0) + 1);
+  return firstAuthored((await o.client.api.MergeRequests.allCommits(projectId, iid, { perPage: PER_PAGE } as never)) as unknown[]);
+}
+
+function commitPath(o: CollectOptions): CollectionPath {
+  const g = graphqlStats.get(o)?.stats;
+  if (!g) return { path: 'per-item', bulk: 0, perItem: perItemCommitReads.get(o) ?? 0 };
+  return { path: g.bulk > 0 ? 'bulk' : 'per-item', bulk: g.bulk, perItem: g.perItem, ...(g.fallback ? { fallback: g.fallback } : {}) };
 }
 
 /** A production environment of a project for the bulk planner (src/gitlab/collect-bulk.ts). */

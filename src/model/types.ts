@@ -209,12 +209,12 @@ export interface CollectionMeta {
 }
 
 /** Data kinds that have a bulk path (report.json keys). */
-export type CollectionPathKind = 'deployment_merge_requests';
+export type CollectionPathKind = 'deployment_merge_requests' | 'merge_request_commits';
 
 export interface CollectionPath {
   /** 'bulk' when any record of the kind came from a bulk answer, else 'per-item'. */
   path: 'bulk' | 'per-item';
-  /** Units read in bulk / per item (deployments, for deployment_merge_requests). */
+  /** Units read in bulk / per item (deployments for deployment_merge_requests, MRs for merge_request_commits). */
   bulk: number;
   perItem: number;
   /** Why everything went per item although bulk was asked for (capability missing, refused). */

@@ -605,13 +605,24 @@ export function payloadCountLines(q: PayloadQuality): Array<{ label: string; val
 
 /** How the data kinds with a bulk path were read, one line each (report.json has the numbers too). */
 function collectionLines(ctx: ReportContext): string[] {
-  const p = ctx.collectionPaths?.deployment_merge_requests;
-  if (!p) return [];
-  const how =
-    p.path === 'bulk'
-      ? `read in bulk (${plural(p.bulk, 'deployment')} from windowed group-wide listings, ${fmtNumber(p.perItem)} per deployment where a window could not isolate them)`
-      : `read per deployment (${plural(p.perItem, 'deployment')})${p.fallback ? `: ${p.fallback}` : ''}`;
-  return [`MRs shipped by deployments: ${how}.`];
+  const lines: string[] = [];
+  const d = ctx.collectionPaths?.deployment_merge_requests;
+  if (d) {
+    const how =
+      d.path === 'bulk'
+        ? `read in bulk (${plural(d.bulk, 'deployment')} from windowed group-wide listings, ${fmtNumber(d.perItem)} per deployment where a window could not isolate them)`
+        : `read per deployment (${plural(d.perItem, 'deployment')})${d.fallback ? `: ${d.fallback}` : ''}`;
+    lines.push(`MRs shipped by deployments: ${how}.`);
+  }
+  const c = ctx.collectionPaths?.merge_request_commits;
+  if (c) {
+    const how =
+      c.path === 'bulk'
+        ? `read in GraphQL batches (${plural(c.bulk, 'MR')}, ${fmtNumber(c.perItem)} per MR)${c.fallback ? `; ${c.fallback}` : ''}`
+        : `read per MR (${plural(c.perItem, 'MR')})${c.fallback ? `: ${c.fallback}` : ''}`;
+    lines.push(`MR commits: ${how}.`);
+  }
+  return lines;
 }
 
 function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | null): QualityView {

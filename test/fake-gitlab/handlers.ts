@@ -10,6 +10,7 @@ import {
   userBasic, iso, type Json,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
+import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
 
 export interface FailureRule {
   /** tested against the request path + query, e.g. '/api/v4/projects/4001/jobs?per_page=100' */
@@ -24,7 +25,7 @@ export interface FailureRule {
 }
 
 /** Token identity, version and role knobs: handlers-preflight.ts */
-export interface Knobs extends PreflightKnobs {
+export interface Knobs extends PreflightKnobs, GraphqlKnobs {
   token?: string;
   latencyMs?: number;
   /** global throttle: requests per window (the window is a minute unless shortened below) */
@@ -771,6 +772,18 @@ export function createFakeGitLab(
     const sorted = groupProjects && deployed === null ? memoListing(all, url, build) : build();
     return sorted ? offset(url, sorted, (m) => mrJson(data, m)) : badParam('order_by');
   }
+
+  // GraphQL (test/fake-gitlab/graphql.ts): same token, same throttle, counted under its own key.
+  const graphqlAnswer = makeGraphqlExecutor(data, knobs);
+  handlers.push(
+    http.post(`${baseUrl.replace(/\/+$/, '')}/api/graphql`, ({ request }) =>
+      guarded('POST /api/graphql', request, {}, async () => {
+        if (knobs.graphql === false) return message(404, '404 Not Found');
+        const body: unknown = await request.json().catch(() => null);
+        return json(await graphqlAnswer(body));
+      }),
+    ),
+  );
 
   // Anything else under the API (wrong path or method) is a 404, counted like the rest.
   handlers.push(http.all(`${api}/*`, ({ request }) => guarded(`${request.method} *`, request, {}, () => message(404, '404 Not Found'))));
