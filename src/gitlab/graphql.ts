@@ -104,9 +104,21 @@ export class GraphqlMrCommits {
     }
     while (this.pending.length >= this.maxMrs || (all && this.pending.length > 0)) {
       const batch = this.pending.splice(0, this.maxMrs);
-      void this.runBatch(batch);
+      if (this.calibrated === null) {
+        // The first batch goes alone: a refusal adapts the size before any other batch is sent
+        // (0 refusals after the first adaptation).
+        this.calibrated = this.runBatch(batch);
+      } else {
+        void this.calibrated.then(() => this.runBatch(batch));
+      }
     }
   }
+
+  /** Commits per follow-up page (halved on a refusal). */
+  private followSize = PAGE;
+
+  /** Settled once the first batch (and its halvings) went through. */
+  private calibrated: Promise<void> | null = null;
 
   private settle(items: Pending[], fn: (p: Pending) => Promise<CommitSummary>): void {
     for (const p of items) fn(p).then(p.resolve, p.reject);
@@ -115,6 +127,18 @@ export class GraphqlMrCommits {
   private async runBatch(items: Pending[]): Promise<void> {
     if (this.stats.fallback !== null) {
       this.settle(items, (p) => this.rest(p.projectId, p.iid));
+      return;
+    }
+    if (items.length > this.maxMrs) {
+      // sized before a refusal lowered the size: the first part alone (it may lower the size
+      // again), then the rest at the size it leaves
+      const head = this.maxMrs;
+      await this.runBatch(items.slice(0, head));
+      const rest = items.slice(head);
+      const size = this.maxMrs;
+      const parts: Pending[][] = [];
+      for (let i = 0; i < rest.length; i += size) parts.push(rest.slice(i, i + size));
+      await Promise.all(parts.map((x) => this.runBatch(x)));
       return;
     }
     const byProject = new Map<string, Pending[]>();
@@ -152,9 +176,14 @@ export class GraphqlMrCommits {
       if (isRefusal(msg) && items.length > 1) {
         // never fails the run: half the batch, and every later batch no larger
         this.stats.refusals++;
-        this.maxMrs = Math.max(1, Math.floor(items.length / 2));
+        this.maxMrs = Math.min(this.maxMrs, Math.max(1, Math.floor(items.length / 2)));
         this.stats.batchSize = this.maxMrs;
-        await Promise.all([this.runBatch(items.slice(0, this.maxMrs)), this.runBatch(items.slice(this.maxMrs))]);
+        await this.runBatch(items);
+        return;
+      }
+      if (isRefusal(msg)) {
+        // one MR alone is too much for GitLab: that MR is read per item
+        this.settle(items, (p) => this.rest(p.projectId, p.iid));
         return;
       }
       this.disable(`GraphQL answered: ${msg.slice(0, 200)}`);
@@ -188,24 +217,36 @@ export class GraphqlMrCommits {
   /** Every commit page of one MR, from its first page in the batch. */
   private async complete(p: Pending, first: CommitPage): Promise<CommitSummary> {
     const commits: unknown[] = [];
-    let pageOf: CommitPage | null | undefined = first;
+    let pageOf: CommitPage = first;
     for (;;) {
-      for (const n of pageOf?.nodes ?? []) commits.push({ authored_date: n?.authoredDate ?? null });
-      if (!pageOf?.pageInfo?.hasNextPage) break;
-      this.stats.followUps++;
-      const res = await this.client.graphql(
-        `query($p: ID!, $i: String!, $c: String) { project(fullPath: $p) { mergeRequest(iid: $i) { commits(first: ${PAGE}, after: $c) { pageInfo { hasNextPage endCursor } nodes { authoredDate } } } } }`,
-        { p: p.path, i: String(p.iid), c: pageOf.pageInfo.endCursor ?? null },
-      );
-      const b = res.body as { data?: { project?: { mergeRequest?: { commits?: CommitPage | null } | null } | null }; errors?: unknown[] };
-      if ((b?.errors?.length ?? 0) > 0 || !b?.data?.project?.mergeRequest?.commits) {
-        // an incomplete answer is never used: this MR is read per item
-        return this.rest(p.projectId, p.iid);
-      }
-      pageOf = b.data.project.mergeRequest.commits;
+      for (const n of pageOf.nodes ?? []) commits.push({ authored_date: n?.authoredDate ?? null });
+      if (!pageOf.pageInfo?.hasNextPage) break;
+      const next = await this.nextPage(p, pageOf.pageInfo.endCursor ?? null);
+      // an incomplete answer is never used: this MR is read per item
+      if (next === null) return this.rest(p.projectId, p.iid);
+      pageOf = next;
     }
     this.stats.bulk++;
     return firstAuthored(commits);
+  }
+
+  /** The commits page after `cursor`; a refusal asks the same page again, smaller. Null: failed. */
+  private async nextPage(p: Pending, cursor: string | null): Promise<CommitPage | null> {
+    for (;;) {
+      this.stats.followUps++;
+      const res = await this.client.graphql(
+        `query($p: ID!, $i: String!, $c: String) { project(fullPath: $p) { mergeRequest(iid: $i) { commits(first: ${this.followSize}, after: $c) { pageInfo { hasNextPage endCursor } nodes { authoredDate } } } } }`,
+        { p: p.path, i: String(p.iid), c: cursor },
+      );
+      const b = res.body as { data?: { project?: { mergeRequest?: { commits?: CommitPage | null } | null } | null }; errors?: { message?: string }[] };
+      const errors = b?.errors ?? [];
+      if (errors.length > 0 && errors.some((x) => isRefusal(x.message ?? '')) && this.followSize > 1) {
+        this.stats.refusals++;
+        this.followSize = Math.max(1, Math.floor(this.followSize / 2));
+        continue;
+      }
+      return errors.length > 0 ? null : (b?.data?.project?.mergeRequest?.commits ?? null);
+    }
   }
 
   private disable(why: string): void {
