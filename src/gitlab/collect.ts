@@ -264,7 +264,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     const g = graphqlStats.get(o)?.stats;
     if (g) {
       log.info(
-        `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
+        `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, ${g.lateRefusals} after the first batch, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
       );
     }
   }

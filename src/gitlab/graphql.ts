@@ -43,6 +43,8 @@ export interface GraphqlCommitStats {
   followUps: number;
   /** refusals for complexity or timeout (each halves the batch) */
   refusals: number;
+  /** of which after the first batch had gone through (the target: 0) */
+  lateRefusals: number;
   /** MRs per batch at the end */
   batchSize: number;
   fallback: string | null;
@@ -78,7 +80,7 @@ export class GraphqlMrCommits {
     let b = 1;
     while (batchComplexity([b + 1]) <= GRAPHQL_MAX_COMPLEXITY) b++;
     this.maxMrs = b;
-    this.stats = { bulk: 0, perItem: 0, batches: 0, followUps: 0, refusals: 0, batchSize: b, fallback: null };
+    this.stats = { bulk: 0, perItem: 0, batches: 0, followUps: 0, refusals: 0, lateRefusals: 0, batchSize: b, fallback: null };
   }
 
   /** The commits of MR !iid of the project at `path` (null path: read per item). */
@@ -107,7 +109,7 @@ export class GraphqlMrCommits {
       if (this.calibrated === null) {
         // The first batch goes alone: a refusal adapts the size before any other batch is sent
         // (0 refusals after the first adaptation).
-        this.calibrated = this.runBatch(batch);
+        this.calibrated = this.runBatch(batch).finally(() => (this.firstDone = true));
       } else {
         void this.calibrated.then(() => this.runBatch(batch));
       }
@@ -119,6 +121,7 @@ export class GraphqlMrCommits {
 
   /** Settled once the first batch (and its halvings) went through. */
   private calibrated: Promise<void> | null = null;
+  private firstDone = false;
 
   private settle(items: Pending[], fn: (p: Pending) => Promise<CommitSummary>): void {
     for (const p of items) fn(p).then(p.resolve, p.reject);
@@ -176,6 +179,7 @@ export class GraphqlMrCommits {
       if (isRefusal(msg) && items.length > 1) {
         // never fails the run: half the batch, and every later batch no larger
         this.stats.refusals++;
+        if (this.firstDone) this.stats.lateRefusals++;
         this.maxMrs = Math.min(this.maxMrs, Math.max(1, Math.floor(items.length / 2)));
         this.stats.batchSize = this.maxMrs;
         await this.runBatch(items);
@@ -242,6 +246,7 @@ export class GraphqlMrCommits {
       const errors = b?.errors ?? [];
       if (errors.length > 0 && errors.some((x) => isRefusal(x.message ?? '')) && this.followSize > 1) {
         this.stats.refusals++;
+        if (this.firstDone) this.stats.lateRefusals++;
         this.followSize = Math.max(1, Math.floor(this.followSize / 2));
         continue;
       }
