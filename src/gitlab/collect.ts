@@ -232,10 +232,12 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         const listedNow = new Promise<void>((resolve) => (listedSignal = resolve));
         const data = collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id), bulk, listedSignal);
         if (bulk) {
-          // Everything but the shipped MRs is read: the slot goes to the next project.
+          // Everything but the shipped MRs is read: the slot goes to the next project (and the
+          // progress counts it: what is left of it is read for all projects together).
           data.catch(() => undefined);
           await Promise.race([listedNow, data]);
           deferred.push({ p, data });
+          o.progress?.projectDone(false);
           return;
         }
         const d = await data;
@@ -248,6 +250,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     o.progress?.projectDone(resumed);
   });
   if (bulk) {
+    log.info(`MRs shipped by ${deferred.length} projects' deployments and their commits: reading in bulk`);
     await bulk.run();
     await forEachLimited(deferred, Math.max(4, config.concurrency * 4), async ({ p, data }) => {
       try {
@@ -257,7 +260,6 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
       } catch (e) {
         skipOrThrow(p, e);
       }
-      o.progress?.projectDone(false);
     });
     const s = bulk.stats;
     log.info(`shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`);
