@@ -88,9 +88,9 @@ export class GraphqlMrCommits {
     if (path === null || this.stats.fallback !== null) return this.rest(projectId, iid);
     return new Promise((resolve, reject) => {
       this.pending.push({ path, iid, projectId, resolve, reject });
-      if (this.pending.length >= this.maxMrs) this.flush(false);
+      this.flush(false);
       // the rest of a burst of asks is gathered for a moment before it is sent
-      else this.timer ??= setTimeout(() => this.flush(true), 20);
+      if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(true), 20);
     });
   }
 
@@ -104,8 +104,11 @@ export class GraphqlMrCommits {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.pending.length >= this.maxMrs || (all && this.pending.length > 0)) {
-      const batch = this.pending.splice(0, this.maxMrs);
+    for (;;) {
+      const n = this.fitCount(this.pending);
+      // a batch leaves when the next ask would not fit in it (or when the burst is over)
+      if (n === 0 || (n === this.pending.length && !all)) break;
+      const batch = this.pending.splice(0, n);
       if (this.calibrated === null) {
         // The first batch goes alone: a refusal adapts the size before any other batch is sent
         // (0 refusals after the first adaptation).
@@ -115,6 +118,26 @@ export class GraphqlMrCommits {
       }
     }
   }
+
+  /**
+   * How many asks from the front of `list` one query takes: at most maxMrs MRs, and GitLab's
+   * score of the query by our estimate within the budget (MRs of many projects cost more: each
+   * project adds its own fields). At least one.
+   */
+  private fitCount(list: Pending[]): number {
+    const perPath = new Map<string, number>();
+    let n = 0;
+    for (const p of list) {
+      if (n >= this.maxMrs) break;
+      perPath.set(p.path, (perPath.get(p.path) ?? 0) + 1);
+      if (n > 0 && batchComplexity([...perPath.values()]) > this.budget) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** Our estimate of GitLab's score a batch may reach (halved with the batch on a refusal). */
+  private budget = GRAPHQL_MAX_COMPLEXITY;
 
   /** Commits per follow-up page (halved on a refusal). */
   private followSize = PAGE;
@@ -132,15 +155,18 @@ export class GraphqlMrCommits {
       this.settle(items, (p) => this.rest(p.projectId, p.iid));
       return;
     }
-    if (items.length > this.maxMrs) {
+    const head = this.fitCount(items);
+    if (head < items.length) {
       // sized before a refusal lowered the size: the first part alone (it may lower the size
       // again), then the rest at the size it leaves
-      const head = this.maxMrs;
       await this.runBatch(items.slice(0, head));
-      const rest = items.slice(head);
-      const size = this.maxMrs;
+      let rest = items.slice(head);
       const parts: Pending[][] = [];
-      for (let i = 0; i < rest.length; i += size) parts.push(rest.slice(i, i + size));
+      while (rest.length > 0) {
+        const n = this.fitCount(rest);
+        parts.push(rest.slice(0, n));
+        rest = rest.slice(n);
+      }
       await Promise.all(parts.map((x) => this.runBatch(x)));
       return;
     }
@@ -181,6 +207,7 @@ export class GraphqlMrCommits {
         this.stats.refusals++;
         if (this.firstDone) this.stats.lateRefusals++;
         this.maxMrs = Math.min(this.maxMrs, Math.max(1, Math.floor(items.length / 2)));
+        this.budget = Math.min(this.budget, Math.floor(batchComplexity([...byProject.values()].map((l) => l.length)) / 2));
         this.stats.batchSize = this.maxMrs;
         await this.runBatch(items);
         return;

@@ -6,10 +6,11 @@ import { parse, Kind, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createGitLabClient } from '../../src/gitlab/client';
 import { collect } from '../../src/gitlab/collect';
-import { batchComplexity } from '../../src/gitlab/graphql';
+import type { GitLabClient } from '../../src/gitlab/client';
+import { batchComplexity, GraphqlMrCommits } from '../../src/gitlab/graphql';
 import { silentLogger } from '../../src/log';
 import { buildScenario, startFakeGitLabHttp, type Knobs, type ScenarioSpec } from '../fake-gitlab';
-import { complexity } from '../fake-gitlab/graphql';
+import { complexity, makeGraphqlExecutor } from '../fake-gitlab/graphql';
 import { baseConfig } from './config-fixture';
 
 describe('GraphQL complexity as GitLab scores it', () => {
@@ -119,5 +120,44 @@ describe('MR commits in GraphQL batches, over HTTP', () => {
     const path = bulk.ds.meta.collectionPaths?.merge_request_commits;
     expect(path).toMatchObject({ path: 'per-item', bulk: 0, perItem: 20 });
     expect(path?.fallback).toContain('Cannot query field "commits" on type "MergeRequest"');
+  });
+});
+
+describe('GraphQL batches of MRs from many projects', () => {
+  // 15 projects with one MR each (2 commits): each project adds its own fields to the query
+  const many = buildScenario({
+    projects: Array.from({ length: 15 }, (_, i) => ({
+      id: i + 1, path: `acme/team-${i}/svc`,
+      mergeRequests: [{ iid: 1, created_at: day(3), merged_at: day(3, 12), commits: [{ authored_date: day(2, 9) }, { authored_date: day(1, 9) }] }],
+    })),
+  });
+  function reader(knobs: { graphqlMaxComplexity?: number } = {}) {
+    const answer = makeGraphqlExecutor(many, knobs);
+    const queries: number[] = [];
+    const client = {
+      graphql: async (query: string, variables: Record<string, unknown>) => {
+        queries.push(Object.keys(variables).filter((k) => k.startsWith('i')).length);
+        return { status: 200, headers: {}, body: await answer({ query, variables }) };
+      },
+    } as unknown as GitLabClient;
+    const r = new GraphqlMrCommits(client, () => Promise.reject(new Error('no per-item read expected')));
+    const all = Promise.all(Array.from({ length: 15 }, (_, i) => r.get(`acme/team-${i}/svc`, i + 1, 1)));
+    return { r, queries, all };
+  }
+
+  it('a batch holds as many projects as the complexity budget allows: 13 (13 x 19 = 247 <= 250), then 2', async () => {
+    const { r, queries, all } = reader();
+    const got = await all;
+    expect(got.every((c) => c.count === 2 && c.firstAuthoredAt === '2026-10-01T09:00:00.000Z')).toBe(true);
+    expect(queries).toEqual([13, 2]);
+    expect(r.stats).toMatchObject({ bulk: 15, perItem: 0, refusals: 0 });
+  });
+
+  it('with a limit of 100: the first batch is halved until it passes, then no refusal', async () => {
+    // 13 (247) refused; 6 (114) refused; then 3 (57): 3 + 3 for the 6, 3 + 3 + 1 for the other 7; the last 2 (38)
+    const { r, queries, all } = reader({ graphqlMaxComplexity: 100 });
+    await all;
+    expect(queries).toEqual([13, 6, 3, 3, 3, 3, 1, 2]);
+    expect(r.stats).toMatchObject({ bulk: 15, perItem: 0, refusals: 2, lateRefusals: 0, batchSize: 3 });
   });
 });
