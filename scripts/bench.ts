@@ -36,20 +36,22 @@ const TOKEN = 'bench-token';
 const LAST_MONTH = '2026-10';
 
 function options(argv: string[]) {
-  const o = { projects: 200, months: 12, scale: 10, latency: 30, concurrency: 16, naiveSample: 5, skipNaive: false };
+  const o = { projects: 200, months: 12, scale: 10, latency: 30, concurrency: 16, naiveSample: 5, skipNaive: false, skipBulk: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
     if (flag === '--skip-naive') { o.skipNaive = true; continue; }
+    if (flag === '--skip-bulk') { o.skipBulk = true; continue; }
     const key = flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const value = Number(argv[++i]);
-    if (!(key in o) || key === 'skipNaive' || !Number.isFinite(value) || value < 0) throw new Error(`bad option ${flag} ${argv[i] ?? ''}`);
+    if (!(key in o) || key === 'skipNaive' || key === 'skipBulk' || !Number.isFinite(value) || value < 0) throw new Error(`bad option ${flag} ${argv[i] ?? ''}`);
     (o as Record<string, number | boolean>)[key] = value;
   }
   return o;
 }
 
 const opt = options(process.argv.slice(2));
-const bundle = resolve('dist/dora-report.cjs');
+// DORA_BENCH_BUNDLE: measure another build of the CLI (e.g. a branch's, built outside dist/)
+const bundle = resolve(process.env.DORA_BENCH_BUNDLE ?? 'dist/dora-report.cjs');
 if (!existsSync(bundle)) {
   console.error(`missing ${bundle}: run "npm run build" first`);
   process.exit(1);
@@ -103,11 +105,11 @@ const work = mkdtempSync(join(tmpdir(), 'dora-bench-'));
 const cacheDir = join(work, 'cache');
 const limits = { global: GITLAB_COM.global * opt.scale, jobs: GITLAB_COM.jobs * opt.scale };
 
-async function runCli(fake: Fake, name: string, month: string): Promise<CliRun> {
+async function runCli(fake: Fake, name: string, month: string, extra: string[] = [], cache = cacheDir): Promise<CliRun> {
   const outDir = join(work, name);
   const cli = [
     bundle, '--gitlab-url', fake.url, '--group', 'acme', '--month', month, '--months', String(opt.months),
-    '--output-dir', outDir, '--no-wiki', '--cache-dir', cacheDir, '--concurrency', String(opt.concurrency),
+    '--output-dir', outDir, '--no-wiki', '--cache-dir', cache, '--concurrency', String(opt.concurrency), ...extra,
     // No --rate-limit: the fake announces its limit on every response and the CLI paces by it.
     '--jobs-rate-limit', String(limits.jobs),
   ];
@@ -187,6 +189,9 @@ let naiveNext: NaiveResult | null = null;
 let naiveMonth: NaiveResult | null = null;
 let cold: CliRun, cached: CliRun, next: CliRun;
 let sCold: FakeServerState, sCached: FakeServerState, sNext: FakeServerState;
+// --collect bulk (issue 12): the same cold and next-month runs with their own cache
+let bulkCold: CliRun | null = null, bulkNext: CliRun | null = null;
+let sBulkCold: FakeServerState | null = null, sBulkNext: FakeServerState | null = null;
 try {
   console.error(`fake GitLab (separate process) on ${fake.url}: latency ${opt.latency} ms, ${fmt(limits.global)}/min, jobs ${fmt(limits.jobs)}/min`);
   await fake.state(true);
@@ -196,6 +201,13 @@ try {
   sCached = await fake.state(true);
   next = await runCli(fake, 'next-month', LAST_MONTH);
   sNext = await fake.state(true);
+  if (!opt.skipBulk) {
+    const bulkCache = join(work, 'cache-bulk');
+    bulkCold = await runCli(fake, 'bulk-cold', coldMonth, ['--collect', 'bulk'], bulkCache);
+    sBulkCold = await fake.state(true);
+    bulkNext = await runCli(fake, 'bulk-next-month', LAST_MONTH, ['--collect', 'bulk'], bulkCache);
+    sBulkNext = await fake.state(true);
+  }
 } finally {
   fake.stop();
 }
@@ -345,6 +357,43 @@ say(table(['measure', 'scaled x' + String(opt.scale) + ' (measured)', 'GitLab.co
 ]));
 say();
 say('projected wall = max(bound for our cold requests at the real limits, the scaled run\'s collection time) + its compute after collection: a lower bound that assumes the client limiter runs at the real limit once that limit binds.');
+
+if (bulkCold && bulkNext && sBulkCold && sBulkNext) {
+  say();
+  say('## 6. Bulk collection (`--collect bulk`, issue 12) beside the per-item runs above');
+  say();
+  const keys = [...new Set([...Object.keys(sCold.requestsByEndpoint), ...Object.keys(sBulkCold.requestsByEndpoint), ...Object.keys(sBulkNext.requestsByEndpoint)])].sort();
+  say(table(['endpoint', 'cold per item', 'cold bulk', 'next month per item', 'next month bulk'], [
+    ...keys.map((k) => [k, fmt(sCold.requestsByEndpoint[k] ?? 0), fmt(sBulkCold!.requestsByEndpoint[k] ?? 0), fmt(sNext.requestsByEndpoint[k] ?? 0), fmt(sBulkNext!.requestsByEndpoint[k] ?? 0)]),
+    ['**total**', fmt(coldTotal), fmt(sBulkCold.total), fmt(sNext.total), fmt(sBulkNext.total)],
+  ]));
+  const same = (a: CliRun, b: CliRun) => {
+    const files = [...new Set([...csvFiles(a.outDir), ...csvFiles(b.outDir)])];
+    const equal = files.filter((f) => existsSync(join(a.outDir, f)) && existsSync(join(b.outDir, f)) && readFileSync(join(a.outDir, f)).equals(readFileSync(join(b.outDir, f))));
+    return { files: files.length, equal: equal.length };
+  };
+  const csvCold = same(cold, bulkCold);
+  const csvNext = same(next, bulkNext);
+  // "MR commits: ... N refused, K after the first batch ..." (the CLI's summary line)
+  const late = (r: CliRun) => Number(/(\d+) after the first batch/.exec(r.stderr.find((l) => l.includes('MR commits:')) ?? '')?.[1] ?? NaN);
+  const paths = (r: CliRun) => r.stderr.filter((l) => /^(shipped MRs|MR commits):/.test(l.trim())).map((l) => l.trim());
+  say();
+  say(table(['measure', 'value', 'target', 'verdict'], [
+    target('bulk cold: requests / per-item cold', fmt(sBulkCold.total / coldTotal, 3), '<= 0.25', sBulkCold.total <= 0.25 * coldTotal),
+    target('bulk cold: CSV files identical to the per-item cold run', `${csvCold.equal} of ${csvCold.files}`, 'all', csvCold.files > 0 && csvCold.equal === csvCold.files),
+    target('bulk next month: requests / per-item next month', fmt(sBulkNext.total / sNext.total, 3), '<= 0.5', sBulkNext.total <= 0.5 * sNext.total),
+    target('bulk next month: CSV files identical to the per-item run', `${csvNext.equal} of ${csvNext.files}`, 'all', csvNext.files > 0 && csvNext.equal === csvNext.files),
+    target('bulk: GraphQL refusals after the first adaptation (cold + next)', fmt(late(bulkCold) + late(bulkNext)), '0', late(bulkCold) + late(bulkNext) === 0),
+    target('bulk: 429 responses (cold + next)', fmt(sBulkCold.total429 + sBulkNext.total429), '0', sBulkCold.total429 + sBulkNext.total429 === 0),
+    ['bulk cold wall time (scaled)', sec(bulkCold.wallMs), '', ''],
+    target('bulk cold at GitLab.com limits (projected bound)', sec(floorMs(sBulkCold.total, sBulkCold.requestsByEndpoint[JOBS_KEY] ?? 0, GITLAB_COM)), '<= 15 min', floorMs(sBulkCold.total, sBulkCold.requestsByEndpoint[JOBS_KEY] ?? 0, GITLAB_COM) <= 15 * 60_000),
+    ['per-item cold at GitLab.com limits (projected bound)', sec(floorMs(coldTotal, coldJobs, GITLAB_COM)), '', ''],
+    ['bulk cold at 120/min (self-managed, GitLab\'s suggested limit)', `${fmt(sBulkCold.total / 120 / 60, 1)} h`, '', ''],
+    ['per-item cold at 120/min', `${fmt(coldTotal / 120 / 60, 1)} h`, '', ''],
+  ]));
+  say();
+  for (const l of [...paths(bulkCold).map((x) => `cold: ${x}`), ...paths(bulkNext).map((x) => `next month: ${x}`)]) say(`- ${l}`);
+}
 
 console.log(['## Targets', '', table(['target', 'measured', 'goal', 'verdict'], targets), '', ...out].join('\n'));
 rmSync(work, { recursive: true, force: true });

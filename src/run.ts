@@ -202,6 +202,7 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     retries: dataset.meta.retries,
     requests: dataset.meta.requests,
     shards: dataset.meta.shards,
+    ...(dataset.meta.collectionPaths ? { collectionPaths: dataset.meta.collectionPaths } : {}),
     complete: dataset.meta.skippedProjects.length === 0,
     definitionsUrl: config.wiki ? wikiPageUrl(config) : null,
   };

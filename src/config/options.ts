@@ -55,6 +55,7 @@ function cli(key: string, kind: Kind, arg: string | undefined, value: OptionSpec
 export const TIERS = ['production', 'staging', 'testing', 'development', 'other'] as const;
 export const TEAM_SOURCES = ['subgroup', 'topic', 'file'] as const;
 export const CHANGE_FAILURE_SOURCES = ['deployments', 'incidents'] as const;
+export const COLLECT_STRATEGIES = ['per-item', 'bulk'] as const;
 
 /**
  * A wiki folder: segments without whitespace or `/`, none of them `.` or `..`, no leading or
@@ -107,6 +108,10 @@ export const OPTIONS: OptionSpec[] = [
     helpDefault: null,
   }),
   cli('jobs_rate_limit', 'value', 'N', 600, 'API requests per minute to project job lists', { range: { min: 1, max: 100_000, integer: true } }),
+  cli('collect', 'value', 'MODE', 'per-item', 'bulk: read the MRs deployments shipped with windowed group-wide listings (same records, far fewer requests; per item where GitLab cannot answer exactly) | per-item', {
+    env: 'DORA_COLLECT',
+    options: COLLECT_STRATEGIES,
+  }),
   cli('help', 'switch', undefined, undefined, 'show this help'),
   cli('version', 'switch', undefined, undefined, 'show the version'),
 ];

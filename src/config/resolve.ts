@@ -3,7 +3,7 @@ import { ConfigError, makeProblem, show, type Problem, type ProblemCode } from '
 import { compileRegexOption } from './regex';
 import { DECIMAL, RUNNER_RATES_ACCEPTED, readRunnerRates } from './runner-rates';
 import { readTeamFile } from './teams';
-import { BY_FLAG, CURRENCY, ENV_NAME, OPTIONS, TIERS, WIKI_PREFIX, label, spec, stringDefault, type NumberRange } from './options';
+import { BY_FLAG, COLLECT_STRATEGIES, CURRENCY, ENV_NAME, OPTIONS, TIERS, WIKI_PREFIX, label, spec, stringDefault, type NumberRange } from './options';
 import type { ChangeFailureSource, Config, RegexOption, Shard, TeamFile, TeamSource } from './types';
 
 export { HELP_TEXT } from './options';
@@ -333,7 +333,7 @@ function wikiTarget(i: Inputs): Pick<Config, 'wiki' | 'wikiProject' | 'wikiPrefi
 /** How collection runs: where it writes, shards, concurrency, retries, pacing. */
 function collection(
   i: Inputs,
-): Pick<Config, 'outputDir' | 'cacheDir' | 'snapshotDirs' | 'snapshotOut' | 'concurrency' | 'shard' | 'quiet' | 'requestTimeoutMs' | 'maxAttempts' | 'rateLimitPerMinute' | 'jobsRateLimitPerMinute'> {
+): Pick<Config, 'outputDir' | 'cacheDir' | 'snapshotDirs' | 'snapshotOut' | 'concurrency' | 'shard' | 'quiet' | 'requestTimeoutMs' | 'maxAttempts' | 'rateLimitPerMinute' | 'jobsRateLimitPerMinute' | 'collect'> {
   const shards = i.number('shards');
   const snapshotOut = i.given('snapshot_out') ?? null;
   const concurrency = i.number('concurrency');
@@ -356,6 +356,7 @@ function collection(
       shard = { index, total };
     }
   }
+  const collect = i.oneOf<(typeof COLLECT_STRATEGIES)[number]>('collect');
   return {
     outputDir: i.given('output_dir') ?? stringDefault('output_dir'),
     cacheDir: i.given('cache_dir') ?? null,
@@ -369,6 +370,8 @@ function collection(
     // Unset by default: the server announces its limit on every response (../../docs/collection.md#pacing).
     rateLimitPerMinute: i.given('rate_limit') === undefined ? null : i.number('rate_limit', 'none'),
     jobsRateLimitPerMinute: i.number('jobs_rate_limit'),
+    // only when asked for: the default path needs no field (snapshots and tests build Configs)
+    ...(collect === 'bulk' ? { collect } : {}),
   };
 }
 

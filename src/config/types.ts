@@ -92,4 +92,12 @@ export interface Config {
    */
   rateLimitPerMinute: number | null;
   jobsRateLimitPerMinute: number;
+  /**
+   * Collection strategy (issue 12): 'bulk' reads what GitLab can answer exactly in bulk
+   * (windowed group-wide MR listings for the MRs deployments shipped) and falls back per item
+   * where it cannot; 'per-item' (also when absent) asks per deployment. Same records either way.
+   */
+  collect?: CollectStrategy;
 }
+
+export type CollectStrategy = 'bulk' | 'per-item';

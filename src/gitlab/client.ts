@@ -17,6 +17,11 @@ export interface GitLabClient {
   forEachPage(endpoint: string, query: Record<string, string>, onPage: (items: unknown[]) => boolean | void): Promise<void>;
   /** One GET returning the raw response (single page, no following). */
   getRaw(endpoint: string, query: Record<string, string>): Promise<HttpResponse>;
+  /**
+   * One `POST /api/graphql` (same limiter, retries and rate limit as REST; counted as
+   * "POST /api/graphql"). GraphQL errors come back in the body with HTTP 200.
+   */
+  graphql(query: string, variables: Record<string, unknown>): Promise<HttpResponse>;
 }
 
 export interface ClientOptions extends TransportOptions {
@@ -95,5 +100,13 @@ export function createGitLabClient(opts: ClientOptions): GitLabClient {
     }
   };
 
-  return { api, transport, forEachPage, getRaw };
+  const graphqlUrl = new URL('api/graphql', `${opts.gitlabUrl.replace(/\/+$/, '')}/`);
+  const graphql: GitLabClient['graphql'] = (query, variables) =>
+    transport.request('POST', graphqlUrl, {
+      // GraphQL takes the token as a Bearer token (doc/api/graphql/getting_started.md)
+      headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+
+  return { api, transport, forEachPage, getRaw, graphql };
 }

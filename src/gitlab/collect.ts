@@ -12,6 +12,7 @@ import {
   emptyDataset,
   sortDataset,
   type Dataset,
+  type CollectionPath,
   type DeploymentMergeRequestRecord,
   type DeploymentRecord,
   type EnvironmentBaselineRecord,
@@ -25,6 +26,8 @@ import {
 } from '../model/types';
 import type { Logger } from '../log';
 import type { GitLabClient } from './client';
+import { BulkShippedMrs, type BulkUnit, type ShippedLister } from './collect-bulk';
+import { GraphqlMrCommits, type CommitSummary } from './graphql';
 import { GitLabApiError, isGitLabApiError } from './errors';
 import {
   firstAuthored,
@@ -194,6 +197,25 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   groupLists.catch(() => undefined);
   const skipped: SkippedProject[] = [];
   const results = new Map<number, ProjectData>();
+  // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
+  // projects' deployments are listed; a project's data is complete (and saved) only then.
+  const bulk = config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency) : null;
+  // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
+  if (bulk) {
+    const paths = new Map(listed.map((p) => [p.id, p.path]));
+    const reader = new GraphqlMrCommits(client, (projectId, iid) => perItemCommits(o, projectId, iid));
+    commitReaders.set(o, (projectId, iid) => reader.get(paths.get(projectId) ?? null, projectId, iid));
+    graphqlStats.set(o, reader);
+  }
+  const deferred: { p: ApiProject; data: Promise<ProjectData> }[] = [];
+  const skipOrThrow = (p: ApiProject, e: unknown) => {
+    if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
+      skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
+      log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
+    } else {
+      throw e;
+    }
+  };
   o.progress?.start(listed.length);
   // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
   // this keeps memory flat and each project's requests close together.
@@ -209,20 +231,48 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         results.set(p.id, saved.data);
       } else {
         const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
-        const data = await collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id));
-        o.checkpoint?.projectDone(p.id, data);
-        results.set(p.id, data);
+        let listedSignal = (): void => undefined;
+        const listedNow = new Promise<void>((resolve) => (listedSignal = resolve));
+        const data = collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id), bulk, listedSignal);
+        if (bulk) {
+          // Everything but the shipped MRs is read: the slot goes to the next project (and the
+          // progress counts it: what is left of it is read for all projects together).
+          data.catch(() => undefined);
+          await Promise.race([listedNow, data]);
+          deferred.push({ p, data });
+          o.progress?.projectDone(false);
+          return;
+        }
+        const d = await data;
+        o.checkpoint?.projectDone(p.id, d);
+        results.set(p.id, d);
       }
     } catch (e) {
-      if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
-        skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
-        log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
-      } else {
-        throw e;
-      }
+      skipOrThrow(p, e);
     }
     o.progress?.projectDone(resumed);
   });
+  if (bulk) {
+    log.info(`MRs shipped by ${deferred.length} projects' deployments and their commits: reading in bulk`);
+    await bulk.run();
+    await forEachLimited(deferred, Math.max(4, config.concurrency * 4), async ({ p, data }) => {
+      try {
+        const d = await data;
+        o.checkpoint?.projectDone(p.id, d);
+        results.set(p.id, d);
+      } catch (e) {
+        skipOrThrow(p, e);
+      }
+    });
+    const s = bulk.stats;
+    log.info(`shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`);
+    const g = graphqlStats.get(o)?.stats;
+    if (g) {
+      log.info(
+        `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, ${g.lateRefusals} after the first batch, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
+      );
+    }
+  }
 
   const [issues, mergeRequests] = await groupLists;
   o.progress?.end();
@@ -251,6 +301,17 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     requests: { ...client.transport.stats.requests },
     shards: config.shard?.total ?? 1,
     payload: tally.counts(),
+    collectionPaths: {
+      deployment_merge_requests: bulk
+        ? {
+            path: bulk.stats.bulk > 0 ? 'bulk' : 'per-item',
+            bulk: bulk.stats.bulk,
+            perItem: bulk.stats.perItem,
+            ...(bulk.stats.fallback ? { fallback: bulk.stats.fallback } : {}),
+          }
+        : { path: 'per-item', bulk: 0, perItem: perItemShipped.get(o) ?? 0 },
+      merge_request_commits: commitPath(o),
+    },
   });
   ds.projects = projects;
   ds.issues = issues;
@@ -393,7 +454,15 @@ function mergeById<T extends { id: number }>(cached: T[], fresh: T[]): T[] {
   return [...m.values()];
 }
 
-async function collectProject(o: CollectOptions, p: ApiProject, startMs: number, endMs: number, cache: ProjectCache | null): Promise<ProjectData> {
+async function collectProject(
+  o: CollectOptions,
+  p: ApiProject,
+  startMs: number,
+  endMs: number,
+  cache: ProjectCache | null,
+  bulk: BulkShippedMrs | null = null,
+  onListed: () => void = () => undefined,
+): Promise<ProjectData> {
   const { client, config } = o;
   const api = client.api;
   const envs = uniqueById(
@@ -404,15 +473,23 @@ async function collectProject(o: CollectOptions, p: ApiProject, startMs: number,
 
   // The shipped MRs (most of all requests) start as soon as the deployments are known, not
   // after the project's job pages, which crawl at the lower project-jobs rate limit.
-  const deploymentsListed = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache))).then(
-    (parts) => ({ fresh: parts.flatMap((d) => d.deployments), baselines: parts.map((d) => d.baseline) }),
-  );
-  const [{ fresh, baselines }, freshMrs, pipelines, jobs] = await Promise.all([
-    deploymentsListed,
-    deploymentsListed.then((d) => collectShippedMrs(o, p.id, d.fresh, d.baselines, cache?.deployments ?? [])),
-    collectPipelines(o, p.id, fromMs, endMs),
-    collectJobs(o, p.id, fromMs, endMs),
-  ]);
+  const envParts = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
+  const deploymentsListed = envParts.then((parts) => ({ fresh: parts.flatMap((d) => d.deployments), baselines: parts.map((d) => d.baseline) }));
+  const pipelinesRead = collectPipelines(o, p.id, fromMs, endMs);
+  const jobsRead = collectJobs(o, p.id, fromMs, endMs);
+  const cachedDeployments = cache?.deployments ?? [];
+  const shipped = bulk
+    ? // Bulk: registered once everything else of the project is read; answered when every
+      // project's deployments are known (BulkShippedMrs.run).
+      Promise.all([envParts, pipelinesRead, jobsRead]).then(([parts]) => {
+        const units: BulkUnit[] = parts.map((part, i) => bulkUnit(p.id, prodEnvs[i]!, part, cachedDeployments));
+        const lister = bulk.register(units);
+        onListed();
+        const fresh = parts.flatMap((d) => d.deployments);
+        return lister.then((list) => collectShippedMrs(o, p.id, fresh, parts.map((d) => d.baseline), cachedDeployments, list));
+      })
+    : deploymentsListed.then((d) => collectShippedMrs(o, p.id, d.fresh, d.baselines, cachedDeployments, null));
+  const [{ fresh, baselines }, freshMrs, pipelines, jobs] = await Promise.all([deploymentsListed, shipped, pipelinesRead, jobsRead]);
   if (!cache) {
     return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
   }
@@ -460,7 +537,7 @@ async function collectEnvironmentDeployments(
   startMs: number,
   endMs: number,
   cache: ProjectCache | null,
-): Promise<{ deployments: DeploymentRecord[]; baseline: EnvironmentBaselineRecord }> {
+): Promise<EnvironmentDeployments> {
   const api = o.client.api;
   const cachedBaseline = cache ? baselineFromCache(cache, env, startMs) : null;
   const from = cache && cache.sinceMs > startMs ? cache.since : o.windowStart;
@@ -497,15 +574,21 @@ async function collectEnvironmentDeployments(
         }),
   ]);
   const tally = tallyOf(o);
-  const deployments = uniqueById(tally.readAll('deployments', [...success, ...failed], (d) => normalizeDeployment(d, projectId)))
-    .filter((d) => d.environmentId === env.id || d.environmentName === env.name)
-    .filter((d) => inWindow(d.finishedAt, startMs, endMs));
-  if (cachedBaseline) return { deployments, baseline: cachedBaseline };
+  const read = uniqueById(tally.readAll('deployments', [...success, ...failed], (d) => normalizeDeployment(d, projectId))).filter(
+    (d) => d.environmentId === env.id || d.environmentName === env.name,
+  );
+  const deployments = read.filter((d) => inWindow(d.finishedAt, startMs, endMs));
+  // For the bulk planner: every successful deployment listed from `from` (window filter aside),
+  // and whether each listed success record could be read.
+  const successIds = new Set(read.filter((d) => d.status === 'success').map((d) => d.id));
+  const listing = { fromMs: Date.parse(from), known: read.filter((d) => d.status === 'success'), complete: successIds.size === new Set(success.map((x) => (x as { id?: unknown })?.id)).size };
+  if (cachedBaseline) return { deployments, baseline: cachedBaseline, listing };
   const hasEarlier = before !== null && Array.isArray(before.body) && before.body.length > 0;
   // An earlier successful deployment that cannot be read still proves there was one.
   const prev = hasEarlier ? tally.read('deployments', (before.body as unknown[])[0], (d) => normalizeDeployment(d, projectId)) : null;
   return {
     deployments,
+    listing,
     baseline: {
       projectId,
       environmentId: env.id,
@@ -523,18 +606,19 @@ async function collectShippedMrs(
   deployments: DeploymentRecord[],
   baselines: EnvironmentBaselineRecord[],
   cachedDeployments: DeploymentRecord[],
+  bulkRows: ShippedLister | null,
 ): Promise<DeploymentMergeRequestRecord[]> {
-  const api = o.client.api;
   // The first successful deployment of an environment without earlier history is a baseline:
   // GitLab links every MR ever merged to it, so its MRs are listed (to count them) but their
   // commits are not read.
   const baselineIds = baselineDeploymentIds([...cachedDeployments, ...deployments], baselines);
-  const commitCache = new Map<string, Promise<{ firstAuthoredAt: string | null; count: number }>>();
+  const commitCache = new Map<string, Promise<CommitSummary>>();
+  const reader = commitReaders.get(o);
   const commitsOf = (mrProjectId: number, iid: number) => {
     const key = `${mrProjectId}:${iid}`;
     let pr = commitCache.get(key);
     if (!pr) {
-      pr = (api.MergeRequests.allCommits(mrProjectId, iid, { perPage: PER_PAGE } as never) as Promise<unknown[]>).then(firstAuthored);
+      pr = reader ? reader(mrProjectId, iid) : perItemCommits(o, mrProjectId, iid);
       commitCache.set(key, pr);
     }
     return pr;
@@ -545,7 +629,7 @@ async function collectShippedMrs(
       .map(async (d) => {
         // Read first without commits (an unreadable MR is skipped and counted before its
         // commits are requested), then completed with them.
-        const listed = (await api.Deployments.allMergeRequests(projectId, d.id, { perPage: PER_PAGE } as never)) as unknown as unknown[];
+        const listed = bulkRows?.(d) ?? (await perItemDeploymentMrs(o, projectId, d.id));
         const none = { firstAuthoredAt: null, count: 0 };
         const read = tallyOf(o).readAll('deployment_merge_requests', listed, (mr) => normalizeShippedMr(mr, projectId, d.id, none));
         const mrs = [...new Map(read.map((m) => [m.mrId, m])).values()];
@@ -559,6 +643,52 @@ async function collectShippedMrs(
       }),
   );
   return parts.flat();
+}
+
+/** One production environment's deployments as listed, and what the bulk planner needs of the listing. */
+interface EnvironmentDeployments {
+  deployments: DeploymentRecord[];
+  baseline: EnvironmentBaselineRecord;
+  listing: { fromMs: number; known: DeploymentRecord[]; complete: boolean };
+}
+
+/** Per-item MR listings of deployments made by each collect() call (CollectionMeta.collectionPaths). */
+const perItemShipped = new WeakMap<CollectOptions, number>();
+
+async function perItemDeploymentMrs(o: CollectOptions, projectId: number, deploymentId: number): Promise<unknown[]> {
+  perItemShipped.set(o, (perItemShipped.get(o) ?? 0) + 1);
+  return (await o.client.api.Deployments.allMergeRequests(projectId, deploymentId, { perPage: PER_PAGE } as never)) as unknown as unknown[];
+}
+
+/** With bulk collection, where each collect() call reads MR commits (GraphQL batches, REST per item as fallback). */
+const commitReaders = new WeakMap<CollectOptions, (projectId: number, iid: number) => Promise<CommitSummary>>();
+const graphqlStats = new WeakMap<CollectOptions, GraphqlMrCommits>();
+const perItemCommitReads = new WeakMap<CollectOptions, number>();
+
+async function perItemCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
+  perItemCommitReads.set(o, (perItemCommitReads.get(o) ?? 0) + 1);
+  return firstAuthored((await o.client.api.MergeRequests.allCommits(projectId, iid, { perPage: PER_PAGE } as never)) as unknown[]);
+}
+
+function commitPath(o: CollectOptions): CollectionPath {
+  const g = graphqlStats.get(o)?.stats;
+  if (!g) return { path: 'per-item', bulk: 0, perItem: perItemCommitReads.get(o) ?? 0 };
+  return { path: g.bulk > 0 ? 'bulk' : 'per-item', bulk: g.bulk, perItem: g.perItem, ...(g.fallback ? { fallback: g.fallback } : {}) };
+}
+
+/** A production environment of a project for the bulk planner (src/gitlab/collect-bulk.ts). */
+function bulkUnit(projectId: number, env: EnvironmentRecord, part: EnvironmentDeployments, cachedDeployments: DeploymentRecord[]): BulkUnit {
+  const mine = (d: DeploymentRecord) => d.environmentId === env.id || d.environmentName === env.name;
+  const known = [...part.listing.known, ...cachedDeployments.filter((d) => mine(d) && d.status === 'success' && !part.listing.known.some((k) => k.id === d.id))];
+  return {
+    projectId,
+    envName: env.name,
+    lowerMs: part.listing.fromMs,
+    known,
+    targets: part.deployments.filter((d) => d.status === 'success'),
+    // An unreadable deployment has no finish time at all: nothing of this environment is read in bulk.
+    dirty: !part.listing.complete,
+  };
 }
 
 async function collectPipelines(o: CollectOptions, projectId: number, startMs: number, endMs: number): Promise<PipelineRecord[]> {

@@ -207,12 +207,30 @@ export interface CollectionMeta {
    * refused (teams are not reassigned from a snapshot). Absent in snapshots written before it.
    */
   teams?: TeamAssignment;
+  /**
+   * How each data kind was read (issue 12): in bulk or per item, and why per item where bulk
+   * was asked for. Absent in snapshots written before it existed.
+   */
+  collectionPaths?: Partial<Record<CollectionPathKind, CollectionPath>>;
 }
 
 export interface TeamAssignment {
   source: string;
   /** sha256 of the parsed team file (canonical JSON); null unless source is file. */
   fileDigest: string | null;
+}
+
+/** Data kinds that have a bulk path (report.json keys). */
+export type CollectionPathKind = 'deployment_merge_requests' | 'merge_request_commits';
+
+export interface CollectionPath {
+  /** 'bulk' when any record of the kind came from a bulk answer, else 'per-item'. */
+  path: 'bulk' | 'per-item';
+  /** Units read in bulk / per item (deployments for deployment_merge_requests, MRs for merge_request_commits). */
+  bulk: number;
+  perItem: number;
+  /** Why everything went per item although bulk was asked for (capability missing, refused). */
+  fallback?: string;
 }
 
 /** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */

@@ -1,3 +1,4 @@
+import type { CollectionPath, CollectionPathKind } from '../model/types';
 /** Everything the report says about the run that is not a metric (../../docs/outputs.md#reportmd, Data quality). */
 export interface ReportDefinitions {
   /** How production was recognised, e.g. 'tier = production' or 'name matches /prod/'. */
@@ -30,6 +31,8 @@ export interface ReportContext {
   /** Requests made, by endpoint. */
   requests: Record<string, number>;
   shards: number;
+  /** How each data kind was read, in bulk or per item (CollectionMeta.collectionPaths); absent for older snapshots. */
+  collectionPaths?: Partial<Record<CollectionPathKind, CollectionPath>>;
   /** False when some data is missing (skipped projects, failed listings). */
   complete: boolean;
   /** Where a reader finds the definitions (the month's wiki page); the deck's footer links it. */

@@ -162,6 +162,16 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
       deployments_without_mr: dq.deploymentsWithoutMr,
       deployments_without_job: dq.deploymentsWithoutJob,
       jobs_without_runner: dq.jobsWithoutRunner,
+      // How each data kind was read (docs/gitlab-bulk-api.md): in bulk or per item, and why per item.
+      ...(ctx.collectionPaths
+        ? {
+            collection_paths: Object.fromEntries(
+              Object.entries(ctx.collectionPaths)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([k, v]) => [k, { path: v.path, bulk: v.bulk, per_item: v.perItem, ...(v.fallback ? { fallback: v.fallback } : {}) }]),
+            ),
+          }
+        : {}),
       // Every payload variation (../../docs/collection.md#payload-variations), zero or not (report.md lists the non-zero ones).
       payload: {
         unreadable_records: sortedRecord(dq.payload.unreadableRecords),

@@ -107,6 +107,8 @@ export interface QualityView {
   counts: Array<{ label: string; value: number }>;
   requests: TableView | null;
   requestTotal: number;
+  /** One line per data kind with a bulk path: how it was read (issue 12). */
+  collection: string[];
   retries: string;
   window: string;
   definitions: Array<{ label: string; value: string }>;
@@ -585,6 +587,28 @@ export function payloadCountLines(q: PayloadQuality): Array<{ label: string; val
   ];
 }
 
+/** How the data kinds with a bulk path were read, one line each (report.json has the numbers too). */
+function collectionLines(ctx: ReportContext): string[] {
+  const lines: string[] = [];
+  const d = ctx.collectionPaths?.deployment_merge_requests;
+  if (d) {
+    const how =
+      d.path === 'bulk'
+        ? `read in bulk (${plural(d.bulk, 'deployment')} from windowed group-wide listings, ${fmtNumber(d.perItem)} per deployment where a window could not isolate them)`
+        : `read per deployment (${plural(d.perItem, 'deployment')})${d.fallback ? `: ${d.fallback}` : ''}`;
+    lines.push(`MRs shipped by deployments: ${how}.`);
+  }
+  const c = ctx.collectionPaths?.merge_request_commits;
+  if (c) {
+    const how =
+      c.path === 'bulk'
+        ? `read in GraphQL batches (${plural(c.bulk, 'MR')}, ${fmtNumber(c.perItem)} per MR)${c.fallback ? `; ${c.fallback}` : ''}`
+        : `read per MR (${plural(c.perItem, 'MR')})${c.fallback ? `: ${c.fallback}` : ''}`;
+    lines.push(`MR commits: ${how}.`);
+  }
+  return lines;
+}
+
 function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | null): QualityView {
   const dq = result.dataQuality;
   const skippedAll = [...ctx.skippedProjects].sort((a, b) => compareKey(a.path, b.path));
@@ -635,6 +659,7 @@ function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | 
           )
         : null,
     requestTotal: reqKeys.reduce((s, k) => s + (ctx.requests[k] ?? 0), 0),
+    collection: collectionLines(ctx),
     retries:
       retryKeys.length > 0
         ? retryKeys.map((k) => `${k}: ${fmtNumber(ctx.retries[k] ?? 0)}`).join(', ')

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
+import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type CollectionPath, type CollectionPathKind, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
 import { RuntimeError } from '../config/runtime-errors';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
@@ -166,6 +166,7 @@ export function readSnapshots(dirs: string[]): Dataset {
         unreadable: sum((m) => m.payload?.unreadable ?? {}),
         offsetTimestamps: metas.reduce((n, m) => n + (m.payload?.offsetTimestamps ?? 0), 0),
       },
+      ...mergedCollectionPaths(metas),
     },
   } as Dataset;
   for (const entity of DATASET_ENTITIES) {
@@ -196,4 +197,18 @@ export function checkSnapshotTeams(meta: CollectionMeta, wanted: TeamAssignment,
   throw new SnapshotError(
     `--team-file / DORA_TEAM_FILE: its content differs from the team file the snapshot ${where} was collected with. Accepted: the same team file, or collect again with this one.`,
   );
+}
+
+/** Shards' collection paths summed per data kind (absent when no shard recorded any). */
+function mergedCollectionPaths(metas: CollectionMeta[]): Pick<CollectionMeta, 'collectionPaths'> {
+  const out: Partial<Record<CollectionPathKind, CollectionPath>> = {};
+  for (const m of metas) {
+    for (const [k, v] of Object.entries(m.collectionPaths ?? {}) as [CollectionPathKind, CollectionPath][]) {
+      const prev = out[k];
+      const bulk = (prev?.bulk ?? 0) + v.bulk;
+      const fallback = prev?.fallback ?? v.fallback;
+      out[k] = { path: bulk > 0 ? 'bulk' : 'per-item', bulk, perItem: (prev?.perItem ?? 0) + v.perItem, ...(fallback ? { fallback } : {}) };
+    }
+  }
+  return Object.keys(out).length > 0 ? { collectionPaths: out } : {};
 }

@@ -10,6 +10,7 @@ import {
   userBasic, iso, type Json,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
+import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
 
 export interface FailureRule {
   /** tested against the request path + query, e.g. '/api/v4/projects/4001/jobs?per_page=100' */
@@ -24,7 +25,7 @@ export interface FailureRule {
 }
 
 /** Token identity, version and role knobs: handlers-preflight.ts */
-export interface Knobs extends PreflightKnobs {
+export interface Knobs extends PreflightKnobs, GraphqlKnobs {
   token?: string;
   latencyMs?: number;
   /** global throttle: requests per window (the window is a minute unless shortened below) */
@@ -40,6 +41,12 @@ export interface Knobs extends PreflightKnobs {
   rateLimitHeaders?: 'all' | '429-only';
   failures?: FailureRule[];
   forbiddenProjects?: number[];
+  /**
+   * MR lists honour `environment` / `deployed_after` / `deployed_before` (default true; they
+   * came with gitlab-org/gitlab!44041, 13.6 timeframe). false = an older GitLab: Grape's
+   * declared_params drop the unknown params and the list answers as if unfiltered.
+   */
+  mrDeploymentFilters?: boolean;
   wikiForbidden?: boolean;
 }
 
@@ -674,11 +681,85 @@ export function createFakeGitLab(
     ...preflightRoutes({ route, knobs, findProject, findGroup, webUrl: data.webUrl }),
   ];
 
+  /**
+   * Every deployment-MR link (deployment_merge_requests) by environment name, sorted by the
+   * deployment's own finished_at: what MergeRequestsFinder#by_deployments joins. Built once.
+   */
+  let links: Map<string, { finishedAt: number; mrId: number; sameProject: boolean }[]> | null = null;
+  function deploymentLinks(): Map<string, { finishedAt: number; mrId: number; sameProject: boolean }[]> {
+    if (links) return links;
+    links = new Map();
+    for (const p of data.projects) {
+      for (const d of data.activity(p.id).deployments) {
+        // deployments.finished_at NULL never satisfies a comparison
+        if (d.finishedAt === null) continue;
+        let l = links.get(d.env.name);
+        if (!l) links.set(d.env.name, (l = []));
+        for (const m of d.mrs) l.push({ finishedAt: d.finishedAt, mrId: m.id, sameProject: m.projectId === p.id });
+      }
+    }
+    for (const l of links.values()) l.sort((a, b) => a.finishedAt - b.finishedAt);
+    return links;
+  }
+  /**
+   * MergeRequestsFinder#by_deployments (S:app/finders/merge_requests_finder.rb) with
+   * DeploymentMergeRequest's scopes (S:app/models/deployment_merge_request.rb): the MR has a
+   * link to a deployment whose finished_at is strictly after `deployed_after` and strictly
+   * before `deployed_before`, to an environment of that name in the MR's own target project.
+   * Returns the ids of the MRs that pass, null when no deployment filter is given, or a 400.
+   */
+  function deploymentFilter(url: URL): Set<number> | null | Response {
+    if (knobs.mrDeploymentFilters === false) return null;
+    const q = url.searchParams;
+    const env = q.get('environment');
+    const after = time(url, 'deployed_after');
+    const before = time(url, 'deployed_before');
+    // Grape's DateTime coercion refuses what does not parse (lib/api/helpers/merge_requests_helpers.rb: type: DateTime)
+    if (after !== null && Number.isNaN(after)) return json({ error: 'deployed_after is invalid' }, 400);
+    if (before !== null && Number.isNaN(before)) return json({ error: 'deployed_before is invalid' }, 400);
+    if (env === null && after === null && before === null) return null;
+    const all = deploymentLinks();
+    const lists = env !== null ? [all.get(env) ?? []] : [...all.values()];
+    const ids = new Set<number>();
+    for (const l of lists) {
+      // binary search for the first link after `after`
+      let lo = 0;
+      let hi = l.length;
+      if (after !== null) {
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (l[mid]!.finishedAt > after) hi = mid;
+          else lo = mid + 1;
+        }
+      }
+      for (let i = lo; i < l.length; i++) {
+        const k = l[i]!;
+        if (before !== null && k.finishedAt >= before) break;
+        // deployed_to: environments.project_id = merge_requests.target_project_id
+        if (env === null || k.sameProject) ids.add(k.mrId);
+      }
+    }
+    return ids;
+  }
+  const mrsById = new WeakMap<MrRec[], Map<number, MrRec>>();
+  function mrIndex(all: MrRec[]): Map<number, MrRec> {
+    let m = mrsById.get(all);
+    if (!m) mrsById.set(all, (m = new Map(all.map((x) => [x.id, x]))));
+    return m;
+  }
+
   /** `groupProjects`: a group-wide listing of those projects' MRs, memoized (see memoListing) */
   function mrList(url: URL, all: MrRec[], groupProjects?: Set<number>): Response {
     const q = url.searchParams;
     const st = q.get('state') ?? 'all';
     if (!['opened', 'closed', 'locked', 'merged', 'all'].includes(st)) return badParam('state');
+    const deployed = deploymentFilter(url);
+    if (deployed instanceof Response) return deployed;
+    if (deployed !== null) {
+      // few candidates: found by id instead of filtering every MR of the group
+      const byId = mrIndex(all);
+      all = [...deployed].map((id) => byId.get(id)).filter((m): m is MrRec => m !== undefined);
+    }
     const build = () => {
       const inDates = issuableDates(url);
       const target = q.get('target_branch');
@@ -688,9 +769,21 @@ export function createFakeGitLab(
         (!target || m.targetBranch === target) && (!source || m.sourceBranch === source));
       return issuableOrder(url, items, { merged_at: (m) => m.mergedAt ?? 0, title: (m) => m.id });
     };
-    const sorted = groupProjects ? memoListing(all, url, build) : build();
+    const sorted = groupProjects && deployed === null ? memoListing(all, url, build) : build();
     return sorted ? offset(url, sorted, (m) => mrJson(data, m)) : badParam('order_by');
   }
+
+  // GraphQL (test/fake-gitlab/graphql.ts): same token, same throttle, counted under its own key.
+  const graphqlAnswer = makeGraphqlExecutor(data, knobs);
+  handlers.push(
+    http.post(`${baseUrl.replace(/\/+$/, '')}/api/graphql`, ({ request }) =>
+      guarded('POST /api/graphql', request, {}, async () => {
+        if (knobs.graphql === false) return message(404, '404 Not Found');
+        const body: unknown = await request.json().catch(() => null);
+        return json(await graphqlAnswer(body));
+      }),
+    ),
+  );
 
   // Anything else under the API (wrong path or method) is a 404, counted like the rest.
   handlers.push(http.all(`${api}/*`, ({ request }) => guarded(`${request.method} *`, request, {}, () => message(404, '404 Not Found'))));

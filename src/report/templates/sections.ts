@@ -137,6 +137,9 @@ Projects skipped:
 Projects without a team: {{#each quality.projectsWithoutTeam}}{{#if @index}}, {{/if}}{{md this}}{{/each}}{{#if quality.projectsWithoutTeamMore}} …and {{number quality.projectsWithoutTeamMore}} more (listed in report.json){{/if}}.
 {{/if}}
 
+{{#each quality.collection}}
+Collection: {{md this}}
+{{/each}}
 API: {{number quality.requestTotal}} requests made; retries survived by cause: {{md quality.retries}}.
 {{#if quality.requests}}
 
