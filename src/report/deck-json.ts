@@ -3,14 +3,10 @@
  * authority; these types only name what the deck uses). The deck parses report.json as
  * written, so every number on a slide is a number of that file.
  */
-import type { DoraLevel, Num } from '../metrics/types';
+import type { CostMetrics, Delta, DeliveryMetrics, DoraLevel, DoraLevels, DoraMetrics, Num, PipelineMetrics, StageMonth } from '../metrics/types';
 
-export interface DeltaJson {
-  current: Num;
-  previous: Num;
-  abs: Num;
-  pct: Num;
-}
+/** report.json writes a Delta with the same fields (rounded to 2 decimals). */
+export type DeltaJson = Delta;
 
 export interface HeadlineItem {
   value: Num;
@@ -18,56 +14,32 @@ export interface HeadlineItem {
   delta: DeltaJson;
 }
 
+/**
+ * One month of one scope as report.json writes it: the metrics engine's fields under the same
+ * names, rounded (src/report/json.ts monthJson).
+ */
 export interface MonthJson {
   month: string;
-  dora: {
-    prod_deployments: number;
-    lead_time_hours: Num;
-    change_failure_rate: Num;
-    mttr_minutes: Num;
-    deployments_per_day: number;
-    deployment_days: number;
-    deployment_attempts: number;
-    changes: number;
-    time_to_restore_median_minutes: Num;
-  };
-  cost: { ci_minutes: number; ci_cost: number; deployments_per_1k_cost: Num };
-  pipelines: {
-    pipelines: number;
-    pipeline_success_rate: Num;
-    retry_rate: Num;
-    infra_failure_share: Num;
-    pipeline_duration_median_minutes: Num;
-    pipeline_duration_p90_minutes: Num;
-    queue_time_median_minutes: Num;
-    queue_time_p90_minutes: Num;
-  };
-  delivery: {
-    issues_closed: number;
-    mrs_merged: number;
-    mr_cycle_time_hours: Num;
-    spillover: number;
-    bugs_opened: number;
-    hotfix_ratio: Num;
-  };
-  levels: {
-    deployment_frequency: DoraLevel | null;
-    lead_time: DoraLevel | null;
-    change_failure_rate: DoraLevel | null;
-    time_to_restore: DoraLevel | null;
-  };
+  dora: Pick<
+    DoraMetrics,
+    | 'prod_deployments'
+    | 'lead_time_hours'
+    | 'change_failure_rate'
+    | 'mttr_minutes'
+    | 'deployments_per_day'
+    | 'deployment_days'
+    | 'deployment_attempts'
+    | 'changes'
+    | 'time_to_restore_median_minutes'
+  >;
+  cost: CostMetrics;
+  pipelines: Omit<PipelineMetrics, 'jobs' | 'failed_jobs' | 'failed_jobs_known_reason' | 'infra_failed_jobs'>;
+  delivery: DeliveryMetrics;
+  levels: DoraLevels;
 }
 
-export interface StageMonthJson {
-  month: string;
-  changes: number;
-  coding_hours: Num;
-  review_hours: Num;
-  deploy_hours: Num;
-  coding_share: Num;
-  review_share: Num;
-  deploy_share: Num;
-}
+/** A lead-time stages month as report.json writes it (the fields the deck reads). */
+export type StageMonthJson = Pick<StageMonth, 'month' | 'changes' | 'coding_hours' | 'review_hours' | 'deploy_hours' | 'coding_share' | 'review_share' | 'deploy_share'>;
 
 export interface ForecastSeriesJson {
   scope: string;
