@@ -67,72 +67,44 @@ function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | n
   };
 }
 
+/** One team fact; its kind is the metric, and `detail` ends with the severity it is ranked by. */
+function fact(scope: string, metric: string, value: number, unit: string, severity: number, detail: Record<string, number | null>): Candidate {
+  return { kind: metric, scope, metric, value, unit, detail: { ...detail, severity }, severity };
+}
+
 function teamCandidates(f: TeamFacts, portfolio: MonthMetrics, teamCount: number): Candidate[] {
   const out: Candidate[] = [];
   const p = f.month.pipelines;
   const cfr = f.month.dora.change_failure_rate;
   if (cfr !== null) {
     const threshold = ruleThreshold('change_failure_rate');
-    out.push({
-      kind: 'change_failure_rate',
-      scope: f.team,
-      metric: 'change_failure_rate',
-      value: cfr,
-      unit: '%',
-      detail: { prod_deployments: f.month.dora.prod_deployments, threshold, severity: cfr / threshold },
-      severity: cfr / threshold,
-    });
+    out.push(fact(f.team, 'change_failure_rate', cfr, '%', cfr / threshold, { prod_deployments: f.month.dora.prod_deployments, threshold }));
   }
   const infra = ruleThreshold('infra_failure_share');
   if (p.infra_failure_share !== null) {
-    out.push({
-      kind: 'infra_failure_share',
-      scope: f.team,
-      metric: 'infra_failure_share',
-      value: p.infra_failure_share,
-      unit: '%',
-      detail: { failed_jobs: p.failed_jobs, threshold: infra, severity: p.infra_failure_share / infra },
-      severity: p.infra_failure_share / infra,
-    });
+    out.push(fact(f.team, 'infra_failure_share', p.infra_failure_share, '%', p.infra_failure_share / infra, { failed_jobs: p.failed_jobs, threshold: infra }));
   }
   const success = ruleThreshold('pipeline_success_rate');
   if (p.pipeline_success_rate !== null) {
     const severity = (100 - p.pipeline_success_rate) / (100 - success);
-    out.push({
-      kind: 'pipeline_success_rate',
-      scope: f.team,
-      metric: 'pipeline_success_rate',
-      value: p.pipeline_success_rate,
-      unit: '%',
-      detail: { pipelines: p.pipelines, threshold: success, severity },
-      severity,
-    });
+    out.push(fact(f.team, 'pipeline_success_rate', p.pipeline_success_rate, '%', severity, { pipelines: p.pipelines, threshold: success }));
   }
   const queue = ruleThreshold('queue_time_p90_minutes');
   if (p.queue_time_p90_minutes !== null) {
-    out.push({
-      kind: 'queue_time_p90_minutes',
-      scope: f.team,
-      metric: 'queue_time_p90_minutes',
-      value: p.queue_time_p90_minutes,
-      unit: 'min',
-      detail: { jobs: p.jobs, threshold: queue, severity: p.queue_time_p90_minutes / queue },
-      severity: p.queue_time_p90_minutes / queue,
-    });
+    out.push(fact(f.team, 'queue_time_p90_minutes', p.queue_time_p90_minutes, 'min', p.queue_time_p90_minutes / queue, { jobs: p.jobs, threshold: queue }));
   }
   const costShare = share(f.month.cost.ci_cost, portfolio.cost.ci_cost);
   const deploymentShare = share(f.month.dora.prod_deployments, portfolio.dora.prod_deployments);
   if (teamCount >= 2 && costShare !== null && costShare > 0 && deploymentShare !== null && deploymentShare > 0) {
     const ratio = costShare / deploymentShare;
-    out.push({
-      kind: 'ci_cost_share',
-      scope: f.team,
-      metric: 'ci_cost_share',
-      value: costShare,
-      unit: '%',
-      detail: { ci_cost: f.month.cost.ci_cost, deployments_share: deploymentShare, ratio, threshold: COST_SHARE_FACTOR, severity: ratio / COST_SHARE_FACTOR },
-      severity: ratio / COST_SHARE_FACTOR,
-    });
+    out.push(
+      fact(f.team, 'ci_cost_share', costShare, '%', ratio / COST_SHARE_FACTOR, {
+        ci_cost: f.month.cost.ci_cost,
+        deployments_share: deploymentShare,
+        ratio,
+        threshold: COST_SHARE_FACTOR,
+      }),
+    );
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * authority; these types only name what the deck uses). The deck parses report.json as
  * written, so every number on a slide is a number of that file.
  */
-import type { CostMetrics, Delta, DeliveryMetrics, DoraLevel, DoraLevels, DoraMetrics, Num, PipelineMetrics, StageMonth } from '../metrics/types';
+import type { Action, Bottleneck, CostMetrics, Delta, ForecastSeries, Target, DeliveryMetrics, DoraLevel, DoraLevels, DoraMetrics, Num, PipelineMetrics, StageMonth } from '../metrics/types';
 
 /** report.json writes a Delta with the same fields (rounded to 2 decimals). */
 export type DeltaJson = Delta;
@@ -41,15 +41,8 @@ export interface MonthJson {
 /** A lead-time stages month as report.json writes it (the fields the deck reads). */
 export type StageMonthJson = Pick<StageMonth, 'month' | 'changes' | 'coding_hours' | 'review_hours' | 'deploy_hours' | 'coding_share' | 'review_share' | 'deploy_share'>;
 
-export interface ForecastSeriesJson {
-  scope: string;
-  metric: 'prod_deployments' | 'lead_time_hours' | 'change_failure_rate' | 'ci_cost';
-  method: string | null;
-  history_months: number;
-  backtest_mae: Num;
-  points: Array<{ month: string; value: number; lower: number; upper: number }>;
-  skipped_reason: string | null;
-}
+/** report.json writes the engine's forecast series under the same names (rounded). */
+export type ForecastSeriesJson = ForecastSeries;
 
 export interface ReportJson {
   run: {
@@ -83,27 +76,8 @@ export interface ReportJson {
     hotfix_vs_success: { r: Num; n: number };
     teams: Array<{ team: string; hotfix_ratio: Num; pipeline_success_rate: Num; above_threshold: boolean }>;
   };
-  bottlenecks?: Array<{
-    rank: number;
-    kind: string;
-    scope: string;
-    metric: string;
-    value: number;
-    unit: string;
-    detail: Record<string, number | string | null>;
-  }>;
-  targets?: Array<{
-    team: string;
-    metric: 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore';
-    current: Num;
-    level: DoraLevel | null;
-    target: Num;
-    target_level: DoraLevel | null;
-    hold: boolean;
-    /** The graded value current and target are in, e.g. lead_time_hours. */
-    measure?: string;
-    comparison?: '<' | '<=' | '>=' | null;
-  }>;
-  actions?: Array<{ team: string; action: string; trigger_metric: string; trigger_value: number; threshold: number; comparison?: string }>;
+  bottlenecks?: Bottleneck[];
+  targets?: Target[];
+  actions?: Action[];
   forecast?: { horizon: number; interval: number; min_months: number; series: ForecastSeriesJson[] };
 }
