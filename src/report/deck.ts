@@ -8,6 +8,7 @@ import PptxGenJS from 'pptxgenjs';
 import type { DoraLevel, Num } from '../metrics/types';
 import type { ReportContext } from './context';
 import type { DeltaJson, MonthJson, ReportJson } from './deck-json';
+import { compareKey } from './csv';
 import { DEFINITIONS_HEADING } from './definitions-link';
 import { NO_DATA, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, roundTo, shortMonth } from './format';
 import type { AttentionView } from './view-model';
@@ -371,7 +372,7 @@ function deliverySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   const spill = j.teams
     .map((t) => ({ team: t.team, d: monthOf(t.months, month)?.delivery }))
     .filter((t) => (t.d?.spillover ?? 0) > 0)
-    .sort((a, b) => (b.d?.spillover ?? 0) - (a.d?.spillover ?? 0) || a.team.localeCompare(b.team))
+    .sort((a, b) => (b.d?.spillover ?? 0) - (a.d?.spillover ?? 0) || compareKey(a.team, b.team))
     .slice(0, 5);
   if (spill.length > 0) {
     table(slide, [header(['Most spillover', 'issues']), ...spill.map((t) => [cell(t.team), cell(fmtNumber(t.d?.spillover ?? null), { align: 'right' })])], 8.2, 4.3, 4.6, [3.4, 1.2], 11);
@@ -416,7 +417,7 @@ function reliabilitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   const worst = j.teams
     .map((t) => ({ team: t.team, p: monthOf(t.months, month)?.pipelines }))
     .filter((t) => hasValue(t.p?.pipeline_success_rate))
-    .sort((a, b) => (a.p?.pipeline_success_rate ?? 0) - (b.p?.pipeline_success_rate ?? 0) || a.team.localeCompare(b.team))
+    .sort((a, b) => (a.p?.pipeline_success_rate ?? 0) - (b.p?.pipeline_success_rate ?? 0) || compareKey(a.team, b.team))
     .slice(0, 3);
   if (worst.length > 0) {
     table(slide, [header(['Lowest success rate', 'success', 'infra share']), ...worst.map((t) => [cell(t.team), cell(pct(t.p?.pipeline_success_rate ?? null), { align: 'right' }), cell(pct(t.p?.infra_failure_share ?? null), { align: 'right' })])], 7.2, 4.95, 5.7, [3.1, 1.3, 1.3], 11);
@@ -442,7 +443,7 @@ function qualitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
     0.4,
     11,
   );
-  const above = q.teams.filter((t) => t.above_threshold).sort((a, b) => (b.hotfix_ratio ?? 0) - (a.hotfix_ratio ?? 0) || a.team.localeCompare(b.team));
+  const above = q.teams.filter((t) => t.above_threshold).sort((a, b) => (b.hotfix_ratio ?? 0) - (a.hotfix_ratio ?? 0) || compareKey(a.team, b.team));
   const r = q.hotfix_vs_success;
   slide.addText(
     hasValue(r.r)
@@ -611,7 +612,7 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
   }
   // The furthest behind first: a Director reads the low levels before the near-elite ones.
   const rank = (l: DoraLevel | null) => (l === 'low' ? 0 : l === 'medium' ? 1 : l === 'high' ? 2 : 3);
-  const moving = t.filter((x) => !x.hold).sort((a, b) => rank(a.level) - rank(b.level) || a.team.localeCompare(b.team));
+  const moving = t.filter((x) => !x.hold).sort((a, b) => rank(a.level) - rank(b.level) || compareKey(a.team, b.team));
   if (moving.length === 0) {
     noData(slide, 'Every team holds its levels next month (already elite, or no data to set a target from).');
     return;
