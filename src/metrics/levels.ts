@@ -96,15 +96,13 @@ function inUnit(b: Bound, unit: 'hours' | 'minutes' | 'as is'): number {
   return unit === 'hours' ? minutes / 60 : minutes;
 }
 
-function meets(value: number, compare: LevelRule['compare'], bound: number): boolean {
-  return compare === '<' ? value < bound : compare === '≤' ? value <= bound : value >= bound;
-}
-
-function grade(value: Num, rule: LevelRule, unit: 'hours' | 'minutes' | 'as is'): DoraLevel | null {
-  if (value === null) return null;
-  if (meets(value, rule.compare, inUnit(rule.elite, unit))) return 'elite';
-  if (meets(value, rule.compare, inUnit(rule.high, unit))) return 'high';
-  if (meets(value, rule.compare, inUnit(rule.medium, unit))) return 'medium';
+/** The level earned: the first threshold (best first) the graded values meet, else low. */
+function grade(metric: LevelMetric, values: Partial<Record<LevelThreshold['measure'], number>>, table: LevelTable): DoraLevel {
+  for (const t of levelThresholds(table)[metric]) {
+    const v = values[t.measure];
+    if (v === undefined) continue;
+    if (t.comparison === '<' ? v < t.limit : t.comparison === '<=' ? v <= t.limit : v >= t.limit) return t.level;
+  }
   return 'low';
 }
 
@@ -115,25 +113,22 @@ function grade(value: Num, rule: LevelRule, unit: 'hours' | 'minutes' | 'as is')
  */
 export function deploymentFrequencyLevel(daysPerWeek: Num, prodDeployments: number, table: LevelTable = LEVEL_TABLE): DoraLevel | null {
   if (daysPerWeek === null) return null;
-  const rule = table.rules.deployment_frequency;
-  if (daysPerWeek >= rule.elite.value) return 'elite';
-  if (daysPerWeek >= rule.high.value) return 'high';
-  return prodDeployments >= rule.medium.value ? 'medium' : 'low';
+  return grade('deployment_frequency', { deployment_days_per_week: daysPerWeek, prod_deployments: prodDeployments }, table);
 }
 
 /** Median lead time in hours: elite < 1 day, high < 7 days, medium < 30 days, low ≥ 30 days. */
 export function leadTimeLevel(hours: Num, table: LevelTable = LEVEL_TABLE): DoraLevel | null {
-  return grade(hours, table.rules.lead_time, 'hours');
+  return hours === null ? null : grade('lead_time', { lead_time_hours: hours }, table);
 }
 
 /** Change failure rate (%): elite ≤ 5, high ≤ 10, medium ≤ 15, low > 15. */
 export function changeFailureRateLevel(percent: Num, table: LevelTable = LEVEL_TABLE): DoraLevel | null {
-  return grade(percent, table.rules.change_failure_rate, 'as is');
+  return percent === null ? null : grade('change_failure_rate', { change_failure_rate: percent }, table);
 }
 
 /** Median time to restore in minutes: elite < 1 hour, high < 24 hours, medium < 7 days, low ≥ 7 days. */
 export function timeToRestoreLevel(minutes: Num, table: LevelTable = LEVEL_TABLE): DoraLevel | null {
-  return grade(minutes, table.rules.time_to_restore, 'minutes');
+  return minutes === null ? null : grade('time_to_restore', { time_to_restore_median_minutes: minutes }, table);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -247,6 +242,8 @@ const GRADED: Record<LevelMetric, { measure: LevelThreshold['measure']; unit: 'h
  * as deploymentFrequencyLevel grades it.
  */
 export function levelThresholds(table: LevelTable = LEVEL_TABLE): Record<LevelMetric, LevelThreshold[]> {
+  const cached = THRESHOLDS.get(table);
+  if (cached) return cached;
   const out = {} as Record<LevelMetric, LevelThreshold[]>;
   for (const metric of LEVEL_ORDER) {
     const rule = table.rules[metric];
@@ -258,8 +255,12 @@ export function levelThresholds(table: LevelTable = LEVEL_TABLE): Record<LevelMe
         : { level, measure, comparison, limit: inUnit(rule[level], unit) },
     );
   }
+  THRESHOLDS.set(table, out);
   return out;
 }
+
+/** Thresholds per table object: grading calls levelThresholds once per scope-month and metric. */
+const THRESHOLDS = new WeakMap<LevelTable, Record<LevelMetric, LevelThreshold[]>>();
 
 /** The thresholds of the default table. */
 export const LEVEL_THRESHOLDS: Readonly<Record<LevelMetric, readonly LevelThreshold[]>> = levelThresholds();
