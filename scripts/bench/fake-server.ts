@@ -8,7 +8,8 @@
  * {cmd:'state'} with the server-side counters, and {cmd:'reset'} with them before zeroing them.
  * Serves until the parent disconnects or kills it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { generatePortfolio, startFakeGitLabHttp, type Knobs, type PortfolioOptions } from '../../test/fake-gitlab';
 
 export interface FakeServerArgs {
@@ -49,6 +50,15 @@ const waitMs = () => {
     return 0;
   }
 };
+// BENCH_TRACE_DIR (a diagnostic): every request's arrival and end, and the fake's event-loop
+// utilisation, written to $BENCH_TRACE_DIR/fake.json when the parent disconnects.
+const traceDir = process.env.BENCH_TRACE_DIR;
+const traceRows: Array<[string, string, number, number]> = [];
+let elu0 = performance.eventLoopUtilization();
+if (traceDir) fake.served.trace = (method, url, arrived, ended) => traceRows.push([method, url, arrived, ended]);
+function writeTrace(): void {
+  if (traceDir && traceRows.length > 0) writeFileSync(`${traceDir}/fake.json`, JSON.stringify({ elu: performance.eventLoopUtilization(elu0).utilization, rows: traceRows }));
+}
 let timeline: FakeServerState['timeline'] = [];
 let since = Date.now();
 setInterval(() => {
@@ -60,10 +70,16 @@ process.on('message', (m: { cmd: string; id: number }) => {
   const state: FakeServerState = { total, total429, maxInFlight, requestsByEndpoint: { ...requestsByEndpoint }, cpuMs: cpuNow(), timeline, busyMs: fake.served.busyMs, waitMs: waitMs() };
   if (m.cmd === 'reset') {
     fake.state.reset();
+    writeTrace();
+    traceRows.length = 0;
+    elu0 = performance.eventLoopUtilization();
     timeline = [];
     since = Date.now();
   }
   process.send?.({ id: m.id, state });
 });
-process.on('disconnect', () => void fake.close().finally(() => process.exit(0)));
+process.on('disconnect', () => {
+  writeTrace();
+  void fake.close().finally(() => process.exit(0));
+});
 process.send({ url: fake.url });

@@ -171,7 +171,10 @@ export function createFakeGitLab(
     state.requestsByEndpoint[key] = (state.requestsByEndpoint[key] ?? 0) + 1;
     if (countInFlight) enter(state);
     try {
-      if (knobs.latencyMs) await new Promise((r) => setTimeout(r, knobs.latencyMs));
+      // The latency is the server's whole answer time, its own work included (as a real
+      // server's 30 ms is mostly its database): the clock starts on arrival and the answer
+      // leaves when both the clock and the work are done, not the work's time on top of it.
+      const latency = knobs.latencyMs ? new Promise((r) => setTimeout(r, knobs.latencyMs)) : undefined;
       const url = new URL(request.url);
       // the throttle's headers for this request, set in answer() and sent on every response
       const announce: { headers?: Record<string, string> } = {};
@@ -180,6 +183,7 @@ export function createFakeGitLab(
       if (announce.headers && (knobs.rateLimitHeaders ?? 'all') === 'all' && !res.headers.has('ratelimit-limit')) {
         for (const [k, v] of Object.entries(announce.headers)) res.headers.set(k, v);
       }
+      if (latency) await latency;
       return res;
     } finally {
       if (countInFlight) state.inFlight--;

@@ -65,6 +65,8 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 /** Sum over requests of the time from their arrival to the end of their response (the benchmark's mean in-flight). */
 export interface ServedTime {
   busyMs: number;
+  /** when set (a bench diagnostic), called once per request with its arrival and end (epoch ms) */
+  trace?: (method: string, url: string, arrived: number, ended: number) => void;
 }
 
 export async function startFakeGitLabHttp(
@@ -82,7 +84,9 @@ export async function startFakeGitLabHttp(
       const arrived = performance.now();
       res.once('close', () => {
         counted.inFlight--;
-        served.busyMs += performance.now() - arrived;
+        const ended = performance.now();
+        served.busyMs += ended - arrived;
+        served.trace?.(req.method ?? 'GET', req.url ?? '/', performance.timeOrigin + arrived, performance.timeOrigin + ended);
       });
     }
     void (async () => {
