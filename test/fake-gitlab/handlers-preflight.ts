@@ -7,9 +7,9 @@
  * wikiRole (the token user's access level on every project and group), gitlabVersion
  * (before 15.5, GET /personal_access_tokens/self does not exist: 404).
  */
-import { HttpResponse, type HttpHandler } from 'msw';
+import type { HttpHandler } from 'msw';
 import type { GroupRec, ProjectRec } from './model';
-import type { Json } from './serialize';
+import { json, type Json } from './serialize';
 
 export interface PreflightKnobs {
   /** The token's scopes (default ['api']). Without api, writes answer 403 insufficient_scope. */
@@ -30,7 +30,6 @@ export interface PreflightKnobs {
 export const BOT_USER = { id: 9101, username: 'project_1000_bot_5f2c8e1d', name: 'DoraBotNameZZ' } as const;
 export const TOKEN_ID = 4242;
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Json, { status, headers });
 
 /** [major, minor] of "15.4.2-ee" */
 function versionOf(v: string): [number, number] {

@@ -7,7 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { DeployRec, FakeData, GroupRec, JobRec, MrRec, ProjectRec } from './model';
 import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
-  userBasic, iso, type Json,
+  userBasic, iso, json,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
 import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
@@ -78,7 +78,6 @@ export function enter(state: FakeState): void {
   state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 }
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Json, { status, headers });
 const message = (status: number, msg: string) => json({ message: msg }, status);
 const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
 

@@ -4,6 +4,7 @@
  * ../../docs/gitlab-api.md#deployments-have-no-finish-time-and-no-tier: deployments carry no tier and no top-level finished_at, job
  * failure_reason appears only on failed jobs, pipeline list items carry no duration.
  */
+import { HttpResponse } from 'msw';
 import type {
   CommitRec, DeployRec, EnvRec, FakeData, GroupRec, IssueRec, JobRec, MilestoneRec, MrRec,
   PipelineRec, ProjectRec,
@@ -436,3 +437,13 @@ export function issueJson(d: FakeData, i: IssueRec): Json {
     health_status: null,
   });
 }
+
+/**
+ * A JSON answer, as msw's HttpResponse.json gives it (content-type and content-length), with the
+ * length from Buffer.byteLength instead of msw's Blob copy of the body: on 226 KB job pages that
+ * copy was 4% of the fake's CPU in `npm run bench:pacing`.
+ */
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response => {
+  const text = JSON.stringify(body);
+  return new HttpResponse(text, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
+};
