@@ -136,9 +136,18 @@ export function lastFullMonth(nowMs: number, timeZone: string): string {
  */
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/**
+ * The form GitLab.com sends almost every timestamp in, already the normalized instant: read
+ * as is, without the general parse (a sixteenth of the CLI's CPU on a large collection). Days
+ * 29-31 and years outside 1900-2099 take the general path, so an impossible date such as
+ * 02-30 is treated exactly as there.
+ */
+const CANONICAL_UTC = /^(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** The UTC instant of a timestamp, and whether it was written with a non-zero UTC offset (`+08:00`); null when unreadable. */
 export function parseTimestamp(value: string | null | undefined): { iso: string; offset: boolean } | null {
   if (value === null || value === undefined || value === '') return null;
+  if (value.length === 24 && CANONICAL_UTC.test(value)) return { iso: value, offset: false };
   const m = ISO_DATE_TIME.exec(value.trim());
   if (!m) {
     // Anything else JavaScript can read with an explicit zone (e.g. RFC 2822); never a

@@ -81,6 +81,20 @@ describe('timestamps', () => {
     expect(parseTimestamp('2026-10-31T21:30:00.000+00:00')).toEqual({ iso: '2026-10-31T21:30:00.000Z', offset: false });
     expect(parseTimestamp('2026-10-31T21:30:00.000+01:00')?.offset).toBe(true);
   });
+  it('the canonical UTC form read as is gives what the general parse gives, impossible dates included', () => {
+    // Every instant of a day every 7 hours 13 minutes 17.5 seconds over 1999-2031: the string
+    // GitLab.com sends is already the instant (the general parse would rebuild the same string).
+    for (let ms = Date.UTC(1999, 0, 1); ms < Date.UTC(2031, 0, 1); ms += 25_997_500) {
+      const s = new Date(ms).toISOString();
+      expect(parseTimestamp(s)).toEqual({ iso: s, offset: false });
+    }
+    // Days 29-31 are rolled over the general way (Date.UTC), never kept as written.
+    expect(toUtcIso('2026-02-30T10:00:00.000Z')).toBe('2026-03-02T10:00:00.000Z');
+    expect(toUtcIso('2024-02-29T10:00:00.000Z')).toBe('2024-02-29T10:00:00.000Z');
+    expect(toUtcIso('2026-04-31T23:59:59.999Z')).toBe('2026-05-01T23:59:59.999Z');
+    expect(toUtcIso('2026-10-31T24:00:00.000Z')).toBeNull();
+    expect(toUtcIso('2026-10-00T10:00:00.000Z')).toBeNull();
+  });
 });
 
 describe('PayloadTally', () => {
