@@ -26,7 +26,7 @@ import {
 } from '../model/types';
 import type { Logger } from '../log';
 import type { GitLabClient } from './client';
-import { BulkShippedMrs, type BulkUnit, type ShippedLister } from './collect-bulk';
+import { BulkShippedMrs, type BulkUnit, type ShippedLister, type SliceStore } from './collect-bulk';
 import { GraphqlMrCommits, type CommitSummary } from './graphql';
 import { GitLabApiError, isGitLabApiError } from './errors';
 import {
@@ -103,6 +103,27 @@ export interface Checkpoint {
   savedGroupList<K extends keyof GroupLists>(list: K): Saved<GroupLists[K]> | null;
   projectDone(projectId: number, data: ProjectData): void;
   groupListDone<K extends keyof GroupLists>(list: K, rows: GroupLists[K]): void;
+  /**
+   * Bulk collection (issue 12): a project read but for the MRs its deployments shipped, saved
+   * as soon as it is listed, so that a stop before or during the group-wide phase does not read
+   * its deployments, pipelines and jobs again.
+   */
+  savedListedProject?(projectId: number): Saved<ListedProject> | null;
+  projectListed?(projectId: number, listed: ListedProject): void;
+  /** The answers of the windowed group MR listings already read (src/gitlab/collect-bulk.ts). */
+  slices?: SliceStore | null;
+}
+
+/**
+ * A project as listed, before the MRs its deployments shipped are read: `data` holds every
+ * record but those MRs (its deploymentMergeRequests are the cached ones that stay), `fresh` the
+ * deployments whose MRs are read, `units` what the bulk planner needs of its environments.
+ */
+export interface ListedProject {
+  data: ProjectData;
+  fresh: DeploymentRecord[];
+  cachedDeployments: DeploymentRecord[];
+  units: BulkUnit[];
 }
 
 export interface CollectProgress {
@@ -199,7 +220,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   const results = new Map<number, ProjectData>();
   // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
   // projects' deployments are listed; a project's data is complete (and saved) only then.
-  const bulk = config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency) : null;
+  const bulk = config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency, undefined, o.checkpoint?.slices ?? null) : null;
   // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
   if (bulk) {
     const paths = new Map(listed.map((p) => [p.id, p.path]));
@@ -231,21 +252,36 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
         results.set(p.id, saved.data);
       } else {
         const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
-        let listedSignal = (): void => undefined;
-        const listedNow = new Promise<void>((resolve) => (listedSignal = resolve));
-        const data = collectProject(o, p, startMs, endMs, fromSaved ?? cacheFor(p.id), bulk, listedSignal);
+        const cache = fromSaved ?? cacheFor(p.id);
         if (bulk) {
-          // Everything but the shipped MRs is read: the slot goes to the next project (and the
-          // progress counts it: what is left of it is read for all projects together).
+          // Bulk strategy: everything but the shipped MRs is read (or was saved by an interrupted
+          // run), saved, and the project registered; its shipped MRs are read for all projects
+          // together once every project is listed. The slot goes to the next project.
+          const savedListed = saved ? null : (o.checkpoint?.savedListedProject?.(p.id) ?? null);
+          let l: ListedProject;
+          if (savedListed && isComplete(savedListed, o, endMs)) {
+            resumed = true;
+            l = savedListed.data;
+          } else {
+            l = await listProject(o, p, startMs, endMs, cache);
+            o.checkpoint?.projectListed?.(p.id, l);
+          }
+          const lister = bulk.register(l.units);
+          const data = lister.then((list) => collectShippedMrs(o, p.id, l.fresh, l.data.baselines, l.cachedDeployments, list)).then((mrs) => withShipped(l, mrs));
           data.catch(() => undefined);
-          await Promise.race([listedNow, data]);
           deferred.push({ p, data });
-          o.progress?.projectDone(false);
-          return;
+        } else {
+          // Per item: the shipped MRs (most of all requests) start as soon as the deployments
+          // are known, not after the project's job pages, which crawl at the lower project-jobs limit.
+          let shipped: Promise<DeploymentMergeRequestRecord[]> = Promise.resolve([]);
+          const l = await listProject(o, p, startMs, endMs, cache, (fresh, baselines, cachedDeployments) => {
+            shipped = collectShippedMrs(o, p.id, fresh, baselines, cachedDeployments, null);
+            shipped.catch(() => undefined);
+          });
+          const d = withShipped(l, await shipped);
+          o.checkpoint?.projectDone(p.id, d);
+          results.set(p.id, d);
         }
-        const d = await data;
-        o.checkpoint?.projectDone(p.id, d);
-        results.set(p.id, d);
       }
     } catch (e) {
       skipOrThrow(p, e);
@@ -265,7 +301,9 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
       }
     });
     const s = bulk.stats;
-    log.info(`shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`);
+    log.info(
+      `shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings${s.resumedSlices > 0 ? ` (+${s.resumedSlices} saved by an interrupted run)` : ''}, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`,
+    );
     const g = graphqlStats.get(o)?.stats;
     if (g) {
       log.info(
@@ -454,15 +492,18 @@ function mergeById<T extends { id: number }>(cached: T[], fresh: T[]): T[] {
   return [...m.values()];
 }
 
-async function collectProject(
+/**
+ * Reads one project but for the MRs its deployments shipped. `onDeployments` is told as soon
+ * as the deployments are listed (the per-item path starts reading their MRs then).
+ */
+async function listProject(
   o: CollectOptions,
   p: ApiProject,
   startMs: number,
   endMs: number,
   cache: ProjectCache | null,
-  bulk: BulkShippedMrs | null = null,
-  onListed: () => void = () => undefined,
-): Promise<ProjectData> {
+  onDeployments?: (fresh: DeploymentRecord[], baselines: EnvironmentBaselineRecord[], cachedDeployments: DeploymentRecord[]) => void,
+): Promise<ListedProject> {
   const { client, config } = o;
   const api = client.api;
   const envs = uniqueById(
@@ -470,28 +511,23 @@ async function collectProject(
   );
   const prodEnvs = envs.filter((e) => isProductionEnvironment(e, config));
   const fromMs = cache ? Math.max(startMs, cache.sinceMs) : startMs;
-
-  // The shipped MRs (most of all requests) start as soon as the deployments are known, not
-  // after the project's job pages, which crawl at the lower project-jobs rate limit.
-  const envParts = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
-  const deploymentsListed = envParts.then((parts) => ({ fresh: parts.flatMap((d) => d.deployments), baselines: parts.map((d) => d.baseline) }));
-  const pipelinesRead = collectPipelines(o, p.id, fromMs, endMs);
-  const jobsRead = collectJobs(o, p.id, fromMs, endMs);
   const cachedDeployments = cache?.deployments ?? [];
-  const shipped = bulk
-    ? // Bulk: registered once everything else of the project is read; answered when every
-      // project's deployments are known (BulkShippedMrs.run).
-      Promise.all([envParts, pipelinesRead, jobsRead]).then(([parts]) => {
-        const units: BulkUnit[] = parts.map((part, i) => bulkUnit(p.id, prodEnvs[i]!, part, cachedDeployments));
-        const lister = bulk.register(units);
-        onListed();
-        const fresh = parts.flatMap((d) => d.deployments);
-        return lister.then((list) => collectShippedMrs(o, p.id, fresh, parts.map((d) => d.baseline), cachedDeployments, list));
-      })
-    : deploymentsListed.then((d) => collectShippedMrs(o, p.id, d.fresh, d.baselines, cachedDeployments, null));
-  const [{ fresh, baselines }, freshMrs, pipelines, jobs] = await Promise.all([deploymentsListed, shipped, pipelinesRead, jobsRead]);
+
+  const envParts = Promise.all(prodEnvs.map((env) => collectEnvironmentDeployments(o, p.id, env, startMs, endMs, cache)));
+  const deploymentsListed = envParts.then((parts) => {
+    const fresh = parts.flatMap((d) => d.deployments);
+    const baselines = parts.map((d) => d.baseline);
+    onDeployments?.(fresh, baselines, cachedDeployments);
+    return { parts, fresh, baselines };
+  });
+  const [{ parts, fresh, baselines }, pipelines, jobs] = await Promise.all([
+    deploymentsListed,
+    collectPipelines(o, p.id, fromMs, endMs),
+    collectJobs(o, p.id, fromMs, endMs),
+  ]);
+  const units: BulkUnit[] = parts.map((part, i) => bulkUnit(p.id, prodEnvs[i]!, part, cachedDeployments));
   if (!cache) {
-    return { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: freshMrs, pipelines, jobs };
+    return { data: { environments: envs, deployments: fresh, baselines, deploymentMergeRequests: [], pipelines, jobs }, fresh, cachedDeployments, units };
   }
   const prodEnvIds = new Set(prodEnvs.map((e) => e.id));
   const keep = <T extends { createdAt: string }>(r: T) => inWindow(r.createdAt, startMs, endMs);
@@ -500,18 +536,25 @@ async function collectProject(
   );
   const kept = new Set(deployments.map((d) => d.id));
   const freshDeploymentIds = new Set(fresh.map((d) => d.id));
-  const deploymentMergeRequests = [
-    ...cache.deploymentMergeRequests.filter((m) => kept.has(m.deploymentId) && !freshDeploymentIds.has(m.deploymentId)),
-    ...freshMrs,
-  ];
   return {
-    environments: envs,
-    deployments,
-    baselines,
-    deploymentMergeRequests,
-    pipelines: mergeById(cache.pipelines, pipelines).filter(keep),
-    jobs: mergeById(cache.jobs, jobs).filter(keep),
+    data: {
+      environments: envs,
+      deployments,
+      baselines,
+      // the cached MRs of deployments not listed again; those of `fresh` are read anew
+      deploymentMergeRequests: cache.deploymentMergeRequests.filter((m) => kept.has(m.deploymentId) && !freshDeploymentIds.has(m.deploymentId)),
+      pipelines: mergeById(cache.pipelines, pipelines).filter(keep),
+      jobs: mergeById(cache.jobs, jobs).filter(keep),
+    },
+    fresh,
+    cachedDeployments,
+    units,
   };
+}
+
+/** A listed project completed with the MRs its fresh deployments shipped. */
+function withShipped(l: ListedProject, shipped: DeploymentMergeRequestRecord[]): ProjectData {
+  return { ...l.data, deploymentMergeRequests: [...l.data.deploymentMergeRequests, ...shipped] };
 }
 
 /**
