@@ -174,7 +174,7 @@ export class DiskCheckpoint implements Checkpoint {
 
   /**
    * The windowed listings' answers: usable only when this tool version wrote them for this very
-   * window (a slice is named by its bounds, which the window's deployments decide). Lines are
+   * window, once it was final (a slice is named by its bounds, which the window's deployments decide). Lines are
    * appended one listing at a time, so a kill can tear the last line only: every line that
    * reads whole is kept, and the file is rewritten with those before anything is appended.
    */
@@ -194,7 +194,17 @@ export class DiskCheckpoint implements Checkpoint {
       }
     }
     const h = header;
-    if (!h || h.format !== CHECKPOINT_FORMAT || h.toolVersion !== this.o.toolVersion || h.kind !== 'slices' || h.windowStart !== this.o.windowStart || h.windowEnd !== this.o.windowEnd) {
+    // Final windows only: while a window is open, a later deployment can still finish inside a
+    // saved slice (the last one reaches the window end) and add MRs its saved answer lacks.
+    const usable =
+      h !== null &&
+      h.format === CHECKPOINT_FORMAT &&
+      h.toolVersion === this.o.toolVersion &&
+      h.kind === 'slices' &&
+      h.windowStart === this.o.windowStart &&
+      h.windowEnd === this.o.windowEnd &&
+      Date.parse(h.coveredUntil) >= Date.parse(h.windowEnd);
+    if (!h || !usable) {
       rmSync(path, { force: true });
       this.found.discarded++;
       return;

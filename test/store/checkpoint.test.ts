@@ -120,6 +120,14 @@ describe('checkpoint files', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('bulk: windowed listings saved while the window was still open are not reused (a later deployment may finish in a slice)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    open(dir, { nowMs: Date.parse('2026-10-20T12:00:00Z') }).slices.done('production\u00001\u00002', []);
+    const b = open(dir);
+    expect(b.slices.saved('production\u00001\u00002')).toBeNull();
+    expect(b.found.discarded).toBe(1);
+  });
+
   it('a temp file left by a killed write is never read and is removed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     open(dir).projectDone(7, project([job(1)]));
