@@ -90,6 +90,9 @@ export const OPTIONS: OptionSpec[] = [
   input('xlsx', 'BOOL', true, 'write report.xlsx, every CSV as a typed Excel sheet (true/false/1/0/yes/no)', { kind: 'bool' }),
   input('token_variable', 'NAME', 'DORA_REPORT_TOKEN', 'NAME of the variable holding the token (GITLAB_TOKEN is the fallback)', { pattern: ENV_NAME }),
   input('shards', 'N', 1, 'number of parallel collection jobs (1-64)', { range: { min: 1, max: 64, integer: true } }),
+  input('collect', 'MODE', 'per-item', 'bulk: read the MRs deployments shipped with windowed group-wide listings and their commits in GraphQL batches (same records, far fewer requests; per item where GitLab cannot answer exactly) | per-item', {
+    options: COLLECT_STRATEGIES,
+  }),
   cli('gitlab_url', 'value', 'URL', 'https://gitlab.com', 'GitLab base URL', { env: 'CI_SERVER_URL', helpDefault: '$CI_SERVER_URL, else https://gitlab.com' }),
   cli('output_dir', 'value', 'DIR', 'reports', 'where the artifacts are written'),
   cli('no_wiki', 'switch', undefined, undefined, 'do not publish to the wiki (same as --wiki false)'),
@@ -108,10 +111,6 @@ export const OPTIONS: OptionSpec[] = [
     helpDefault: null,
   }),
   cli('jobs_rate_limit', 'value', 'N', 600, 'API requests per minute to project job lists', { range: { min: 1, max: 100_000, integer: true } }),
-  cli('collect', 'value', 'MODE', 'per-item', 'bulk: read the MRs deployments shipped with windowed group-wide listings (same records, far fewer requests; per item where GitLab cannot answer exactly) | per-item', {
-    env: 'DORA_COLLECT',
-    options: COLLECT_STRATEGIES,
-  }),
   cli('help', 'switch', undefined, undefined, 'show this help'),
   cli('version', 'switch', undefined, undefined, 'show the version'),
 ];

@@ -184,8 +184,37 @@ export interface BulkShippedStats {
   perItem: number;
   /** group-wide windowed listings requested (first pages) */
   slices: number;
+  /** listings not requested: an interrupted run had saved their answers (SliceStore) */
+  resumedSlices: number;
   /** why everything went per item, when it did */
   fallback: string | null;
+}
+
+/**
+ * Where the answers of windowed listings are kept as they arrive (the checkpoint,
+ * src/store/checkpoint.ts), so that a run stopped in the group-wide phase and rerun does not
+ * ask them again. A slice is named by its environment and bounds: the same units (projects
+ * saved as listed, or listed again from the same final window) give the same plan.
+ */
+export interface SliceStore {
+  saved(key: string): unknown[] | null;
+  done(key: string, rows: unknown[]): void;
+}
+
+/** The name of a slice in a SliceStore. */
+export const sliceKey = (s: Pick<Slice, 'envName' | 'lo' | 'hi'>): string => `${s.envName}\u0000${s.lo}\u0000${s.hi}`;
+
+/**
+ * What is kept of a listed MR: the fields the shipped-MR record reads
+ * (normalize.ts normalizeShippedMr, and project_id to place it), never its people fields.
+ */
+const SHIPPED_MR_FIELDS = ['id', 'iid', 'project_id', 'created_at', 'merged_at', 'labels'] as const;
+export function shippedMrFields(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const o = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of SHIPPED_MR_FIELDS) if (k in o) out[k] = o[k];
+  return out;
 }
 
 /** Returns the raw MR rows a deployment shipped, or null: read it per item. */
@@ -204,7 +233,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * (once every project is listed) reads the slices and answers every registration.
  */
 export class BulkShippedMrs {
-  readonly stats: BulkShippedStats = { bulk: 0, perItem: 0, slices: 0, fallback: null };
+  readonly stats: BulkShippedStats = { bulk: 0, perItem: 0, slices: 0, resumedSlices: 0, fallback: null };
   private readonly registrations: Registration[] = [];
 
   constructor(
@@ -213,6 +242,7 @@ export class BulkShippedMrs {
     private readonly endMs: number,
     private readonly concurrency: number,
     private readonly marginMs = DEPLOYMENT_TIME_MARGIN_MS,
+    private readonly store: SliceStore | null = null,
   ) {}
 
   register(units: BulkUnit[]): Promise<ShippedLister> {
@@ -288,15 +318,22 @@ export class BulkShippedMrs {
     const worker = async () => {
       while (next < slices.length) {
         const s = slices[next++]!;
-        this.stats.slices++;
-        const got: unknown[] = [];
-        await this.client.forEachPage(
-          `groups/${this.groupId}/merge_requests`,
-          { environment: s.envName, deployed_after: iso(s.lo), deployed_before: iso(s.hi), state: 'all', scope: 'all', per_page: '100' },
-          (items) => {
-            for (const x of items) got.push(x);
-          },
-        );
+        const key = sliceKey(s);
+        let got = this.store?.saved(key) ?? null;
+        if (got) this.stats.resumedSlices++;
+        else {
+          this.stats.slices++;
+          const rows: unknown[] = [];
+          await this.client.forEachPage(
+            `groups/${this.groupId}/merge_requests`,
+            { environment: s.envName, deployed_after: iso(s.lo), deployed_before: iso(s.hi), state: 'all', scope: 'all', per_page: '100' },
+            (items) => {
+              for (const x of items) rows.push(shippedMrFields(x));
+            },
+          );
+          this.store?.done(key, rows);
+          got = rows;
+        }
         const mine = new Map<number, unknown[]>();
         for (const [, id] of s.assigned) mine.set(id, []);
         let unplaced = false;

@@ -7,6 +7,10 @@
  * shard): `<cache-dir>/<key>/checkpoint/`
  *   projects/<projectId>.ndjson   one file per finished project
  *   issues.ndjson, mergeRequests.ndjson   one file per finished group-wide listing
+ *   listed/<projectId>.ndjson     bulk collection: a project read but for the MRs its
+ *                                 deployments shipped (replaced by projects/ when it is done)
+ *   slices.ndjson                 bulk collection: the answers of the windowed group MR
+ *                                 listings, one line per listing, appended as each arrives
  * Each file: a header line (format, tool version, window, `coveredUntil`), one
  * `["<entity>", record]` line per record, and a trailer `{"end": <record count>}`. Files are
  * written whole through a temp file and a rename (writeLinesAtomic), so a killed run leaves
@@ -17,9 +21,10 @@
  * A successful run merges everything into the normal cache (saveCache) and then removes the
  * checkpoint, so a checkpoint exists only after an unfinished run.
  */
-import { closeSync, existsSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Checkpoint, GroupLists, ProjectData, Saved } from '../gitlab/collect';
+import type { Checkpoint, GroupLists, ListedProject, ProjectData, Saved } from '../gitlab/collect';
+import type { SliceStore } from '../gitlab/collect-bulk';
 import type { Logger } from '../log';
 import { finalUntil } from './cache';
 import { removeStaleTemps, writeLinesAtomic } from './fs';
@@ -29,11 +34,13 @@ export const CHECKPOINT_FORMAT = 1;
 
 const PROJECT_ENTITIES = ['environments', 'deployments', 'baselines', 'deploymentMergeRequests', 'pipelines', 'jobs'] as const;
 const GROUP_LISTS = ['issues', 'mergeRequests'] as const;
+/** A listed project (bulk): its records but the shipped MRs, and what the bulk planner needs. */
+const LISTED_ENTITIES = [...PROJECT_ENTITIES, 'fresh', 'cachedDeployments', 'units'] as const;
 
 interface Header {
   format: number;
   toolVersion: string;
-  kind: 'project' | keyof GroupLists;
+  kind: 'project' | 'listed' | 'slices' | keyof GroupLists;
   windowStart: string;
   windowEnd: string;
   coveredUntil: string;
@@ -88,6 +95,14 @@ export class DiskCheckpoint implements Checkpoint {
   private readonly usable = new Map<string, Header>();
   /** Saved units found usable when opened: projects, and group-wide listings by name. */
   readonly found = { projects: 0, lists: [] as string[], discarded: 0 };
+  /** Bulk collection's saved units found usable: projects saved as listed, windowed listings answered. */
+  readonly foundBulk = { listed: 0, slices: 0 };
+  /** Saved answers of windowed listings (bulk), by slice key. */
+  private readonly savedSlices = new Map<string, unknown[]>();
+  readonly slices: SliceStore = {
+    saved: (key) => this.savedSlices.get(key) ?? null,
+    done: (key, rows) => this.sliceDone(key, rows),
+  };
 
   constructor(private readonly o: CheckpointOptions) {
     this.root = join(o.dir, 'checkpoint');
@@ -97,6 +112,14 @@ export class DiskCheckpoint implements Checkpoint {
 
   private projectPath(projectId: number): string {
     return join(this.root, 'projects', `${projectId}.ndjson`);
+  }
+
+  private listedPath(projectId: number): string {
+    return join(this.root, 'listed', `${projectId}.ndjson`);
+  }
+
+  private get slicesPath(): string {
+    return join(this.root, 'slices.ndjson');
   }
 
   private listPath(list: keyof GroupLists): string {
@@ -121,6 +144,14 @@ export class DiskCheckpoint implements Checkpoint {
         if (/^\d+\.ndjson$/.test(name)) candidates.push({ path: join(projectsDir, name), kind: 'project' });
       }
     }
+    const listedDir = join(this.root, 'listed');
+    if (existsSync(listedDir)) {
+      removeStaleTemps(listedDir);
+      for (const name of readdirSync(listedDir)) {
+        if (/^\d+\.ndjson$/.test(name)) candidates.push({ path: join(listedDir, name), kind: 'listed' });
+      }
+    }
+    this.scanSlices();
     const startMs = Date.parse(this.o.windowStart);
     for (const { path, kind } of candidates) {
       let h: Header | null = null;
@@ -132,12 +163,70 @@ export class DiskCheckpoint implements Checkpoint {
       if (h && h.format === CHECKPOINT_FORMAT && h.toolVersion === this.o.toolVersion && h.kind === kind && Date.parse(h.windowStart) <= startMs) {
         this.usable.set(path, h);
         if (kind === 'project') this.found.projects++;
+        else if (kind === 'listed') this.foundBulk.listed++;
         else this.found.lists.push(kind);
       } else {
         rmSync(path, { force: true });
         this.found.discarded++;
       }
     }
+  }
+
+  /**
+   * The windowed listings' answers: usable only when this tool version wrote them for this very
+   * window, once it was final (a slice is named by its bounds, which the window's deployments decide). Lines are
+   * appended one listing at a time, so a kill can tear the last line only: every line that
+   * reads whole is kept, and the file is rewritten with those before anything is appended.
+   */
+  private scanSlices(): void {
+    const path = this.slicesPath;
+    if (!existsSync(path)) return;
+    // a few MB for a year: read whole; a line that does not parse (torn by a kill) is dropped
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const header = parseHeader(lines[0] ?? '');
+    const rows: Array<[string, unknown[]]> = [];
+    for (const line of lines.slice(1)) {
+      try {
+        const row = JSON.parse(line) as unknown;
+        if (Array.isArray(row) && typeof row[0] === 'string' && Array.isArray(row[1])) rows.push([row[0], row[1] as unknown[]]);
+      } catch {
+        // torn or empty line
+      }
+    }
+    const h = header;
+    // Final windows only: while a window is open, a later deployment can still finish inside a
+    // saved slice (the last one reaches the window end) and add MRs its saved answer lacks.
+    const usable =
+      h !== null &&
+      h.format === CHECKPOINT_FORMAT &&
+      h.toolVersion === this.o.toolVersion &&
+      h.kind === 'slices' &&
+      h.windowStart === this.o.windowStart &&
+      h.windowEnd === this.o.windowEnd &&
+      Date.parse(h.coveredUntil) >= Date.parse(h.windowEnd);
+    if (!h || !usable) {
+      rmSync(path, { force: true });
+      this.found.discarded++;
+      return;
+    }
+    for (const [key, r] of rows) this.savedSlices.set(key, r);
+    this.foundBulk.slices = this.savedSlices.size;
+    writeLinesAtomic(
+      path,
+      (function* () {
+        yield JSON.stringify(h);
+        for (const r of rows) yield JSON.stringify(r);
+      })(),
+    );
+  }
+
+  private sliceDone(key: string, rows: unknown[]): void {
+    const path = this.slicesPath;
+    if (!existsSync(path)) {
+      mkdirSync(this.root, { recursive: true });
+      appendFileSync(path, JSON.stringify(this.header('slices')) + '\n');
+    }
+    appendFileSync(path, JSON.stringify([key, rows]) + '\n');
   }
 
   /** Reads a saved file whole; null (and the file removed) when it is damaged. */
@@ -186,8 +275,8 @@ export class DiskCheckpoint implements Checkpoint {
     return saved ? { ...saved, data: saved.data[list] as GroupLists[K] } : null;
   }
 
-  private write(path: string, kind: Header['kind'], parts: Array<[string, readonly unknown[]]>): void {
-    const header: Header = {
+  private header(kind: Header['kind']): Header {
+    return {
       format: CHECKPOINT_FORMAT,
       toolVersion: this.o.toolVersion,
       kind,
@@ -195,6 +284,10 @@ export class DiskCheckpoint implements Checkpoint {
       windowEnd: this.o.windowEnd,
       coveredUntil: this.coveredUntil,
     };
+  }
+
+  private write(path: string, kind: Header['kind'], parts: Array<[string, readonly unknown[]]>): void {
+    const header = this.header(kind);
     let count = 0;
     for (const [, rows] of parts) count += rows.length;
     writeLinesAtomic(
@@ -213,6 +306,34 @@ export class DiskCheckpoint implements Checkpoint {
       'project',
       PROJECT_ENTITIES.map((e) => [e, data[e]]),
     );
+    // the complete project supersedes what was saved of it as listed
+    rmSync(this.listedPath(projectId), { force: true });
+  }
+
+  savedListedProject(projectId: number): Saved<ListedProject> | null {
+    const saved = this.read<Record<(typeof LISTED_ENTITIES)[number], unknown[]>>(this.listedPath(projectId), LISTED_ENTITIES, () =>
+      Object.fromEntries(LISTED_ENTITIES.map((e) => [e, []])) as unknown as Record<(typeof LISTED_ENTITIES)[number], unknown[]>,
+    );
+    if (!saved) return null;
+    const { fresh, cachedDeployments, units, ...data } = saved.data;
+    return {
+      ...saved,
+      data: {
+        data: data as unknown as ProjectData,
+        fresh: fresh as ListedProject['fresh'],
+        cachedDeployments: cachedDeployments as ListedProject['cachedDeployments'],
+        units: units as ListedProject['units'],
+      },
+    };
+  }
+
+  projectListed(projectId: number, listed: ListedProject): void {
+    this.write(this.listedPath(projectId), 'listed', [
+      ...PROJECT_ENTITIES.map((e): [string, readonly unknown[]] => [e, listed.data[e]]),
+      ['fresh', listed.fresh],
+      ['cachedDeployments', listed.cachedDeployments],
+      ['units', listed.units],
+    ]);
   }
 
   groupListDone<K extends keyof GroupLists>(list: K, rows: GroupLists[K]): void {

@@ -37,6 +37,12 @@ describe('spec:inputs against the options table', () => {
     if (o.range?.max !== undefined) expect(t.description).toContain(`${o.range.min} to ${o.range.max}`);
   });
 
+  it.each(OPTIONS.filter((o) => o.input).map((o) => [o.key, o] as const))('%s reaches the CLI as its variable in the jobs', (key, o) => {
+    // a job variable (`DORA_X: $[[ inputs.x ]]`, `{ value: "$[[ inputs.x ]]" ... }`) or the script's export (`DORA_X='$[[ inputs.x ]]'`)
+    expect(o.env).toBe(`DORA_${key.toUpperCase()}`);
+    expect(TEMPLATE).toMatch(new RegExp(`\\b${o.env}(?::\\s*(?:\\{ value: ")?|=')\\$\\[\\[ inputs\\.${key} \\]\\]`));
+  });
+
   it('wiki_prefix: what the template regex refuses, the CLI refuses too, and the other way round', () => {
     const cases: Array<[string, boolean]> = [
       ['dora-reports', true],

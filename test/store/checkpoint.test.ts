@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatePortfolio, startFakeGitLabHttp } from '../fake-gitlab';
 import { createGitLabClient } from '../../src/gitlab/client';
-import { collect, type Checkpoint, type ProjectData } from '../../src/gitlab/collect';
+import { collect, type Checkpoint, type ListedProject, type ProjectData } from '../../src/gitlab/collect';
 import { silentLogger, type Logger } from '../../src/log';
 import type { Dataset, JobRecord } from '../../src/model/types';
 import { finalUntil } from '../../src/store/cache';
@@ -71,6 +71,61 @@ describe('checkpoint files', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/damaged and is ignored/);
     expect(existsSync(p7) || existsSync(p8)).toBe(false);
+  });
+
+  it('bulk: a project saved as listed comes back whole until the project is saved complete', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const deployment = {
+      id: 41, projectId: 7, environmentId: 3, environmentName: 'production', status: 'success', sha: 'a1', ref: 'main',
+      createdAt: '2026-09-02T10:00:00.000Z', finishedAt: '2026-09-02T10:05:00.000Z', finishedAtFromUpdatedAt: true,
+    } as unknown as ListedProject['fresh'][number];
+    const listed: ListedProject = {
+      data: project([job(1)]),
+      fresh: [deployment],
+      cachedDeployments: [],
+      units: [{ projectId: 7, envName: 'production', lowerMs: Date.parse(W.windowStart), known: [deployment], targets: [deployment], dirty: false }],
+    };
+    open(dir).projectListed(7, listed);
+    const b = open(dir);
+    expect(b.foundBulk.listed).toBe(1);
+    expect(b.found.projects).toBe(0);
+    expect(b.savedListedProject(7)).toEqual({ ...W, coveredUntil: W.windowEnd, data: listed });
+    b.projectDone(7, project([job(1)]));
+    const c = open(dir);
+    expect(c.foundBulk.listed).toBe(0);
+    expect(c.savedListedProject(7)).toBeNull();
+    expect(c.found.projects).toBe(1);
+  });
+
+  it('bulk: windowed listings come back by key; a line torn by a kill is dropped, the others kept; another window discards them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const a = open(dir);
+    a.slices.done('production\u00001\u00002', [{ id: 1, iid: 1, project_id: 7 }]);
+    a.slices.done('production\u00002\u00003', []);
+    a.slices.done('production\u00003\u00004', [{ id: 2, iid: 2, project_id: 8 }]);
+    const path = join(dir, 'checkpoint', 'slices.ndjson');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, text.length - 10)); // the last line torn mid-way
+    const b = open(dir);
+    expect(b.foundBulk.slices).toBe(2);
+    expect(b.slices.saved('production\u00001\u00002')).toEqual([{ id: 1, iid: 1, project_id: 7 }]);
+    expect(b.slices.saved('production\u00002\u00003')).toEqual([]);
+    expect(b.slices.saved('production\u00003\u00004')).toBeNull();
+    // appended after the rewrite: read back on a clean line
+    b.slices.done('production\u00003\u00004', [{ id: 3, iid: 3, project_id: 8 }]);
+    expect(open(dir).slices.saved('production\u00003\u00004')).toEqual([{ id: 3, iid: 3, project_id: 8 }]);
+    const other = open(dir, { windowStart: '2026-07-01T00:00:00.000Z' });
+    expect(other.found.discarded).toBe(1);
+    expect(other.slices.saved('production\u00001\u00002')).toBeNull();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('bulk: windowed listings saved while the window was still open are not reused (a later deployment may finish in a slice)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    open(dir, { nowMs: Date.parse('2026-10-20T12:00:00Z') }).slices.done('production\u00001\u00002', []);
+    const b = open(dir);
+    expect(b.slices.saved('production\u00001\u00002')).toBeNull();
+    expect(b.found.discarded).toBe(1);
   });
 
   it('a temp file left by a killed write is never read and is removed', () => {
