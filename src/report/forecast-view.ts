@@ -6,7 +6,7 @@
 import type { ForecastMethod, ForecastMetric, ForecastSeries, MetricsResult } from '../metrics/types';
 import { forecastMonths } from './forecast-csv';
 import { fmtHours, fmtNumber, fmtPercent } from './format';
-import type { Cell, DetailLevel, TableView } from './view-model';
+import type { Cell, DetailLevel, TableView } from './view-common';
 
 export interface ForecastView {
   title: string;

@@ -1,0 +1,205 @@
+/** report.md's Data quality section: completeness, what was skipped or guessed, requests, every definition used. */
+import type { DataQuality, MetricsResult, PayloadQuality } from '../metrics/types';
+import { levelTableRows } from '../metrics/levels';
+import type { ReportContext } from './context';
+import { compareKey } from './csv';
+import { c, table, type TableView } from './view-common';
+import { cfrDefinition } from './view-headline';
+import { fmtNumber, plural } from './format';
+
+export interface QualityView {
+  completeness: string;
+  skipped: TableView | null;
+  skippedMore: number;
+  projectsWithoutTeam: string[];
+  projectsWithoutTeamMore: number;
+  counts: Array<{ label: string; value: number }>;
+  requests: TableView | null;
+  requestTotal: number;
+  /** One line per data kind with a bulk path: how it was read (issue 12). */
+  collection: string[];
+  retries: string;
+  window: string;
+  definitions: Array<{ label: string; value: string }>;
+  levels: TableView;
+  /** The DORA report the levels come from. */
+  levelsYear: number;
+}
+
+
+const RECORD_KIND_LABEL: Record<string, string> = {
+  projects: 'project',
+  environments: 'environment',
+  deployments: 'deployment',
+  deployment_merge_requests: 'deployment merge request',
+  pipelines: 'pipeline',
+  jobs: 'job',
+  issues: 'issue',
+  merge_requests: 'merge request',
+};
+
+type Count<T> = readonly [key: { [K in keyof T]: T[K] extends number ? K : never }[keyof T], label: string];
+
+/** The Data quality counts, in report.md's order: each counter of DataQuality with its line. */
+const DATA_QUALITY_COUNTS: ReadonlyArray<Count<DataQuality>> = [
+  ['incidentsWithoutTeam', 'Incidents without a team'],
+  ['unattributedIncidents', 'Incidents not attributed to any deployment'],
+  ['baselineDeployments', 'Baseline deployments (first ever to an environment: counted, ship no change)'],
+  ['baselineMergeRequestsSkipped', 'Merge requests skipped because a baseline deployment shipped them'],
+  ['deploymentsWithoutMr', 'Deployments without a linked merge request (deployed commit counted as the change)'],
+  ['deploymentsWithoutJob', 'Deployments without a job (finish time from updated_at)'],
+  ['jobsWithoutRunner', 'Jobs whose runner no longer exists (still costed)'],
+];
+
+/** One Data quality line per payload variation (../../docs/collection.md#payload-variations), with what the tool did about it. */
+const PAYLOAD_COUNTS: ReadonlyArray<Count<PayloadQuality>> = [
+  ['offsetTimestamps', 'Timestamps sent with a UTC offset (normalized to UTC)'],
+  ['failedJobsWithoutReason', 'Failed jobs without failure_reason (unknown: left out of the infrastructure failure share)'],
+  ['failedJobsUnknownFailure', 'Failed jobs with failure_reason unknown_failure (left out of the infrastructure failure share)'],
+  ['jobsRunnerTypeFromIsShared', 'Jobs whose runner had no runner_type, shared (costed as instance_type)'],
+  ['jobsRunnerTypeUnknown', 'Jobs whose runner had no runner_type, not shared (type unknown: no runner-type rate, tag rates apply)'],
+  ['jobsWithoutTagList', 'Jobs without tag_list (no tags: tag rates do not apply)'],
+  ['jobsWithoutQueuedDuration', 'Jobs that ran without queued_duration (left out of queue time)'],
+  ['environmentsTierGuessed', 'Environments without a tier from GitLab (tier guessed from the name, as GitLab does)'],
+  ['deploymentsJobWithoutFinish', 'Deployments whose deploy job has no finished_at (finish time from updated_at)'],
+  ['pipelinesWithoutUpdatedAt', 'Pipelines with updated_at null (read; placed by created_at)'],
+];
+
+type CountLine = { label: string; value: number };
+
+function countLines<T>(counts: ReadonlyArray<Count<T>>, source: T): CountLine[] {
+  return counts.map(([key, label]) => ({ label, value: source[key] as number }));
+}
+
+function payloadCountLines(q: PayloadQuality): CountLine[] {
+  return [
+    ...Object.keys(q.unreadableRecords)
+      .sort(compareKey)
+      .map((k) => ({ label: `Unreadable ${RECORD_KIND_LABEL[k] ?? k} records skipped (no id or no timestamp to place them by)`, value: q.unreadableRecords[k] ?? 0 })),
+    ...countLines(PAYLOAD_COUNTS, q),
+  ];
+}
+
+function qualityCounts(dq: DataQuality): CountLine[] {
+  return [
+    { label: 'Projects without a team (counted in the portfolio only)', value: dq.projectsWithoutTeam.length },
+    ...countLines(DATA_QUALITY_COUNTS, dq),
+    // Payload variations (../../docs/collection.md#payload-variations): listed only when met; report.json has every one.
+    ...payloadCountLines(dq.payload).filter((l) => l.value > 0),
+  ];
+}
+
+/** How the data kinds with a bulk path were read, one line each (report.json has the numbers too). */
+function collectionLines(ctx: ReportContext): string[] {
+  const lines: string[] = [];
+  const d = ctx.collectionPaths?.deployment_merge_requests;
+  if (d) {
+    const how =
+      d.path === 'bulk'
+        ? `read in bulk (${plural(d.bulk, 'deployment')} from windowed group-wide listings, ${fmtNumber(d.perItem)} per deployment where a window could not isolate them)`
+        : `read per deployment (${plural(d.perItem, 'deployment')})${d.fallback ? `: ${d.fallback}` : ''}`;
+    lines.push(`MRs shipped by deployments: ${how}.`);
+  }
+  const c = ctx.collectionPaths?.merge_request_commits;
+  if (c) {
+    const how =
+      c.path === 'bulk'
+        ? `read in GraphQL batches (${plural(c.bulk, 'MR')}, ${fmtNumber(c.perItem)} per MR)${c.fallback ? `; ${c.fallback}` : ''}`
+        : `read per MR (${plural(c.perItem, 'MR')})${c.fallback ? `: ${c.fallback}` : ''}`;
+    lines.push(`MR commits: ${how}.`);
+  }
+  return lines;
+}
+
+/** The first `limit` entries (all when null), and how many more there are. */
+function capped<T>(all: T[], limit: number | null): { shown: T[]; more: number } {
+  const shown = limit === null ? all : all.slice(0, limit);
+  return { shown, more: all.length - shown.length };
+}
+
+function skippedTable(skipped: ReportContext['skippedProjects']): TableView | null {
+  if (skipped.length === 0) return null;
+  return table(
+    [
+      ['Project', 'l'],
+      ['ID', 'r'],
+      ['Reason', 'l'],
+    ],
+    skipped.map((s) => [c(s.path), c(String(s.projectId)), c(s.reason)]),
+  );
+}
+
+function requestsTable(requests: Record<string, number>): TableView | null {
+  const keys = Object.keys(requests).sort(compareKey);
+  if (keys.length === 0) return null;
+  return table(
+    [
+      ['Endpoint', 'l'],
+      ['Requests', 'r'],
+    ],
+    keys.map((k) => [c(k), c(fmtNumber(requests[k] ?? 0))]),
+  );
+}
+
+function retriesLine(retries: Record<string, number>): string {
+  const keys = Object.keys(retries).sort(compareKey);
+  return keys.length > 0 ? keys.map((k) => `${k}: ${fmtNumber(retries[k] ?? 0)}`).join(', ') : 'none';
+}
+
+/** Every definition the run used, as the Data quality section lists them. */
+function definitionLines(ctx: ReportContext): Array<{ label: string; value: string }> {
+  const def = ctx.definitions;
+  return [
+    { label: 'Production environments', value: def.environmentRule },
+    {
+      label: 'Deployments',
+      value:
+        'one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change',
+    },
+    { label: 'Headline change failure rate', value: `${def.changeFailure}: ${cfrDefinition(def.changeFailure)}` },
+    { label: 'Incidents', value: `issues of type incident or labelled ${def.incidentLabels.join(', ') || '(no label)'}` },
+    { label: 'Hotfix deployments', value: `ref matches ${def.hotfixPattern}, or ships an MR labelled type::hotfix` },
+    { label: 'CI cost', value: `job minutes × rate; default ${def.costPerMinute} ${def.currency} per minute; runner rates: ${def.runnerRates || 'none'}` },
+    { label: 'Teams from', value: def.teamSource },
+    { label: 'Trend window', value: `${def.months} months` },
+    { label: 'Lead time', value: 'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV' },
+    { label: 'MTTR', value: 'mean of (closed − created) over incidents closed in the month; the DORA level uses the median' },
+    { label: 'Deployment frequency level', value: 'median, over the month\u2019s Monday–Sunday weeks (the first and last cut at the month\u2019s edges, not scaled up), of the days with a successful production deployment' },
+    { label: 'Pipeline duration', value: 'running time as GitLab computes it: the union of the non-retried jobs\u2019 running periods (queueing and gaps excluded)' },
+    { label: 'Tool version', value: ctx.toolVersion },
+    { label: 'Shards', value: String(ctx.shards) },
+  ];
+}
+
+export function quality(result: MetricsResult, ctx: ReportContext, listLimit: number | null): QualityView {
+  const dq = result.dataQuality;
+  const skipped = capped([...ctx.skippedProjects].sort((a, b) => compareKey(a.path, b.path)), listLimit);
+  const noTeam = capped([...dq.projectsWithoutTeam].sort(compareKey), listLimit);
+  return {
+    completeness: ctx.complete
+      ? 'Complete: every project of the group was read.'
+      : `Incomplete: ${plural(ctx.skippedProjects.length, 'project')} could not be read, so counts and costs below are lower than the truth.`,
+    skipped: skippedTable(skipped.shown),
+    skippedMore: skipped.more,
+    projectsWithoutTeam: noTeam.shown,
+    projectsWithoutTeamMore: noTeam.more,
+    counts: qualityCounts(dq),
+    requests: requestsTable(ctx.requests),
+    requestTotal: Object.values(ctx.requests).reduce((s, n) => s + n, 0),
+    collection: collectionLines(ctx),
+    retries: retriesLine(ctx.retries),
+    window: `${result.months[0] ?? result.reportMonth} to ${result.reportMonth} (${result.months.length} months; months in ${ctx.definitions.timezone}); from ${ctx.windowStart} to ${ctx.windowEnd} (UTC)`,
+    definitions: definitionLines(ctx),
+    levelsYear: result.levelTable.year,
+    levels: table(
+      [
+        ['Metric', 'l'],
+        ['elite', 'l'],
+        ['high', 'l'],
+        ['medium', 'l'],
+        ['low', 'l'],
+      ],
+      levelTableRows(result.levelTable).map((r) => r.map((t) => c(t))),
+    ),
+  };
+}
