@@ -17,7 +17,7 @@ import { Grid, type Scopes } from './scopes';
 
 const HOUR_MS = 3_600_000;
 const HOTFIX_WINDOW_MS = 24 * HOUR_MS;
-export const HOTFIX_LABEL = 'type::hotfix';
+const HOTFIX_LABEL = 'type::hotfix';
 
 /** One deployment in every count: a project's pipeline's production deployments, or an API deployment. */
 export interface DeploymentGroup {
@@ -46,7 +46,7 @@ export interface DeploymentGroup {
   rolledBack: boolean;
 }
 
-export function isChangeFailure(g: DeploymentGroup): boolean {
+function isChangeFailure(g: DeploymentGroup): boolean {
   return !g.success || g.followedByHotfix || g.rolledBack;
 }
 
@@ -69,7 +69,7 @@ interface Inputs {
 }
 
 /** Production predicate over a deployment, resolving its environment once per id. */
-export function productionFilter(
+function productionFilter(
   environments: readonly EnvironmentRecord[],
   config: Pick<Config, 'environmentTier' | 'environment'>,
 ): (d: { projectId: number; environmentId: number; environmentName: string }) => boolean {
@@ -276,7 +276,7 @@ function markHotfixesAndRollbacks(
 }
 
 /** `failed_deployments` = attempts that failed; `change_failures` adds hotfixed and rolled-back ones. */
-export interface DeploymentCounts {
+interface DeploymentCounts {
   prod_deployments: number;
   deployment_attempts: number;
   failed_deployments: number;

@@ -17,7 +17,7 @@ export function isIncident(issue: IssueRecord, config: Pick<Config, 'incidentLab
   return issue.issueType === 'incident' || issue.labels.some((l) => config.incidentLabels.includes(l));
 }
 
-export interface Incident {
+interface Incident {
   projectId: number;
   /** Its single team:: label verbatim, else its project's team. */
   team: string | null;
@@ -29,7 +29,7 @@ export interface Incident {
   deployment: DeploymentGroup | null;
 }
 
-export interface IncidentAnalysis {
+interface IncidentAnalysis {
   incidents: Incident[];
   /** Successful deployments with at least one attributed incident. */
   failedByIncident: Set<DeploymentGroup>;
@@ -114,7 +114,7 @@ export function analyzeIncidents(
   return { incidents, failedByIncident, incidentsWithoutTeam, unattributedIncidents };
 }
 
-export interface IncidentStats {
+interface IncidentStats {
   incidents: number;
   open_incidents: number;
   restoreMinutes: number[];

@@ -24,7 +24,7 @@ export interface Change {
   stages: StageDurations | null;
 }
 
-export interface ChangeDetection {
+interface ChangeDetection {
   changes: Change[];
   baselineMergeRequestsSkipped: number;
   deploymentsWithoutMr: number;
@@ -41,7 +41,7 @@ function hoursSince(startMs: number | null, finishMs: number): number | null {
   return startMs === null ? null : Math.max(0, finishMs - startMs) / HOUR_MS;
 }
 
-export function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
+function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
   const merged = toMs(mr.mergedAt);
   const firstCommit = toMs(mr.firstCommitAuthoredAt);
   // The start is the earliest commit, but never later than the merge: commits authored
@@ -131,7 +131,7 @@ function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | n
   return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null, stages: null };
 }
 
-export interface LeadTimeStats {
+interface LeadTimeStats {
   changes: number;
   lead: number[];
   merge: number[];

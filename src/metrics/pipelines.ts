@@ -10,7 +10,7 @@ import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
 /** ../../docs/definitions.md#infrastructure-failure-share: the failure reasons that are the infrastructure's fault. */
-export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
+const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
   'runner_system_failure',
   'stuck_or_timeout_failure',
   'api_failure',
@@ -26,11 +26,11 @@ export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
  * A failed job's reason is unknown when GitLab sent none (older versions omit failure_reason)
  * or sent unknown_failure: such a job is in neither count of infra_failure_share.
  */
-export function hasKnownFailureReason(job: Pick<JobRecord, 'status' | 'failureReason'>): boolean {
+function hasKnownFailureReason(job: Pick<JobRecord, 'status' | 'failureReason'>): boolean {
   return job.status === 'failed' && job.failureReason !== null && job.failureReason !== 'unknown_failure';
 }
 
-export interface PipelineCell {
+interface PipelineCell {
   pipelines: number;
   succeeded: number;
   failed: number;

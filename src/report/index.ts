@@ -25,7 +25,7 @@ export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Reco
 export const DECK_FILE = 'executive_deck.pptx';
 export const WORKBOOK_FILE = 'report.xlsx';
 
-export interface BinaryOptions {
+interface BinaryOptions {
   deck: boolean;
   xlsx: boolean;
 }

@@ -50,7 +50,7 @@ export const c = (text: string, href?: string | null): Cell => (href ? { text, h
 // ---------------------------------------------------------------------------------------
 // Month-over-month changes
 
-export type ChangeMode = 'pct' | 'pp';
+type ChangeMode = 'pct' | 'pp';
 
 /**
  * "▲ 12.0% vs 2025-02"; rates move in percentage points ("▼ 3.3 pp"), because a relative

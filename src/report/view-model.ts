@@ -16,7 +16,7 @@ import { correlations, reliability, teamReliability, topPipelines } from './view
 import { delivery } from './view-delivery';
 import { quality, type QualityView } from './view-quality';
 
-export interface ReportView {
+interface ReportView {
   group: string;
   month: string;
   subtitle: string;

@@ -55,7 +55,7 @@ export function teamsTable(result: MetricsResult, ctx: ReportContext, compact: b
 }
 
 /** Month-over-month moves large enough to name a team (the levels catch the rest). */
-export const ATTENTION_THRESHOLDS = {
+const ATTENTION_THRESHOLDS = {
   leadTimeRisePct: 25,
   cfrRisePp: 5,
   deploymentsDropPct: 25,
