@@ -5,6 +5,7 @@ import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import { c, table, type TableView } from './view-common';
 import { cfrDefinition } from './view-headline';
+import { DATA_QUALITY_COUNTERS, PAYLOAD_COUNTERS, RECORD_KIND_LABEL, counterLines } from './data-quality';
 import { fmtNumber, plural } from './format';
 
 export interface QualityView {
@@ -27,63 +28,21 @@ export interface QualityView {
 }
 
 
-const RECORD_KIND_LABEL: Record<string, string> = {
-  projects: 'project',
-  environments: 'environment',
-  deployments: 'deployment',
-  deployment_merge_requests: 'deployment merge request',
-  pipelines: 'pipeline',
-  jobs: 'job',
-  issues: 'issue',
-  merge_requests: 'merge request',
-};
-
-type Count<T> = readonly [key: { [K in keyof T]: T[K] extends number ? K : never }[keyof T], label: string];
-
-/** The Data quality counts, in report.md's order: each counter of DataQuality with its line. */
-const DATA_QUALITY_COUNTS: ReadonlyArray<Count<DataQuality>> = [
-  ['incidentsWithoutTeam', 'Incidents without a team'],
-  ['unattributedIncidents', 'Incidents not attributed to any deployment'],
-  ['baselineDeployments', 'Baseline deployments (first ever to an environment: counted, ship no change)'],
-  ['baselineMergeRequestsSkipped', 'Merge requests skipped because a baseline deployment shipped them'],
-  ['deploymentsWithoutMr', 'Deployments without a linked merge request (deployed commit counted as the change)'],
-  ['deploymentsWithoutJob', 'Deployments without a job (finish time from updated_at)'],
-  ['jobsWithoutRunner', 'Jobs whose runner no longer exists (still costed)'],
-];
-
-/** One Data quality line per payload variation (../../docs/collection.md#payload-variations), with what the tool did about it. */
-const PAYLOAD_COUNTS: ReadonlyArray<Count<PayloadQuality>> = [
-  ['offsetTimestamps', 'Timestamps sent with a UTC offset (normalized to UTC)'],
-  ['failedJobsWithoutReason', 'Failed jobs without failure_reason (unknown: left out of the infrastructure failure share)'],
-  ['failedJobsUnknownFailure', 'Failed jobs with failure_reason unknown_failure (left out of the infrastructure failure share)'],
-  ['jobsRunnerTypeFromIsShared', 'Jobs whose runner had no runner_type, shared (costed as instance_type)'],
-  ['jobsRunnerTypeUnknown', 'Jobs whose runner had no runner_type, not shared (type unknown: no runner-type rate, tag rates apply)'],
-  ['jobsWithoutTagList', 'Jobs without tag_list (no tags: tag rates do not apply)'],
-  ['jobsWithoutQueuedDuration', 'Jobs that ran without queued_duration (left out of queue time)'],
-  ['environmentsTierGuessed', 'Environments without a tier from GitLab (tier guessed from the name, as GitLab does)'],
-  ['deploymentsJobWithoutFinish', 'Deployments whose deploy job has no finished_at (finish time from updated_at)'],
-  ['pipelinesWithoutUpdatedAt', 'Pipelines with updated_at null (read; placed by created_at)'],
-];
-
 type CountLine = { label: string; value: number };
-
-function countLines<T>(counts: ReadonlyArray<Count<T>>, source: T): CountLine[] {
-  return counts.map(([key, label]) => ({ label, value: source[key] as number }));
-}
 
 function payloadCountLines(q: PayloadQuality): CountLine[] {
   return [
     ...Object.keys(q.unreadableRecords)
       .sort(compareKey)
       .map((k) => ({ label: `Unreadable ${RECORD_KIND_LABEL[k] ?? k} records skipped (no id or no timestamp to place them by)`, value: q.unreadableRecords[k] ?? 0 })),
-    ...countLines(PAYLOAD_COUNTS, q),
+    ...counterLines(PAYLOAD_COUNTERS, q),
   ];
 }
 
 function qualityCounts(dq: DataQuality): CountLine[] {
   return [
     { label: 'Projects without a team (counted in the portfolio only)', value: dq.projectsWithoutTeam.length },
-    ...countLines(DATA_QUALITY_COUNTS, dq),
+    ...counterLines(DATA_QUALITY_COUNTERS, dq),
     // Payload variations (../../docs/collection.md#payload-variations): listed only when met; report.json has every one.
     ...payloadCountLines(dq.payload).filter((l) => l.value > 0),
   ];
