@@ -28,8 +28,6 @@ import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
 import { EXIT } from './config/runtime-errors';
 
-export { EXIT } from './config/runtime-errors';
-
 interface RunDeps {
   log: Logger;
   nowMs: number;

@@ -8,7 +8,6 @@ import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
 import { buildReportView } from './view-model';
 
-export type { ReportContext } from './context';
 
 export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Record<string, string> {
   const json = buildReportJson(result, ctx);
