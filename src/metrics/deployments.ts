@@ -15,6 +15,14 @@ import { baselineDeploymentIds } from '../model/baseline';
 import { isProductionEnvironment, withoutStatefulFlags } from '../config/production';
 import { Grid, type Scopes } from './scopes';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#deployments */
+export const DEPLOYMENT_DEFINITION =
+  'one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change';
+
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#change-failure-rate */
+export const CFR_DEPLOYMENTS_DEFINITION =
+  'production deployments that failed, were followed by a hotfix within 24 h or were rolled back, per production deployment attempt';
+
 const HOUR_MS = 3_600_000;
 const HOTFIX_WINDOW_MS = 24 * HOUR_MS;
 const HOTFIX_LABEL = 'type::hotfix';

@@ -11,6 +11,13 @@ import { Grid, teamLabel, type Scopes } from './scopes';
 import { mean, median } from './stats';
 import type { Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#incident-change-failure-rate */
+export const CFR_INCIDENTS_DEFINITION =
+  'successful production deployments with at least one attributed incident, per successful production deployment';
+
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#time-to-restore */
+export const MTTR_DEFINITION = 'mean of (closed − created) over incidents closed in the month; the DORA level uses the median';
+
 const MINUTE_MS = 60_000;
 
 export function isIncident(issue: IssueRecord, config: Pick<Config, 'incidentLabels'>): boolean {

@@ -11,6 +11,10 @@ import { type StageDurations, stageDurations } from './stages';
 import { median, p90 } from './stats';
 import type { Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#lead-time-for-changes */
+export const LEAD_TIME_DEFINITION =
+  'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV';
+
 const HOUR_MS = 3_600_000;
 
 export interface Change {

@@ -10,6 +10,10 @@ import type { Calendar } from './calendar';
 import { median } from './stats';
 import type { DoraLevel, DoraLevels, DoraMetrics, Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#dora-levels */
+export const DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION =
+  'median, over the month\u2019s Monday–Sunday weeks (the first and last cut at the month\u2019s edges, not scaled up), of the days with a successful production deployment';
+
 /** A threshold as a reader reads it: `7 days`, `24 hours`, `15%`, `5`, `1 per month`. */
 interface Bound {
   value: number;

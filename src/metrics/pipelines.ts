@@ -9,6 +9,10 @@ import { Grid, type Scopes } from './scopes';
 import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#pipelines-and-ci-reliability */
+export const PIPELINE_DURATION_DEFINITION =
+  'running time as GitLab computes it: the union of the non-retried jobs\u2019 running periods (queueing and gaps excluded)';
+
 /** ../../docs/definitions.md#infrastructure-failure-share: the failure reasons that are the infrastructure's fault. */
 const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
   'runner_system_failure',

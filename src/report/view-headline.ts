@@ -1,5 +1,7 @@
 /** report.md's headline table and the definition of its change failure rate. */
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num } from '../metrics/types';
+import { CFR_DEPLOYMENTS_DEFINITION } from '../metrics/deployments';
+import { CFR_INCIDENTS_DEFINITION } from '../metrics/incidents';
 import type { ReportContext } from './context';
 import { c, fmtChange, table, type Cell, type TableView } from './view-common';
 import { NO_DATA, fmtAmount, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelMark, levelName } from './format';
@@ -8,9 +10,7 @@ import { NO_DATA, fmtAmount, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPe
 // Definitions shown to readers
 
 export function cfrDefinition(kind: 'deployments' | 'incidents'): string {
-  return kind === 'deployments'
-    ? 'production deployments that failed, were followed by a hotfix within 24 h or were rolled back, per production deployment attempt'
-    : 'successful production deployments with at least one attributed incident, per successful production deployment';
+  return kind === 'deployments' ? CFR_DEPLOYMENTS_DEFINITION : CFR_INCIDENTS_DEFINITION;
 }
 
 function levelCell(level: DoraLevel | null): string {

@@ -1,6 +1,10 @@
 /** report.md's Data quality section: completeness, what was skipped or guessed, requests, every definition used. */
 import type { DataQuality, MetricsResult, PayloadQuality } from '../metrics/types';
-import { levelTableRows } from '../metrics/levels';
+import { DEPLOYMENT_DEFINITION } from '../metrics/deployments';
+import { MTTR_DEFINITION } from '../metrics/incidents';
+import { LEAD_TIME_DEFINITION } from '../metrics/lead-time';
+import { DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION, levelTableRows } from '../metrics/levels';
+import { PIPELINE_DURATION_DEFINITION } from '../metrics/pipelines';
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
 import { c, table, type TableView } from './view-common';
@@ -110,21 +114,17 @@ function definitionLines(ctx: ReportContext): Array<{ label: string; value: stri
   const def = ctx.definitions;
   return [
     { label: 'Production environments', value: def.environmentRule },
-    {
-      label: 'Deployments',
-      value:
-        'one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change',
-    },
+    { label: 'Deployments', value: DEPLOYMENT_DEFINITION },
     { label: 'Headline change failure rate', value: `${def.changeFailure}: ${cfrDefinition(def.changeFailure)}` },
     { label: 'Incidents', value: `issues of type incident or labelled ${def.incidentLabels.join(', ') || '(no label)'}` },
     { label: 'Hotfix deployments', value: `ref matches ${def.hotfixPattern}, or ships an MR labelled type::hotfix` },
     { label: 'CI cost', value: `job minutes × rate; default ${def.costPerMinute} ${def.currency} per minute; runner rates: ${def.runnerRates || 'none'}` },
     { label: 'Teams from', value: def.teamSource },
     { label: 'Trend window', value: `${def.months} months` },
-    { label: 'Lead time', value: 'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV' },
-    { label: 'MTTR', value: 'mean of (closed − created) over incidents closed in the month; the DORA level uses the median' },
-    { label: 'Deployment frequency level', value: 'median, over the month\u2019s Monday–Sunday weeks (the first and last cut at the month\u2019s edges, not scaled up), of the days with a successful production deployment' },
-    { label: 'Pipeline duration', value: 'running time as GitLab computes it: the union of the non-retried jobs\u2019 running periods (queueing and gaps excluded)' },
+    { label: 'Lead time', value: LEAD_TIME_DEFINITION },
+    { label: 'MTTR', value: MTTR_DEFINITION },
+    { label: 'Deployment frequency level', value: DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION },
+    { label: 'Pipeline duration', value: PIPELINE_DURATION_DEFINITION },
     { label: 'Tool version', value: ctx.toolVersion },
     { label: 'Shards', value: String(ctx.shards) },
   ];
