@@ -5,7 +5,9 @@
  * `<!-- levels:start -->` / `<!-- levels:end -->` in README.md and docs/definitions.md,
  * and the column tables from src/report/dictionary.ts (DATA_DICTIONARY, FORECAST_DICTIONARY)
  * between `<!-- dictionary:start -->` / `<!-- dictionary:end -->` and
- * `<!-- forecast-columns:start -->` / `<!-- forecast-columns:end -->` in README.md
+ * `<!-- forecast-columns:start -->` / `<!-- forecast-columns:end -->` in README.md, and the
+ * metrics' reader-facing definitions (exported next to their code in src/metrics/) between
+ * `<!-- definitions:start -->` / `<!-- definitions:end -->` in README.md
  * (only where a file has both markers; nothing outside them is touched).
  *
  *   node --import tsx scripts/gen-inputs-doc.ts          # write
@@ -17,6 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { LEVEL_TABLE, levelTableMarkdown, type LevelTable } from '../src/metrics/levels';
 import { DATA_DICTIONARY, FORECAST_DICTIONARY, type DictionaryRow } from '../src/report/dictionary';
+import { CFR_DEPLOYMENTS_DEFINITION, DEPLOYMENT_DEFINITION } from '../src/metrics/deployments';
+import { CFR_INCIDENTS_DEFINITION, MTTR_DEFINITION } from '../src/metrics/incidents';
+import { LEAD_TIME_DEFINITION } from '../src/metrics/lead-time';
+import { DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION } from '../src/metrics/levels';
+import { PIPELINE_DURATION_DEFINITION } from '../src/metrics/pipelines';
 
 export const START = '<!-- inputs:start -->';
 export const END = '<!-- inputs:end -->';
@@ -26,6 +33,26 @@ export const DICTIONARY_START = '<!-- dictionary:start -->';
 export const DICTIONARY_END = '<!-- dictionary:end -->';
 export const FORECAST_COLUMNS_START = '<!-- forecast-columns:start -->';
 export const FORECAST_COLUMNS_END = '<!-- forecast-columns:end -->';
+export const DEFINITIONS_START = '<!-- definitions:start -->';
+export const DEFINITIONS_END = '<!-- definitions:end -->';
+
+/** A metric's definition as the report states it: the name, its docs/definitions.md heading, the text. */
+export interface MetricDefinition {
+  metric: string;
+  anchor: string;
+  text: string;
+}
+
+/** In report.md's Data quality order. */
+const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
+  { metric: 'Deployments', anchor: 'deployments', text: DEPLOYMENT_DEFINITION },
+  { metric: 'Change failure rate (`change_failure: deployments`)', anchor: 'change-failure-rate', text: CFR_DEPLOYMENTS_DEFINITION },
+  { metric: 'Change failure rate (`change_failure: incidents`)', anchor: 'incident-change-failure-rate', text: CFR_INCIDENTS_DEFINITION },
+  { metric: 'Lead time', anchor: 'lead-time-for-changes', text: LEAD_TIME_DEFINITION },
+  { metric: 'MTTR', anchor: 'time-to-restore', text: MTTR_DEFINITION },
+  { metric: 'Deployment frequency level', anchor: 'dora-levels', text: DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION },
+  { metric: 'Pipeline duration', anchor: 'pipelines-and-ci-reliability', text: PIPELINE_DURATION_DEFINITION },
+];
 
 interface InputSpec {
   description?: string;
@@ -106,14 +133,29 @@ export function renderDictionaryTable(rows: readonly DictionaryRow[], withFiles:
   ].join('\n');
 }
 
+/** The metrics' definitions as report.md states them, each linked to its docs/definitions.md heading. */
+export function renderDefinitionsTable(rows: readonly MetricDefinition[]): string {
+  return [
+    '| metric | definition |',
+    '|---|---|',
+    ...rows.map((r) => `| [${r.metric}](docs/definitions.md#${r.anchor}) | ${cell(r.text)} |`),
+  ].join('\n');
+}
+
 /** What the generator documents; tests pass changed copies to see the documents follow. */
 export interface DocSources {
   levels: LevelTable;
   dictionary: readonly DictionaryRow[];
   forecastColumns: readonly DictionaryRow[];
+  definitions: readonly MetricDefinition[];
 }
 
-const SOURCES: DocSources = { levels: LEVEL_TABLE, dictionary: DATA_DICTIONARY, forecastColumns: FORECAST_DICTIONARY };
+const SOURCES: DocSources = {
+  levels: LEVEL_TABLE,
+  dictionary: DATA_DICTIONARY,
+  forecastColumns: FORECAST_DICTIONARY,
+  definitions: METRIC_DEFINITIONS,
+};
 
 /** Every file the generator owns, with its expected content (`levels`: the level table to document). */
 export function expectedFiles(root: string, levels: LevelTable = LEVEL_TABLE, sources: Partial<DocSources> = {}): { path: string; content: string }[] {
@@ -125,6 +167,7 @@ export function expectedFiles(root: string, levels: LevelTable = LEVEL_TABLE, so
     [LEVELS_START, LEVELS_END, renderLevelsBlock(src.levels)],
     [DICTIONARY_START, DICTIONARY_END, renderDictionaryTable(src.dictionary, true)],
     [FORECAST_COLUMNS_START, FORECAST_COLUMNS_END, renderDictionaryTable(src.forecastColumns, false)],
+    [DEFINITIONS_START, DEFINITIONS_END, renderDefinitionsTable(src.definitions)],
   ];
   for (const rel of ['README.md', 'docs/definitions.md']) {
     const path = join(root, rel);
@@ -149,7 +192,7 @@ function main(argv: string[]): number {
     const stale = staleFiles(root);
     if (stale.length === 0) return 0;
     console.error(
-      `The generated documentation is out of date with templates/dora-report.yml, src/metrics/levels.ts or src/report/dictionary.ts: ${stale.map((p) => p.slice(root.length + 1)).join(', ')}.\n` +
+      `The generated documentation is out of date with templates/dora-report.yml, src/metrics/ or src/report/dictionary.ts: ${stale.map((p) => p.slice(root.length + 1)).join(', ')}.\n` +
         'Run `node --import tsx scripts/gen-inputs-doc.ts` and commit the result.',
     );
     return 1;
