@@ -13,13 +13,13 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { CollectProgress } from './gitlab/collect';
 
-export const LINE_EVERY_MS = 10_000;
-export const HEARTBEAT_MS = 60_000;
+const LINE_EVERY_MS = 10_000;
+const HEARTBEAT_MS = 60_000;
 /**
  * The rate is measured over about this much recent time: from the last measure taken at or
  * before RATE_WINDOW_MS ago (or the start) to now. Measures are taken as projects finish.
  */
-export const RATE_WINDOW_MS = 5 * 60_000;
+const RATE_WINDOW_MS = 5 * 60_000;
 
 interface Sample {
   t: number;
@@ -27,7 +27,7 @@ interface Sample {
   requests: number;
 }
 
-export interface ProgressStatus {
+interface ProgressStatus {
   done: number;
   total: number;
   resumed: number;
@@ -112,9 +112,9 @@ export function formatLine(s: ProgressStatus): string {
   return `collecting: ${num(s.done)}/${num(s.total)} projects${resumed}, ${num(s.requests)} requests${rate}, ${etaText(s)}`;
 }
 
-export type ProgressMode = 'off' | 'lines' | 'tty';
+type ProgressMode = 'off' | 'lines' | 'tty';
 
-export interface ProgressOptions {
+interface ProgressOptions {
   mode: ProgressMode;
   now?: () => number;
   /** Where plain lines go (lines mode, and log lines in every mode). */

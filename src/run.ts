@@ -28,9 +28,7 @@ import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
 import { EXIT } from './config/runtime-errors';
 
-export { EXIT } from './config/runtime-errors';
-
-export interface RunDeps {
+interface RunDeps {
   log: Logger;
   nowMs: number;
   version: string;
@@ -40,7 +38,7 @@ export interface RunDeps {
   progress?: ProgressReporter;
 }
 
-export interface RunResult {
+interface RunResult {
   exitCode: number;
   /** Directory holding the month's artifacts (when written). */
   outputDir?: string;
@@ -48,14 +46,14 @@ export interface RunResult {
   client?: GitLabClient;
 }
 
-export function collectionWindow(config: Pick<Config, 'month' | 'months' | 'timezone'>): { start: string; end: string } {
+function collectionWindow(config: Pick<Config, 'month' | 'months' | 'timezone'>): { start: string; end: string } {
   const months = monthWindow(config.month, config.months);
   const start = monthRangeMs(months[0]!, config.timezone).start;
   const end = monthRangeMs(config.month, config.timezone).end;
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
-export function defaultClient(config: Config, log: Logger): GitLabClient {
+function defaultClient(config: Config, log: Logger): GitLabClient {
   return createGitLabClient({
     gitlabUrl: config.gitlabUrl,
     token: config.token,
@@ -72,7 +70,7 @@ export function defaultClient(config: Config, log: Logger): GitLabClient {
  * Months of data the collection fetches: the window, or with a cache reaching back to the
  * window start only what the cache does not cover as final (at least one month).
  */
-export function monthsToFetch(window: { start: string; end: string }, cache: { dataset: Dataset; coveredUntil: string } | null, months: number): number {
+function monthsToFetch(window: { start: string; end: string }, cache: { dataset: Dataset; coveredUntil: string } | null, months: number): number {
   if (!cache || Date.parse(cache.dataset.meta.windowStart) > Date.parse(window.start)) return months;
   const from = Math.max(Date.parse(window.start), Date.parse(cache.coveredUntil));
   const span = Date.parse(window.end) - from;

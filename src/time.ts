@@ -70,15 +70,8 @@ export function monthOf(instant: string | number, timeZone: string): string {
   return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}`;
 }
 
-/** "YYYY-MM-DD" of the instant in the zone. */
-export function dayOf(instant: string | number, timeZone: string): string {
-  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
-  const w = wallClock(ms, timeZone);
-  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-}
-
 /** UTC ms of local midnight starting the given local date in the zone. */
-export function localMidnightMs(year: number, month: number, day: number, timeZone: string): number {
+function localMidnightMs(year: number, month: number, day: number, timeZone: string): number {
   const guess = Date.UTC(year, month - 1, day);
   // Two passes settle the offset even when the day starts next to a DST change.
   let ms = guess - zoneOffsetMs(guess, timeZone);
@@ -86,7 +79,7 @@ export function localMidnightMs(year: number, month: number, day: number, timeZo
   return ms;
 }
 
-export function parseMonth(month: string): { year: number; month: number } {
+function parseMonth(month: string): { year: number; month: number } {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
   if (!m) throw new Error(`not a YYYY-MM month: ${month}`);
   return { year: Number(m[1]), month: Number(m[2]) };

@@ -6,7 +6,7 @@
 
 import { EXIT_MEANINGS } from './runtime-errors';
 
-export type Kind = 'value' | 'bool' | 'switch' | 'multi';
+type Kind = 'value' | 'bool' | 'switch' | 'multi';
 
 export interface NumberRange {
   min: number;
@@ -16,7 +16,7 @@ export interface NumberRange {
   above?: boolean;
 }
 
-export interface OptionSpec {
+interface OptionSpec {
   key: string;
   flag: string;
   /** Environment variable read when the flag is absent (flag wins). */
@@ -53,8 +53,8 @@ function cli(key: string, kind: Kind, arg: string | undefined, value: OptionSpec
 }
 
 export const TIERS = ['production', 'staging', 'testing', 'development', 'other'] as const;
-export const TEAM_SOURCES = ['subgroup', 'topic', 'file'] as const;
-export const CHANGE_FAILURE_SOURCES = ['deployments', 'incidents'] as const;
+const TEAM_SOURCES = ['subgroup', 'topic', 'file'] as const;
+const CHANGE_FAILURE_SOURCES = ['deployments', 'incidents'] as const;
 export const COLLECT_STRATEGIES = ['per-item', 'bulk'] as const;
 
 /**
@@ -65,7 +65,7 @@ const WIKI_SEGMENT = String.raw`(?:[^/\s.][^/\s]*|\.[^/\s.][^/\s]*|\.\.[^/\s]+)`
 export const WIKI_PREFIX = new RegExp(`^${WIKI_SEGMENT}(?:/${WIKI_SEGMENT})*$`);
 /** 1 to 10 characters, none of them whitespace. */
 export const CURRENCY = /^\S{1,10}$/;
-export const MONTH_INPUT = /^$|^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH_INPUT = /^$|^\d{4}-(0[1-9]|1[0-2])$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const OPTIONS: OptionSpec[] = [
@@ -130,7 +130,7 @@ export function label(key: string): string {
 }
 
 /** The default as --help shows it; undefined when none is shown. */
-export function shownDefault(o: OptionSpec): string | undefined {
+function shownDefault(o: OptionSpec): string | undefined {
   if (o.helpDefault !== undefined) return o.helpDefault ?? undefined;
   if (o.value === undefined) return undefined;
   if (o.value === null) return 'none';

@@ -22,7 +22,7 @@ export function wantsVersion(argv: string[]): boolean {
   return argv.includes('--version') || argv.includes('-v');
 }
 
-export interface ParsedArgs {
+interface ParsedArgs {
   /** key -> value of value/bool flags (last one wins). */
   values: Map<string, string>;
   /** Every directory given to --snapshot, in order. */
@@ -114,7 +114,7 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, yes: true, fa
 /** A GitLab full path (namespace/.../name) or a numeric ID. */
 const GITLAB_PATH = /^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*)$/;
 
-export interface ResolveArgs {
+interface ResolveArgs {
   /** Command-line arguments without node and the script. */
   argv: string[];
   env: Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 import type { RunnerRate } from './types';
 
 /** The runner_type values GitLab reports on a job's runner. */
-export const RUNNER_TYPES = ['instance_type', 'group_type', 'project_type'] as const;
+const RUNNER_TYPES = ['instance_type', 'group_type', 'project_type'] as const;
 
 export const RUNNER_RATES_ACCEPTED =
   'a comma list of <runner_type>=<rate> or tag:<tag>=<rate>, runner_type one of ' +
@@ -10,7 +10,7 @@ export const RUNNER_RATES_ACCEPTED =
 /** A decimal number as people write it in CI variables (no hex, no Infinity). */
 export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-export interface RunnerRateIssue {
+interface RunnerRateIssue {
   entry: string;
   reason: string;
 }

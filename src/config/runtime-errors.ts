@@ -7,7 +7,7 @@
  */
 
 export const EXIT = { OK: 0, UNEXPECTED: 1, BAD_INPUT: 2, PUBLISH_FAILED: 3, GITLAB_FAILED: 4, INTERRUPTED: 5 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** What each exit code means, for --help and the docs. */
 export const EXIT_MEANINGS: ReadonlyArray<[ExitCode, string]> = [

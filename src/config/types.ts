@@ -100,4 +100,4 @@ export interface Config {
   collect?: CollectStrategy;
 }
 
-export type CollectStrategy = 'bulk' | 'per-item';
+type CollectStrategy = 'bulk' | 'per-item';

@@ -18,7 +18,7 @@ export interface TeamFacts {
   stages: StageMonth | undefined;
 }
 
-export interface ActionRule {
+interface ActionRule {
   /** Catalogue id, stable: the report and the deck word it. */
   id: string;
   metric: string;
@@ -74,7 +74,7 @@ export const ACTION_CATALOGUE: readonly ActionRule[] = [
   },
 ];
 
-export function triggers(value: number, rule: Pick<ActionRule, 'comparison' | 'threshold'>): boolean {
+function triggers(value: number, rule: Pick<ActionRule, 'comparison' | 'threshold'>): boolean {
   if (rule.comparison === '>') return value > rule.threshold;
   if (rule.comparison === '>=') return value >= rule.threshold;
   return value < rule.threshold;

@@ -28,11 +28,11 @@ import { ACTION_CATALOGUE, MIN_STAGE_CHANGES, type TeamFacts } from './actions';
 import { share } from './stats';
 import type { Bottleneck, MonthMetrics, StageMonth } from './types';
 
-export const TOP_BOTTLENECKS = 5;
+const TOP_BOTTLENECKS = 5;
 /** At most this many of the top bottlenecks are of one kind. */
-export const MAX_PER_KIND = 2;
+const MAX_PER_KIND = 2;
 /** The CI cost share of a team is a candidate against this multiple of its deployment share. */
-export const COST_SHARE_FACTOR = 2;
+const COST_SHARE_FACTOR = 2;
 
 const KIND_ORDER = ['stage_share', 'change_failure_rate', 'infra_failure_share', 'pipeline_success_rate', 'queue_time_p90_minutes', 'ci_cost_share'];
 

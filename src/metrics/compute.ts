@@ -23,7 +23,7 @@ import { share } from './stats';
 import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
 /** Options that come from outside the data. */
-export interface ComputeOptions {
+interface ComputeOptions {
   /** The last month whose data is complete (the caller's clock); default: every month of the window. */
   lastCompleteMonth?: string;
   /** The DORA level thresholds to grade with (LEVEL_TABLE unless a test says otherwise). */
@@ -146,7 +146,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
 }
 
 /** Counts of the payload variations met (../../docs/collection.md#payload-variations), from the records' flags and the collection meta. */
-export function payloadQuality(data: Dataset): PayloadQuality {
+function payloadQuality(data: Dataset): PayloadQuality {
   const q: PayloadQuality = {
     ...emptyPayloadQuality(),
     unreadableRecords: { ...(data.meta.payload?.unreadable ?? {}) },

@@ -32,11 +32,11 @@ export function jobRate(
 }
 
 /** Minutes a job is billed for; 0 for jobs that never ran (null or 0 duration). */
-export function jobMinutes(job: Pick<JobRecord, 'duration'>): number {
+function jobMinutes(job: Pick<JobRecord, 'duration'>): number {
   return job.duration !== null && job.duration > 0 ? job.duration / 60 : 0;
 }
 
-export interface CostCell {
+interface CostCell {
   ci_minutes: number;
   ci_cost: number;
 }
@@ -68,7 +68,7 @@ export function deploymentsPer1kCost(prodDeployments: number, ciCost: number): N
   return ciCost > 0 ? (prodDeployments / ciCost) * 1000 : null;
 }
 
-export const PARETO_TOP_SHARE = 20;
+const PARETO_TOP_SHARE = 20;
 
 /**
  * Share of the report month's CI minutes used by the top 20% of projects (rounded up,
@@ -104,7 +104,7 @@ export function pareto(
   };
 }
 
-export const TOP_PIPELINES = 10;
+const TOP_PIPELINES = 10;
 
 /**
  * The report month's costliest pipelines. SPEC-CHOICE: a pipeline's cost is that of its

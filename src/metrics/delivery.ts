@@ -12,7 +12,7 @@ import type { DeliveryMetrics, Num } from './types';
 export const BUG_LABEL = 'type::bug';
 const HOUR_MS = 3_600_000;
 
-export interface DeliveryCell {
+interface DeliveryCell {
   issues_closed: number;
   mrs_merged: number;
   cycleHours: number[];

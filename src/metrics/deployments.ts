@@ -15,9 +15,17 @@ import { baselineDeploymentIds } from '../model/baseline';
 import { isProductionEnvironment, withoutStatefulFlags } from '../config/production';
 import { Grid, type Scopes } from './scopes';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#deployments */
+export const DEPLOYMENT_DEFINITION =
+  'one pipeline\u2019s deployments to production environments count as one (a failed deploy job retried to success is a success); a deploy job re-run after its pipeline already succeeded in that environment (GitLab\u2019s Re-deploy or Rollback) is a deployment of its own that ships no change';
+
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#change-failure-rate */
+export const CFR_DEPLOYMENTS_DEFINITION =
+  'production deployments that failed, were followed by a hotfix within 24 h or were rolled back, per production deployment attempt';
+
 const HOUR_MS = 3_600_000;
 const HOTFIX_WINDOW_MS = 24 * HOUR_MS;
-export const HOTFIX_LABEL = 'type::hotfix';
+const HOTFIX_LABEL = 'type::hotfix';
 
 /** One deployment in every count: a project's pipeline's production deployments, or an API deployment. */
 export interface DeploymentGroup {
@@ -46,7 +54,7 @@ export interface DeploymentGroup {
   rolledBack: boolean;
 }
 
-export function isChangeFailure(g: DeploymentGroup): boolean {
+function isChangeFailure(g: DeploymentGroup): boolean {
   return !g.success || g.followedByHotfix || g.rolledBack;
 }
 
@@ -69,7 +77,7 @@ interface Inputs {
 }
 
 /** Production predicate over a deployment, resolving its environment once per id. */
-export function productionFilter(
+function productionFilter(
   environments: readonly EnvironmentRecord[],
   config: Pick<Config, 'environmentTier' | 'environment'>,
 ): (d: { projectId: number; environmentId: number; environmentName: string }) => boolean {
@@ -276,7 +284,7 @@ function markHotfixesAndRollbacks(
 }
 
 /** `failed_deployments` = attempts that failed; `change_failures` adds hotfixed and rolled-back ones. */
-export interface DeploymentCounts {
+interface DeploymentCounts {
   prod_deployments: number;
   deployment_attempts: number;
   failed_deployments: number;

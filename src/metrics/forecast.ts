@@ -33,27 +33,27 @@ import { linearRegression, mean as ssMean, sampleVariance } from 'simple-statist
 import { addMonths } from '../time';
 import type { Forecast, ForecastMethod, ForecastMetric, ForecastSeries, MonthMetrics, Num } from './types';
 
-export const FORECAST_HORIZON = 3;
+const FORECAST_HORIZON = 3;
 /** Prediction interval coverage, in %. */
-export const FORECAST_INTERVAL = 80;
+const FORECAST_INTERVAL = 80;
 /** No forecast from fewer months with data. */
-export const FORECAST_MIN_MONTHS = 6;
+const FORECAST_MIN_MONTHS = 6;
 /** Months with data a candidate is fitted on before its first backtest prediction. */
 const BACKTEST_MIN_TRAIN = 3;
 /**
  * At most this many backtest origins, the latest: recent accuracy is what matters, and it
  * keeps a long window (up to 120 months) from costing seconds per series.
  */
-export const BACKTEST_MAX_ORIGINS = 24;
+const BACKTEST_MAX_ORIGINS = 24;
 
 export const FORECAST_METRICS: readonly ForecastMetric[] = ['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'];
 /** Candidates in order of simplicity (a tie in backtest error goes to the earlier one). */
-export const FORECAST_METHODS: readonly ForecastMethod[] = ['naive', 'mean', 'linear', 'damped_trend'];
+const FORECAST_METHODS: readonly ForecastMethod[] = ['naive', 'mean', 'linear', 'damped_trend'];
 
-export const SKIPPED_TOO_FEW_MONTHS = `fewer than ${FORECAST_MIN_MONTHS} months with data`;
+const SKIPPED_TOO_FEW_MONTHS = `fewer than ${FORECAST_MIN_MONTHS} months with data`;
 
 /** The values a metric can take: forecasts and bounds are clamped into it. */
-export interface Domain {
+interface Domain {
   min: number;
   max: number;
 }
@@ -283,7 +283,7 @@ export function tQuantile90(df: number): number {
   return z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d * d);
 }
 
-export interface BacktestResult {
+interface BacktestResult {
   /** MAE of each candidate over the common origins. */
   mae: Record<ForecastMethod, number>;
   /** Root mean square one-step error of each candidate over the same origins. */
@@ -297,7 +297,7 @@ export interface BacktestResult {
  * BACKTEST_MIN_TRAIN months with data before it (the latest BACKTEST_MAX_ORIGINS of them) is
  * predicted by each candidate fitted on the months before it. Null when there is no such month.
  */
-export function backtest(values: readonly Num[]): BacktestResult | null {
+function backtest(values: readonly Num[]): BacktestResult | null {
   const sums: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
   const squares: Record<ForecastMethod, number> = { naive: 0, mean: 0, linear: 0, damped_trend: 0 };
   const withData = values.filter((v) => v !== null).length;
@@ -331,7 +331,7 @@ export function backtest(values: readonly Num[]): BacktestResult | null {
   return { mae, rmse, origins };
 }
 
-export interface ValuesForecast {
+interface ValuesForecast {
   method: ForecastMethod | null;
   history_months: number;
   backtest_mae: Num;
@@ -377,7 +377,7 @@ export function forecastValues(values: readonly Num[], domain: Domain, horizon =
   return { method, history_months: history, backtest_mae: bt.mae[method], backtest: bt, points, skipped_reason: null };
 }
 
-export interface ForecastInput {
+interface ForecastInput {
   /** The window, oldest first; the forecast months follow its last month. */
   months: readonly string[];
   portfolio: readonly MonthMetrics[];

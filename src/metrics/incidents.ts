@@ -11,13 +11,20 @@ import { Grid, teamLabel, type Scopes } from './scopes';
 import { mean, median } from './stats';
 import type { Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#incident-change-failure-rate */
+export const CFR_INCIDENTS_DEFINITION =
+  'successful production deployments with at least one attributed incident, per successful production deployment';
+
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#time-to-restore */
+export const MTTR_DEFINITION = 'mean of (closed − created) over incidents closed in the month; the DORA level uses the median';
+
 const MINUTE_MS = 60_000;
 
 export function isIncident(issue: IssueRecord, config: Pick<Config, 'incidentLabels'>): boolean {
   return issue.issueType === 'incident' || issue.labels.some((l) => config.incidentLabels.includes(l));
 }
 
-export interface Incident {
+interface Incident {
   projectId: number;
   /** Its single team:: label verbatim, else its project's team. */
   team: string | null;
@@ -29,7 +36,7 @@ export interface Incident {
   deployment: DeploymentGroup | null;
 }
 
-export interface IncidentAnalysis {
+interface IncidentAnalysis {
   incidents: Incident[];
   /** Successful deployments with at least one attributed incident. */
   failedByIncident: Set<DeploymentGroup>;
@@ -114,7 +121,7 @@ export function analyzeIncidents(
   return { incidents, failedByIncident, incidentsWithoutTeam, unattributedIncidents };
 }
 
-export interface IncidentStats {
+interface IncidentStats {
   incidents: number;
   open_incidents: number;
   restoreMinutes: number[];

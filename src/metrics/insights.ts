@@ -9,14 +9,14 @@ import { pctChange } from './deltas';
 import type { CorrelatedMetric, InsightFact, MetricsResult, MonthMetrics } from './types';
 
 /** Targets from the customer's dashboards: success rate > 95%, retry rate < 5%. */
-export const PIPELINE_SUCCESS_TARGET = 95;
-export const RETRY_RATE_TARGET = 5;
+const PIPELINE_SUCCESS_TARGET = 95;
+const RETRY_RATE_TARGET = 5;
 /** Below this many projects "20% of projects" is not a meaningful group. */
-export const PARETO_MIN_PROJECTS = 5;
+const PARETO_MIN_PROJECTS = 5;
 /** |r| from which a correlation is worth a sentence. */
-export const CORRELATION_MIN_R = 0.5;
+const CORRELATION_MIN_R = 0.5;
 
-export interface InsightInput {
+interface InsightInput {
   current: MonthMetrics;
   previous: MonthMetrics | null;
   pareto: MetricsResult['pareto'];

@@ -11,6 +11,10 @@ import { type StageDurations, stageDurations } from './stages';
 import { median, p90 } from './stats';
 import type { Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#lead-time-for-changes */
+export const LEAD_TIME_DEFINITION =
+  'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV';
+
 const HOUR_MS = 3_600_000;
 
 export interface Change {
@@ -24,7 +28,7 @@ export interface Change {
   stages: StageDurations | null;
 }
 
-export interface ChangeDetection {
+interface ChangeDetection {
   changes: Change[];
   baselineMergeRequestsSkipped: number;
   deploymentsWithoutMr: number;
@@ -41,7 +45,7 @@ function hoursSince(startMs: number | null, finishMs: number): number | null {
   return startMs === null ? null : Math.max(0, finishMs - startMs) / HOUR_MS;
 }
 
-export function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
+function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
   const merged = toMs(mr.mergedAt);
   const firstCommit = toMs(mr.firstCommitAuthoredAt);
   // The start is the earliest commit, but never later than the merge: commits authored
@@ -131,7 +135,7 @@ function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | n
   return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null, stages: null };
 }
 
-export interface LeadTimeStats {
+interface LeadTimeStats {
   changes: number;
   lead: number[];
   merge: number[];

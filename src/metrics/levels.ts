@@ -10,13 +10,17 @@ import type { Calendar } from './calendar';
 import { median } from './stats';
 import type { DoraLevel, DoraLevels, DoraMetrics, Num } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#dora-levels */
+export const DEPLOYMENT_FREQUENCY_LEVEL_DEFINITION =
+  'median, over the month\u2019s Monday–Sunday weeks (the first and last cut at the month\u2019s edges, not scaled up), of the days with a successful production deployment';
+
 /** A threshold as a reader reads it: `7 days`, `24 hours`, `15%`, `5`, `1 per month`. */
-export interface Bound {
+interface Bound {
   value: number;
   unit: 'day' | 'hour' | '%' | 'per month' | null;
 }
 
-export interface LevelRule {
+interface LevelRule {
   /** Reader-facing name of the metric and what is graded. */
   label: string;
   /**
@@ -135,7 +139,7 @@ export function timeToRestoreLevel(minutes: Num, table: LevelTable = LEVEL_TABLE
 // The table in words (report.md, README, docs) and as data (report.json)
 
 /** `7 days`, `1 hour`, `15%`, `5`, `1 per month`. */
-export function boundText(b: Bound): string {
+function boundText(b: Bound): string {
   switch (b.unit) {
     case null:
       return String(b.value);
@@ -149,12 +153,12 @@ export function boundText(b: Bound): string {
 }
 
 /** What "low" means for a rule: the complement of the medium bound. */
-export function lowText(rule: LevelRule): string {
+function lowText(rule: LevelRule): string {
   if (rule.compare === '≥') return 'less';
   return `${rule.compare === '<' ? '≥' : '>'} ${boundText(rule.medium)}`;
 }
 
-export const LEVEL_ORDER: ReadonlyArray<keyof DoraLevels> = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
+const LEVEL_ORDER: ReadonlyArray<keyof DoraLevels> = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
 
 /** Rows metric | elite | high | medium | low, in LEVEL_ORDER. */
 export function levelTableRows(table: LevelTable = LEVEL_TABLE): string[][] {

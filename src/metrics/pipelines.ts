@@ -9,8 +9,12 @@ import { Grid, type Scopes } from './scopes';
 import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
+/** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#pipelines-and-ci-reliability */
+export const PIPELINE_DURATION_DEFINITION =
+  'running time as GitLab computes it: the union of the non-retried jobs\u2019 running periods (queueing and gaps excluded)';
+
 /** ../../docs/definitions.md#infrastructure-failure-share: the failure reasons that are the infrastructure's fault. */
-export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
+const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
   'runner_system_failure',
   'stuck_or_timeout_failure',
   'api_failure',
@@ -26,11 +30,11 @@ export const INFRA_FAILURE_REASONS: ReadonlySet<string> = new Set([
  * A failed job's reason is unknown when GitLab sent none (older versions omit failure_reason)
  * or sent unknown_failure: such a job is in neither count of infra_failure_share.
  */
-export function hasKnownFailureReason(job: Pick<JobRecord, 'status' | 'failureReason'>): boolean {
+function hasKnownFailureReason(job: Pick<JobRecord, 'status' | 'failureReason'>): boolean {
   return job.status === 'failed' && job.failureReason !== null && job.failureReason !== 'unknown_failure';
 }
 
-export interface PipelineCell {
+interface PipelineCell {
   pipelines: number;
   succeeded: number;
   failed: number;

@@ -9,7 +9,7 @@ import { BUG_LABEL } from './delivery';
 import { pearson, share } from './stats';
 import type { MonthMetrics, QualityRisk, TeamSeries } from './types';
 
-export const CRITICAL_LABEL = 'severity::critical';
+const CRITICAL_LABEL = 'severity::critical';
 
 /**
  * Hotfix ratio (% of production deployments from a hotfix ref) above which a team is

@@ -59,7 +59,7 @@ export function stageDurations(mr: DeploymentMergeRequestRecord, finishMs: numbe
   return { coding: (c - start) / HOUR_MS, review: (m - c) / HOUR_MS, deploy: (end - m) / HOUR_MS, clamped };
 }
 
-export interface StageCell {
+interface StageCell {
   coding: number[];
   review: number[];
   deploy: number[];
@@ -68,7 +68,7 @@ export interface StageCell {
   leadChanges: number;
 }
 
-export function stageGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<StageCell> {
+function stageGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<StageCell> {
   const grid = new Grid<StageCell>(scopes.count, cal.length, () => ({ coding: [], review: [], deploy: [], clamped: 0, leadChanges: 0 }));
   for (const c of changes) {
     // The month of the deployment, as lead_time_hours places the change.
@@ -87,7 +87,7 @@ export function stageGrid(changes: readonly Change[], cal: Calendar, scopes: Sco
   return grid;
 }
 
-export function stageMonth(month: string, cell: StageCell): StageMonth {
+function stageMonth(month: string, cell: StageCell): StageMonth {
   const coding = median(cell.coding);
   const review = median(cell.review);
   const deploy = median(cell.deploy);

@@ -7,7 +7,7 @@
 import { LEVEL_TABLE, levelThresholds, type LevelMetric, type LevelTable, type LevelThreshold } from './levels';
 import type { DoraMetrics, MonthMetrics, Target, TeamSeries } from './types';
 
-export const TARGET_METRICS: readonly LevelMetric[] = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
+const TARGET_METRICS: readonly LevelMetric[] = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
 
 function valueOf(d: DoraMetrics, measure: LevelThreshold['measure']): number | null {
   return d[measure];

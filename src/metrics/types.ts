@@ -85,7 +85,7 @@ export interface MonthMetrics {
   levels: DoraLevels;
 }
 
-export interface ScopeSeries {
+interface ScopeSeries {
   /** One entry per month of the window, oldest first (always every month, even empty ones). */
   months: MonthMetrics[];
 }
@@ -94,7 +94,7 @@ export interface TeamSeries extends ScopeSeries {
   team: string;
 }
 
-export interface ProjectSeries extends ScopeSeries {
+interface ProjectSeries extends ScopeSeries {
   projectId: number;
   project: string; // path
   team: string | null;
@@ -327,7 +327,7 @@ export type ForecastMetric = 'prod_deployments' | 'lead_time_hours' | 'change_fa
 /** How a series was forecast; chosen per series by a one-step-ahead backtest (src/metrics/forecast.ts). */
 export type ForecastMethod = 'naive' | 'mean' | 'linear' | 'damped_trend';
 
-export interface ForecastPoint {
+interface ForecastPoint {
   month: string; // YYYY-MM
   value: number;
   /** Bounds of the prediction interval (Forecast.interval %), clamped to the metric's domain. */

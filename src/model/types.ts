@@ -7,7 +7,7 @@
  * `user`, `author`, `commit.author_*` and the like at the boundary.
  */
 
-export type IsoInstant = string;
+type IsoInstant = string;
 
 /** A project of the reported group (archived and shared-in projects are excluded). */
 export interface ProjectRecord {

@@ -1,6 +1,6 @@
 import type { CollectionPath, CollectionPathKind } from '../model/types';
 /** Everything the report says about the run that is not a metric (../../docs/outputs.md#reportmd, Data quality). */
-export interface ReportDefinitions {
+interface ReportDefinitions {
   /** How production was recognised, e.g. 'tier = production' or 'name matches /prod/'. */
   environmentRule: string;
   changeFailure: 'deployments' | 'incidents';

@@ -18,7 +18,7 @@ interface Column {
 const col = (name: string, get: (m: MonthMetrics) => Cell): Column => ({ name, get });
 
 /** Required DORA columns (../../docs/outputs.md#layout, "then the DORA columns above"), then extras. */
-export const DORA_COLUMNS: Column[] = [
+const DORA_COLUMNS: Column[] = [
   col('prod_deployments', (m) => m.dora.prod_deployments),
   col('lead_time_hours', (m) => m.dora.lead_time_hours),
   col('change_failure_rate', (m) => m.dora.change_failure_rate),
@@ -44,13 +44,13 @@ export const DORA_COLUMNS: Column[] = [
   col('level_time_to_restore', (m) => m.levels.time_to_restore),
 ];
 
-export const COST_COLUMNS: Column[] = [
+const COST_COLUMNS: Column[] = [
   col('ci_minutes', (m) => m.cost.ci_minutes),
   col('ci_cost', (m) => m.cost.ci_cost),
 ];
 
 /** Correlations (r, n) are not per month: they live in report.json and report.md. */
-export const COST_VS_DORA_COLUMNS: Column[] = [
+const COST_VS_DORA_COLUMNS: Column[] = [
   col('ci_cost', (m) => m.cost.ci_cost),
   col('prod_deployments', (m) => m.dora.prod_deployments),
   col('lead_time_hours', (m) => m.dora.lead_time_hours),
@@ -63,7 +63,7 @@ export const COST_VS_DORA_COLUMNS: Column[] = [
   col('cfr_incidents', (m) => m.dora.cfr_incidents),
 ];
 
-export const PIPELINE_COLUMNS: Column[] = [
+const PIPELINE_COLUMNS: Column[] = [
   col('pipelines', (m) => m.pipelines.pipelines),
   col('pipeline_success_rate', (m) => m.pipelines.pipeline_success_rate),
   col('retry_rate', (m) => m.pipelines.retry_rate),
@@ -77,7 +77,7 @@ export const PIPELINE_COLUMNS: Column[] = [
   col('failed_jobs', (m) => m.pipelines.failed_jobs),
 ];
 
-export const DELIVERY_COLUMNS: Column[] = [
+const DELIVERY_COLUMNS: Column[] = [
   col('issues_closed', (m) => m.delivery.issues_closed),
   col('mrs_merged', (m) => m.delivery.mrs_merged),
   col('mr_cycle_time_hours', (m) => m.delivery.mr_cycle_time_hours),

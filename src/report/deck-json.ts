@@ -8,7 +8,7 @@ import type { Action, Bottleneck, CostMetrics, Delta, ForecastSeries, Target, De
 /** report.json writes a Delta with the same fields (rounded to 2 decimals). */
 export type DeltaJson = Delta;
 
-export interface HeadlineItem {
+interface HeadlineItem {
   value: Num;
   level: DoraLevel | null;
   delta: DeltaJson;
@@ -39,10 +39,10 @@ export interface MonthJson {
 }
 
 /** A lead-time stages month as report.json writes it (the fields the deck reads). */
-export type StageMonthJson = Pick<StageMonth, 'month' | 'changes' | 'coding_hours' | 'review_hours' | 'deploy_hours' | 'coding_share' | 'review_share' | 'deploy_share'>;
+type StageMonthJson = Pick<StageMonth, 'month' | 'changes' | 'coding_hours' | 'review_hours' | 'deploy_hours' | 'coding_share' | 'review_share' | 'deploy_share'>;
 
 /** report.json writes the engine's forecast series under the same names (rounded). */
-export type ForecastSeriesJson = ForecastSeries;
+type ForecastSeriesJson = ForecastSeries;
 
 export interface ReportJson {
   run: {

@@ -11,8 +11,8 @@ import type { DeltaJson, MonthJson, ReportJson } from './deck-json';
 import { compareKey } from './csv';
 import { DEFINITIONS_HEADING } from './definitions-link';
 import { NO_DATA, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, roundTo, shortMonth } from './format';
-import type { AttentionView } from './view-model';
-import { fmtChange } from './view-model';
+import type { AttentionView } from './view-teams';
+import { fmtChange } from './view-common';
 import { monthInstant, normalizeOfficeZip } from './zip';
 
 type Slide = PptxGenJS.Slide;

@@ -1,8 +1,12 @@
 /**
- * One-line definition of every CSV column, for report.xlsx's "Data dictionary" sheet.
- * The full rules are README.md's Data dictionary; these lines are their summary, in the same
- * words, kept here because the CLI bundle cannot read the README at run time. A test holds
- * every CSV column to an entry here and every entry to a README Data dictionary row.
+ * What every CSV column means, in two depths:
+ * - DATA_DICTIONARY and FORECAST_DICTIONARY: the full rules (Markdown), the source of
+ *   README.md's Data dictionary and forecast.csv tables, which `npm run docs:inputs`
+ *   (scripts/gen-inputs-doc.ts) writes between their marker comments and CI checks;
+ * - COLUMN_DEFINITIONS: one line per column, their summary in the same words, for
+ *   report.xlsx's "Data dictionary" sheet.
+ * Both live here because the CLI bundle cannot read the README at run time. A test holds
+ * every CSV column to a one-line entry and every one-line entry to a full rule.
  */
 import { LEVEL_TABLE } from '../metrics/levels';
 
@@ -96,3 +100,256 @@ export function columnDefinition(file: string, column: string): string | undefin
   const own = Object.entries(FILE_COLUMN_DEFINITIONS).find(([prefix]) => file.startsWith(prefix))?.[1][column];
   return own ?? COLUMN_DEFINITIONS[column];
 }
+
+/** One row of the README's column tables: columns that share one rule, where they appear, the rule. */
+export interface DictionaryRow {
+  columns: readonly string[];
+  /** The files (by name stem) that carry the columns, as a reader says it. */
+  files: string;
+  /** The full rule, Markdown. */
+  rule: string;
+}
+
+/** README.md's Data dictionary, in its order (../../docs/definitions.md has the reasoning). */
+export const DATA_DICTIONARY: readonly DictionaryRow[] = [
+  {
+    columns: ['month'],
+    files: 'all monthly',
+    rule: '`YYYY-MM`',
+  },
+  {
+    columns: ['team'],
+    files: 'team and project files',
+    rule: "the project's team: first-level subgroup below `group` (`team_source: subgroup`), project topic `team:<name>` (`topic`), or the team file (`file`); empty for projects without a team, which count in the portfolio only",
+  },
+  {
+    columns: ['project'],
+    files: 'project files, top_pipelines',
+    rule: 'project full path',
+  },
+  {
+    columns: ['project_id'],
+    files: 'project files (extra)',
+    rule: 'GitLab project ID',
+  },
+  {
+    columns: ['prod_deployments'],
+    files: 'dora, cost_vs_dora',
+    rule: "successful production deployments finished in the month (`deployable.finished_at`, else `updated_at`). One pipeline's deployments to several production environments count as one (a failed deploy job retried to success is a success). A deploy job re-run after its pipeline already succeeded in that environment (GitLab's *Re-deploy* or *Rollback*, e.g. days later) is a deployment of its own at its own finish time that ships no change; the pipeline's release keeps its finish time and status, and a failed re-run is a failed attempt of its own",
+  },
+  {
+    columns: ['lead_time_hours'],
+    files: 'dora, cost_vs_dora',
+    rule: "median over the month's changes of deployment finish − change start. A change is an MR shipped by a successful production deployment, counted once per project at the first one that shipped it; its start is the earliest `authored_date` of its commits, never later than `merged_at`. A deployment without linked MRs whose SHA is new counts its deployed commit as one change. The first deployment ever made to an environment is a baseline and ships no change",
+  },
+  {
+    columns: ['change_failure_rate'],
+    files: 'dora, cost_vs_dora',
+    rule: '`cfr_deployments` or `cfr_incidents`, per the `change_failure` input',
+  },
+  {
+    columns: ['mttr_minutes'],
+    files: 'dora, cost_vs_dora',
+    rule: 'mean (closed − created) over incidents closed in the month',
+  },
+  {
+    columns: ['deployments_per_day'],
+    files: 'dora',
+    rule: 'prod_deployments / days in the month',
+  },
+  {
+    columns: ['deployment_days'],
+    files: 'dora',
+    rule: 'distinct days with a successful production deployment',
+  },
+  {
+    columns: ['lead_time_p90_hours'],
+    files: 'dora',
+    rule: 'p90 of the same lead times',
+  },
+  {
+    columns: ['lead_time_merge_hours'],
+    files: 'dora',
+    rule: "median (deployment finish − `merged_at`), GitLab's own definition; a deployment before the merge counts 0; MR-less changes are left out",
+  },
+  {
+    columns: ['cfr_deployments'],
+    files: 'dora, cost_vs_dora',
+    rule: "change failures / production deployment attempts (success + failed) finished in the month. A deployment is a change failure if it failed; or a successful hotfix deployment to the same environment (ref matches `hotfix_pattern`, or it ships an MR labelled `type::hotfix`) finished after it and within 24 h; or a later successful deployment to the same environment redeploys a SHA (other than its own) that was live there before it (a rollback, also when made by re-running an older pipeline's deploy job — GitLab's environment *Rollback* — which is itself a deployment)",
+  },
+  {
+    columns: ['cfr_incidents'],
+    files: 'dora, cost_vs_dora',
+    rule: "successful production deployments with at least one attributed incident / successful production deployments (0 or 1 per deployment: never above 100%). An incident is attributed to the latest successful production deployment of its project finished before it was created; when the project has no production deployments at all, to its team's",
+  },
+  {
+    columns: ['incidents'],
+    files: 'dora',
+    rule: "incidents created in the month: issues of type `incident` or carrying one of `incident_labels`. A team's incidents are those with its single `team::<name>` label, else its projects'",
+  },
+  {
+    columns: ['open_incidents'],
+    files: 'dora',
+    rule: 'incidents open at the end of the month',
+  },
+  {
+    columns: ['time_to_restore_median_minutes'],
+    files: 'dora',
+    rule: 'median (closed − created) over incidents closed in the month',
+  },
+  {
+    columns: ['deployment_attempts', 'failed_deployments', 'changes', 'hotfix_deployments'],
+    files: 'dora (extras)',
+    rule: 'the denominators and counts behind the rates above',
+  },
+  {
+    columns: ['deployment_days_per_week'],
+    files: 'dora (extra)',
+    rule: "median over the month's Monday–Sunday weeks (cut at the month's edges) of deployment days per week: the basis of the deployment-frequency level",
+  },
+  {
+    columns: ['level_deployment_frequency', 'level_lead_time', 'level_change_failure_rate', 'level_time_to_restore'],
+    files: 'dora (extras)',
+    rule: 'DORA report clusters (elite / high / medium / low), table below',
+  },
+  {
+    columns: ['ci_minutes'],
+    files: 'ci_cost, cost_vs_dora',
+    rule: 'Σ job `duration` / 60 over jobs that ran (duration > 0), by job `created_at`; retried, canceled-after-running, deploy jobs and jobs of deleted runners included',
+  },
+  {
+    columns: ['ci_cost'],
+    files: 'ci_cost, cost_vs_dora',
+    rule: 'Σ job minutes × rate: the first `tag:<tag>` entry of `runner_rates` matching a job tag, else the entry for its runner type, else `cost_per_minute`. A runner sent without `runner_type` (older GitLab) is `instance_type` when `is_shared` is true, else of unknown type (no runner-type rate; tag rates still apply); a job without `tag_list` has no tags',
+  },
+  {
+    columns: ['deployments_per_1k_cost'],
+    files: 'cost_vs_dora',
+    rule: 'prod_deployments / ci_cost × 1000 (empty when the cost is 0)',
+  },
+  {
+    columns: ['pipelines'],
+    files: 'pipelines',
+    rule: 'pipelines created in the month (any ref)',
+  },
+  {
+    columns: ['pipeline_success_rate'],
+    files: 'pipelines',
+    rule: 'success / (success + failed)',
+  },
+  {
+    columns: ['retry_rate'],
+    files: 'pipelines',
+    rule: 'jobs that were retried (a later job with the same name in the same pipeline exists) / jobs that ran',
+  },
+  {
+    columns: ['infra_failure_share'],
+    files: 'pipelines',
+    rule: 'failed jobs whose `failure_reason` is an infrastructure reason (`runner_system_failure`, `stuck_or_timeout_failure`, `api_failure`, `scheduler_failure`, `data_integrity_failure`, `no_matching_runner`, `runner_unsupported`, `stale_schedule`, `job_router_failure`) / failed jobs with a known reason. A missing `failure_reason` (older GitLab) or `unknown_failure` is unknown: in neither count, listed in Data quality',
+  },
+  {
+    columns: ['pipeline_duration_median_minutes', 'pipeline_duration_p90_minutes'],
+    files: 'pipelines',
+    rule: "running time as GitLab computes a pipeline's `duration`: the union of its jobs' running periods (started → finished), retried jobs excluded, so queueing and gaps between jobs do not count (the REST pipeline list has no duration)",
+  },
+  {
+    columns: ['queue_time_median_minutes', 'queue_time_p90_minutes'],
+    files: 'pipelines',
+    rule: 'job `queued_duration` (jobs without one, e.g. on older GitLab, are left out)',
+  },
+  {
+    columns: ['jobs', 'failed_jobs'],
+    files: 'pipelines (extras)',
+    rule: 'jobs that ran; failed jobs',
+  },
+  {
+    columns: ['issues_closed'],
+    files: 'delivery',
+    rule: 'issues closed in the month',
+  },
+  {
+    columns: ['mrs_merged'],
+    files: 'delivery',
+    rule: 'MRs merged in the month (any target branch)',
+  },
+  {
+    columns: ['mr_cycle_time_hours'],
+    files: 'delivery',
+    rule: 'median MR created → merged',
+  },
+  {
+    columns: ['spillover'],
+    files: 'delivery',
+    rule: 'issues open at the end of the month whose milestone was due in the month',
+  },
+  {
+    columns: ['bugs_opened'],
+    files: 'delivery',
+    rule: 'issues labelled `type::bug` created in the month',
+  },
+  {
+    columns: ['hotfix_ratio'],
+    files: 'delivery',
+    rule: 'hotfix deployments / prod_deployments',
+  },
+  {
+    columns: ['rank', 'pipeline_id', 'ref', 'web_url'],
+    files: 'top_pipelines',
+    rule: "the report month's pipelines ranked by CI cost of their jobs created in the month (equal cost: more CI minutes first, then the lower pipeline id)",
+  },
+  {
+    columns: ['mttr_minutes', 'ci_minutes', 'cfr_deployments', 'cfr_incidents'],
+    files: 'cost_vs_dora (extras)',
+    rule: 'as above',
+  },
+  {
+    columns: ['changes'],
+    files: 'lead_time_stages',
+    rule: "the stages' sample: the month's changes (as in `lead_time_hours`, placed by the month of their production deployment) shipped by an MR with a first commit, a creation and a merge date. MR-less changes and MRs without commits or merge have no stages",
+  },
+  {
+    columns: ['coding_hours'],
+    files: 'lead_time_stages',
+    rule: 'median (MR `created_at` − first commit `authored_date`)',
+  },
+  {
+    columns: ['review_hours'],
+    files: 'lead_time_stages',
+    rule: 'median (`merged_at` − MR `created_at`)',
+  },
+  {
+    columns: ['deploy_hours'],
+    files: 'lead_time_stages',
+    rule: 'median (production deployment finish − `merged_at`)',
+  },
+  {
+    columns: ['coding_share', 'review_share', 'deploy_share'],
+    files: 'lead_time_stages',
+    rule: 'each median / (sum of the three medians) × 100; empty without a sample. The sum of the medians is not the median lead time',
+  },
+  {
+    columns: ['lead_time_changes'],
+    files: 'lead_time_stages (extra)',
+    rule: 'changes with a lead time (the `lead_time_hours` sample), of which `changes` is the part with stages',
+  },
+  {
+    columns: ['clamped_changes'],
+    files: 'lead_time_stages (extra)',
+    rule: 'changes of the sample with a stage boundary outside their lead-time interval (see below)',
+  },
+];
+
+/** README.md's forecast.csv columns (`files` is not shown there: every row is forecast.csv). */
+export const FORECAST_DICTIONARY: readonly DictionaryRow[] = [
+  { columns: ['scope'], files: 'forecast', rule: '`portfolio` or `team`' },
+  { columns: ['team'], files: 'forecast', rule: 'the team (empty for the portfolio)' },
+  { columns: ['metric'], files: 'forecast', rule: '`prod_deployments`, `lead_time_hours`, `change_failure_rate` or `ci_cost` (definitions above)' },
+  { columns: ['unit'], files: 'forecast', rule: '`deployments`, `hours`, `percent`, or the currency for `ci_cost`' },
+  { columns: ['month'], files: 'forecast', rule: 'the forecast month, `YYYY-MM` (the 3 months after the report month)' },
+  { columns: ['value'], files: 'forecast', rule: 'the forecast (empty when not forecast)' },
+  { columns: ['lower_80', 'upper_80'], files: 'forecast', rule: 'the 80% prediction interval' },
+  { columns: ['method'], files: 'forecast', rule: '`naive`, `mean`, `linear` or `damped_trend` (empty when not forecast)' },
+  { columns: ['backtest_mae'], files: 'forecast', rule: "mean absolute error of the method's one-month-ahead backtest, in `unit`" },
+  { columns: ['history_months'], files: 'forecast', rule: 'months with data in the history the forecast used' },
+  { columns: ['skipped_reason'], files: 'forecast', rule: 'why the series is not forecast (empty when it is)' },
+];

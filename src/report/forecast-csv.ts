@@ -9,7 +9,7 @@ import { addMonths } from '../time';
 import { compareKey, neutralizeFormula, toCsv } from './csv';
 import { csvNumber } from './format';
 
-export const FORECAST_CSV_COLUMNS = [
+const FORECAST_CSV_COLUMNS = [
   'scope',
   'team',
   'metric',
@@ -25,7 +25,7 @@ export const FORECAST_CSV_COLUMNS = [
 ] as const;
 
 /** The unit of a forecast metric's values (and of its backtest error). */
-export function forecastUnit(metric: ForecastSeries['metric'], currency: string): string {
+function forecastUnit(metric: ForecastSeries['metric'], currency: string): string {
   switch (metric) {
     case 'prod_deployments':
       return 'deployments';

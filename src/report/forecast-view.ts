@@ -6,9 +6,9 @@
 import type { ForecastMethod, ForecastMetric, ForecastSeries, MetricsResult } from '../metrics/types';
 import { forecastMonths } from './forecast-csv';
 import { fmtHours, fmtNumber, fmtPercent } from './format';
-import type { Cell, DetailLevel, TableView } from './view-model';
+import type { Cell, DetailLevel, TableView } from './view-common';
 
-export interface ForecastView {
+interface ForecastView {
   title: string;
   intro: string;
   /** null when no series at all is forecast (the intro says why). */
@@ -54,7 +54,7 @@ const SHORT_LABELS: Record<ForecastMetric, string> = {
   ci_cost: 'CI cost',
 };
 
-export const METHOD_NAMES: Record<ForecastMethod, string> = {
+const METHOD_NAMES: Record<ForecastMethod, string> = {
   naive: 'last value',
   mean: 'average',
   linear: 'linear trend',

@@ -8,7 +8,6 @@ import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
 import { buildReportView } from './view-model';
 
-export type { ReportContext } from './context';
 
 export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Record<string, string> {
   const json = buildReportJson(result, ctx);
@@ -25,7 +24,7 @@ export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Reco
 export const DECK_FILE = 'executive_deck.pptx';
 export const WORKBOOK_FILE = 'report.xlsx';
 
-export interface BinaryOptions {
+interface BinaryOptions {
   deck: boolean;
   xlsx: boolean;
 }

@@ -6,7 +6,7 @@
 import type { CorrelatedMetric, InsightFact } from '../metrics/types';
 
 /** A number for a sentence: at most one decimal, no trailing ".0". */
-export function fmt(v: number): string {
+function fmt(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
@@ -15,7 +15,7 @@ function moved(pct: number, up: string, down: string): string {
 }
 
 /** How a correlated metric is named in a sentence (and in report.json's insight values). */
-export const CORRELATED_METRIC_NAMES: Record<CorrelatedMetric, string> = {
+const CORRELATED_METRIC_NAMES: Record<CorrelatedMetric, string> = {
   prod_deployments: 'production deployments',
   lead_time_hours: 'lead time',
   change_failure_rate: 'change failure rate',

@@ -13,6 +13,7 @@ import { roundTo } from './format';
 import { stagesJson } from './stages-json';
 import { forecastJson } from './forecast-json';
 import { insightJson } from './insights';
+import { DATA_QUALITY_COUNTERS, PAYLOAD_COUNTERS, counterJson } from './data-quality';
 
 /** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
 function r2(n: number): number {
@@ -80,55 +81,84 @@ function sortedRecord(rec: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => compareKey(a, b)));
 }
 
-export function buildReportJson(result: MetricsResult, ctx: ReportContext): unknown {
-  const cur = result.portfolio.months.find((m) => m.month === result.reportMonth);
+function runJson(result: MetricsResult, ctx: ReportContext): Record<string, unknown> {
+  const def = ctx.definitions;
+  return {
+    tool: 'dora-report',
+    tool_version: ctx.toolVersion,
+    ...(ctx.gitlabVersion ? { gitlab_version: ctx.gitlabVersion } : {}),
+    generated_at: ctx.generatedAt,
+    group: ctx.group,
+    report_month: result.reportMonth,
+    previous_month: result.previousMonth,
+    window: { start: ctx.windowStart, end: ctx.windowEnd, months: result.months, timezone: result.timezone },
+    definitions: {
+      environment_rule: def.environmentRule,
+      change_failure: def.changeFailure,
+      incident_labels: def.incidentLabels,
+      hotfix_pattern: def.hotfixPattern,
+      cost_per_minute: def.costPerMinute,
+      runner_rates: def.runnerRates,
+      currency: def.currency,
+      timezone: def.timezone,
+      team_source: def.teamSource,
+      months: def.months,
+      dora_levels: `DORA ${result.levelTable.year}`,
+      // The thresholds graded with (src/metrics/levels.ts LEVEL_TABLE), so a reader of the JSON needs no other source.
+      levels: result.levelTable,
+    },
+    requests: sortedRecord(ctx.requests),
+    retries: sortedRecord(ctx.retries),
+    shards: ctx.shards,
+    complete: ctx.complete,
+  };
+}
+
+function headlineJson(result: MetricsResult, ctx: ReportContext): Record<string, unknown> {
+  const lv = result.portfolio.months.find((m) => m.month === result.reportMonth)?.levels;
   const item = (delta: Delta, level: DoraLevel | null) => ({ value: rn(delta.current), level, delta: deltaJson(delta) });
   const d = result.deltas;
-  const lv = cur?.levels;
-  const def = ctx.definitions;
+  return {
+    month: result.reportMonth,
+    change_failure: ctx.definitions.changeFailure,
+    prod_deployments: item(d.prod_deployments, lv?.deployment_frequency ?? null),
+    lead_time_hours: item(d.lead_time_hours, lv?.lead_time ?? null),
+    change_failure_rate: item(d.change_failure_rate, lv?.change_failure_rate ?? null),
+    mttr_minutes: item(d.mttr_minutes, lv?.time_to_restore ?? null),
+    time_to_restore_median_minutes: item(d.time_to_restore_median_minutes, lv?.time_to_restore ?? null),
+    ci_cost: item(d.ci_cost, null),
+    deployments_per_1k_cost: item(d.deployments_per_1k_cost, null),
+  };
+}
+
+function dataQualityJson(result: MetricsResult, ctx: ReportContext): Record<string, unknown> {
   const dq = result.dataQuality;
   return {
+    complete: ctx.complete,
+    skipped_projects: ctx.skippedProjects.map((s) => ({ project_id: s.projectId, path: s.path, reason: s.reason })),
+    projects_without_team: dq.projectsWithoutTeam,
+    ...counterJson(DATA_QUALITY_COUNTERS, dq),
+    // How each data kind was read (docs/gitlab-bulk-api.md): in bulk or per item, and why per item.
+    ...(ctx.collectionPaths
+      ? {
+          collection_paths: Object.fromEntries(
+            Object.entries(ctx.collectionPaths)
+              .sort(([a], [b]) => compareKey(a, b))
+              .map(([k, v]) => [k, { path: v.path, bulk: v.bulk, per_item: v.perItem, ...(v.fallback ? { fallback: v.fallback } : {}) }]),
+          ),
+        }
+      : {}),
+    // Every payload variation (../../docs/collection.md#payload-variations), zero or not (report.md lists the non-zero ones).
+    payload: { unreadable_records: sortedRecord(dq.payload.unreadableRecords), ...counterJson(PAYLOAD_COUNTERS, dq.payload) },
+  };
+}
+
+export function buildReportJson(result: MetricsResult, ctx: ReportContext): unknown {
+  const k = result.correlations;
+  return {
     schema_version: 1,
-    run: {
-      tool: 'dora-report',
-      tool_version: ctx.toolVersion,
-      ...(ctx.gitlabVersion ? { gitlab_version: ctx.gitlabVersion } : {}),
-      generated_at: ctx.generatedAt,
-      group: ctx.group,
-      report_month: result.reportMonth,
-      previous_month: result.previousMonth,
-      window: { start: ctx.windowStart, end: ctx.windowEnd, months: result.months, timezone: result.timezone },
-      definitions: {
-        environment_rule: def.environmentRule,
-        change_failure: def.changeFailure,
-        incident_labels: def.incidentLabels,
-        hotfix_pattern: def.hotfixPattern,
-        cost_per_minute: def.costPerMinute,
-        runner_rates: def.runnerRates,
-        currency: def.currency,
-        timezone: def.timezone,
-        team_source: def.teamSource,
-        months: def.months,
-        dora_levels: `DORA ${result.levelTable.year}`,
-        // The thresholds graded with (src/metrics/levels.ts LEVEL_TABLE), so a reader of the JSON needs no other source.
-        levels: result.levelTable,
-      },
-      requests: sortedRecord(ctx.requests),
-      retries: sortedRecord(ctx.retries),
-      shards: ctx.shards,
-      complete: ctx.complete,
-    },
-    headline: {
-      month: result.reportMonth,
-      change_failure: def.changeFailure,
-      prod_deployments: item(d.prod_deployments, lv?.deployment_frequency ?? null),
-      lead_time_hours: item(d.lead_time_hours, lv?.lead_time ?? null),
-      change_failure_rate: item(d.change_failure_rate, lv?.change_failure_rate ?? null),
-      mttr_minutes: item(d.mttr_minutes, lv?.time_to_restore ?? null),
-      time_to_restore_median_minutes: item(d.time_to_restore_median_minutes, lv?.time_to_restore ?? null),
-      ci_cost: item(d.ci_cost, null),
-      deployments_per_1k_cost: item(d.deployments_per_1k_cost, null),
-    },
+    run: runJson(result, ctx),
+    headline: headlineJson(result, ctx),
     portfolio: result.portfolio.months.map(monthJson),
     teams: result.teams.map((t) => ({ team: t.team, months: t.months.map(monthJson) })),
     projects: result.projects.map((p) => ({
@@ -139,9 +169,9 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
     })),
     correlations: {
       description: 'Pearson r between monthly CI cost and each metric over the trend window; null when fewer than 4 months have both values',
-      prod_deployments: { r: rn(result.correlations.prod_deployments.r), n: result.correlations.prod_deployments.n },
-      lead_time_hours: { r: rn(result.correlations.lead_time_hours.r), n: result.correlations.lead_time_hours.n },
-      change_failure_rate: { r: rn(result.correlations.change_failure_rate.r), n: result.correlations.change_failure_rate.n },
+      prod_deployments: { r: rn(k.prod_deployments.r), n: k.prod_deployments.n },
+      lead_time_hours: { r: rn(k.lead_time_hours.r), n: k.lead_time_hours.n },
+      change_failure_rate: { r: rn(k.change_failure_rate.r), n: k.change_failure_rate.n },
     },
     pareto: {
       top_project_share: r2(result.pareto.topProjectShare),
@@ -151,42 +181,7 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
     },
     top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: r2(p.ci_minutes), ci_cost: r2(p.ci_cost) })),
     insights: result.insights.map(insightJson),
-    data_quality: {
-      complete: ctx.complete,
-      skipped_projects: ctx.skippedProjects.map((s) => ({ project_id: s.projectId, path: s.path, reason: s.reason })),
-      projects_without_team: dq.projectsWithoutTeam,
-      incidents_without_team: dq.incidentsWithoutTeam,
-      unattributed_incidents: dq.unattributedIncidents,
-      baseline_deployments: dq.baselineDeployments,
-      baseline_merge_requests_skipped: dq.baselineMergeRequestsSkipped,
-      deployments_without_mr: dq.deploymentsWithoutMr,
-      deployments_without_job: dq.deploymentsWithoutJob,
-      jobs_without_runner: dq.jobsWithoutRunner,
-      // How each data kind was read (docs/gitlab-bulk-api.md): in bulk or per item, and why per item.
-      ...(ctx.collectionPaths
-        ? {
-            collection_paths: Object.fromEntries(
-              Object.entries(ctx.collectionPaths)
-                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                .map(([k, v]) => [k, { path: v.path, bulk: v.bulk, per_item: v.perItem, ...(v.fallback ? { fallback: v.fallback } : {}) }]),
-            ),
-          }
-        : {}),
-      // Every payload variation (../../docs/collection.md#payload-variations), zero or not (report.md lists the non-zero ones).
-      payload: {
-        unreadable_records: sortedRecord(dq.payload.unreadableRecords),
-        offset_timestamps: dq.payload.offsetTimestamps,
-        failed_jobs_without_failure_reason: dq.payload.failedJobsWithoutReason,
-        failed_jobs_unknown_failure: dq.payload.failedJobsUnknownFailure,
-        jobs_runner_type_from_is_shared: dq.payload.jobsRunnerTypeFromIsShared,
-        jobs_runner_type_unknown: dq.payload.jobsRunnerTypeUnknown,
-        jobs_without_tag_list: dq.payload.jobsWithoutTagList,
-        jobs_without_queued_duration: dq.payload.jobsWithoutQueuedDuration,
-        environments_tier_guessed: dq.payload.environmentsTierGuessed,
-        deployments_job_without_finished_at: dq.payload.deploymentsJobWithoutFinish,
-        pipelines_without_updated_at: dq.payload.pipelinesWithoutUpdatedAt,
-      },
-    },
+    data_quality: dataQualityJson(result, ctx),
     // owner: stages (issue 14)
     ...stagesJson(result),
     forecast: forecastJson(result.forecast),

@@ -10,7 +10,8 @@ import { DELIVERY, HEADLINE, INSIGHTS, QUALITY, RELIABILITY, TEAMS, TRENDS } fro
 import { REPORT } from './templates/report';
 import { ACTIONS, BOTTLENECKS, QUALITY_RISK, STAGES, TARGETS } from './templates/sections-exec';
 import { TABLE } from './templates/table';
-import { FULL_DETAIL, buildReportView, type DetailLevel } from './view-model';
+import { buildReportView } from './view-model';
+import { FULL_DETAIL, type DetailLevel } from './view-common';
 import { FORECAST_SECTION, buildForecastView } from './forecast-view';
 
 /** Handlebars passes its options object as the last argument; a missing number arg is that. */

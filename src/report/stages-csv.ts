@@ -10,7 +10,7 @@ import { compareKey, neutralizeFormula, toCsv } from './csv';
 import { csvNumber } from './format';
 
 /** Required columns (the order), then extras. */
-export const STAGE_COLUMNS: ReadonlyArray<keyof StageMonth> = [
+const STAGE_COLUMNS: ReadonlyArray<keyof StageMonth> = [
   'changes',
   'coding_hours',
   'review_hours',

@@ -6,7 +6,8 @@ import type { MetricsResult } from '../metrics/types';
 import type { ReportContext } from './context';
 import { NO_DATA, fmtCurrency, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelName, oneLine, plural } from './format';
 import { insightText } from './insights';
-import { cfrDefinition, fmtChange } from './view-model';
+import { fmtChange } from './view-common';
+import { cfrDefinition } from './view-headline';
 
 /** At most this many insight sentences: the summary stays a glance. */
 const SUMMARY_INSIGHTS = 3;

@@ -28,7 +28,7 @@ function table(columns: Array<[string, 'l' | 'r']>, rows: string[][]): Table {
 /** The portfolio's name in report tables, as in the other sections. */
 const ALL_TEAMS = 'All teams';
 
-export interface PieView {
+interface PieView {
   title: string;
   slices: Array<{ label: string; value: string }>;
 }
@@ -225,7 +225,7 @@ function measureValue(measure: Target['measure'], v: number | null): string {
 
 const COMPARISON: Record<string, string> = { '<': '<', '<=': '≤', '>=': '≥' };
 
-export function targetText(t: Target): string {
+function targetText(t: Target): string {
   if (t.hold) return t.level === null ? `${NO_DATA}: hold` : `${levelMark(t.level)} ${measureValue(t.measure, t.current)}: hold ${t.level}`;
   // The target is a threshold: shown bare ("≥ 5 days/week", "< 7.0 days"), its unit as the current value's.
   const target = t.measure === 'deployment_days_per_week' ? `${fmtAmount(t.target, 1)}` : measureValue(t.measure, t.target);

@@ -15,7 +15,7 @@ import { writeFileAtomic } from './fs';
 import { readSnapshots, writeSnapshot } from './snapshot';
 
 /** Records younger than this at run time are not trusted as final (pipelines still running). */
-export const SETTLE_MS = 24 * 3600 * 1000;
+const SETTLE_MS = 24 * 3600 * 1000;
 
 /** Up to when records collected at `nowMs` for a window ending at `windowEnd` are final. */
 export function finalUntil(windowEnd: string, nowMs: number): string {

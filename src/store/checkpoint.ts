@@ -30,7 +30,7 @@ import { finalUntil } from './cache';
 import { removeStaleTemps, writeLinesAtomic } from './fs';
 import { readNdjson } from './snapshot';
 
-export const CHECKPOINT_FORMAT = 1;
+const CHECKPOINT_FORMAT = 1;
 
 const PROJECT_ENTITIES = ['environments', 'deployments', 'baselines', 'deploymentMergeRequests', 'pipelines', 'jobs'] as const;
 const GROUP_LISTS = ['issues', 'mergeRequests'] as const;
@@ -46,7 +46,7 @@ interface Header {
   coveredUntil: string;
 }
 
-export interface CheckpointOptions {
+interface CheckpointOptions {
   /** `<cache-dir>/<cache key>`: the checkpoint lives in its `checkpoint/` folder. */
   dir: string;
   toolVersion: string;

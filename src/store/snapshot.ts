@@ -10,7 +10,7 @@ import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type CollectionPath
 import { RuntimeError } from '../config/runtime-errors';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
-export const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 1;
 
 export class SnapshotError extends RuntimeError {
   readonly code = 'snapshot-unreadable' as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvNumber, fmtHours, fmtNumber, md, roundTo, safeUrl, shortMonth } from '../../src/report/format';
-import { fmtChange } from '../../src/report/view-model';
+import { fmtChange } from '../../src/report/view-common';
 
 describe('number formatting', () => {
   it('rounds half away from zero without float noise', () => {

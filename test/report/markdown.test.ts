@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHandlebars, renderReportMarkdown } from '../../src/report/markdown';
-import { axisMax } from '../../src/report/view-model';
+import { axisMax } from '../../src/report/view-charts';
 import type { MetricsResult } from '../../src/metrics/types';
 import { fixtureContext, fixtureResult, mm } from './fixture';
 import { assertWellFormedTables, xyCharts } from './md-table';
