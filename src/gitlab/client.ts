@@ -8,7 +8,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { defaultOptionsHandler } from '@gitbeaker/requester-utils';
 import { Transport, type TransportOptions, type HttpResponse } from './transport';
 
-export type GitbeakerApi = InstanceType<typeof Gitlab>;
+type GitbeakerApi = InstanceType<typeof Gitlab>;
 
 export interface GitLabClient {
   api: GitbeakerApi;
@@ -24,7 +24,7 @@ export interface GitLabClient {
   graphql(query: string, variables: Record<string, unknown>): Promise<HttpResponse>;
 }
 
-export interface ClientOptions extends TransportOptions {
+interface ClientOptions extends TransportOptions {
   gitlabUrl: string;
   token: string;
 }

@@ -23,7 +23,7 @@ import { isGitLabApiError } from './errors';
  * The deployment reaches `success` in its job's state-machine hooks, normally seconds after the
  * job (INFERENCE); five minutes leaves room for a busy Sidekiq.
  */
-export const DEPLOYMENT_TIME_MARGIN_MS = 5 * 60_000;
+const DEPLOYMENT_TIME_MARGIN_MS = 5 * 60_000;
 
 /**
  * A deployment without a job finish time is placed by its updated_at (../../docs/definitions.md#deployments). Its own
@@ -31,7 +31,7 @@ export const DEPLOYMENT_TIME_MARGIN_MS = 5 * 60_000;
  * a later update (e.g. archiving) could have moved updated_at on, so an hour before it is allowed
  * (INFERENCE from app/models/deployment.rb's state machine).
  */
-export const UPDATED_AT_MARGIN_MS = 60 * 60_000;
+const UPDATED_AT_MARGIN_MS = 60 * 60_000;
 
 /** One project's production environment as the bulk planner sees it. */
 export interface BulkUnit {
@@ -57,7 +57,7 @@ export interface BulkUnit {
 }
 
 /** A slice (lo, hi) of deployments.finished_at for one environment name (both bounds strict). */
-export interface Slice {
+interface Slice {
   envName: string;
   lo: number;
   hi: number;
@@ -177,7 +177,7 @@ function cut(items: Item[], lo0: number, endMs: number): number[] {
 }
 
 /** What the bulk reading did, for CollectionMeta.collectionPaths. */
-export interface BulkShippedStats {
+interface BulkShippedStats {
   /** successful deployments whose MRs came from a windowed group listing */
   bulk: number;
   /** successful deployments read per item (ambiguous slice, no job finish time, capability missing) */
@@ -202,14 +202,14 @@ export interface SliceStore {
 }
 
 /** The name of a slice in a SliceStore. */
-export const sliceKey = (s: Pick<Slice, 'envName' | 'lo' | 'hi'>): string => `${s.envName}\u0000${s.lo}\u0000${s.hi}`;
+const sliceKey = (s: Pick<Slice, 'envName' | 'lo' | 'hi'>): string => `${s.envName}\u0000${s.lo}\u0000${s.hi}`;
 
 /**
  * What is kept of a listed MR: the fields the shipped-MR record reads
  * (normalize.ts normalizeShippedMr, and project_id to place it), never its people fields.
  */
 const SHIPPED_MR_FIELDS = ['id', 'iid', 'project_id', 'created_at', 'merged_at', 'labels'] as const;
-export function shippedMrFields(raw: unknown): unknown {
+function shippedMrFields(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const o = raw as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -13,7 +13,7 @@ import { GraphqlMrCommits, type CommitSummary, type GraphqlCommitStats } from '.
 import { firstAuthored, normalizeDeployment, normalizeShippedMr } from './normalize';
 
 /** One production environment's deployments as listed, and what the bulk planner needs of the listing. */
-export interface EnvironmentDeployments {
+interface EnvironmentDeployments {
   deployments: DeploymentRecord[];
   baseline: EnvironmentBaselineRecord;
   listing: { fromMs: number; known: DeploymentRecord[]; complete: boolean };
@@ -149,7 +149,7 @@ const graphqlStats = new WeakMap<CollectOptions, GraphqlMrCommits>();
 
 const perItemCommitReads = new WeakMap<CollectOptions, number>();
 
-export async function perItemCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
+async function perItemCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
   perItemCommitReads.set(o, (perItemCommitReads.get(o) ?? 0) + 1);
   return firstAuthored((await o.client.api.MergeRequests.allCommits(projectId, iid, { perPage: PER_PAGE } as never)) as unknown[]);
 }

@@ -10,7 +10,7 @@ import { normalizeIssue, normalizeMergeRequest } from './normalize';
  * it for this window, continued from its boundary when saved for an earlier-starting window,
  * and saved as soon as it is complete.
  */
-export async function resumable<K extends keyof GroupLists>(
+async function resumable<K extends keyof GroupLists>(
   o: CollectOptions,
   list: K,
   endMs: number,
@@ -46,7 +46,7 @@ async function listNormalized<T>(
   return out;
 }
 
-export async function collectIssues(o: CollectOptions, groupId: number, cache: GroupListCache<IssueRecord> | null): Promise<IssueRecord[]> {
+async function collectIssues(o: CollectOptions, groupId: number, cache: GroupListCache<IssueRecord> | null): Promise<IssueRecord[]> {
   const since = cache?.since ?? null;
   const endpoint = `groups/${groupId}/issues`;
   const [changed, stillOpen] = await Promise.all([
@@ -61,7 +61,7 @@ export async function collectIssues(o: CollectOptions, groupId: number, cache: G
   return [...byIssueId.values()];
 }
 
-export async function collectMergeRequests(o: CollectOptions, groupId: number, cache: GroupListCache<MergeRequestRecord> | null): Promise<MergeRequestRecord[]> {
+async function collectMergeRequests(o: CollectOptions, groupId: number, cache: GroupListCache<MergeRequestRecord> | null): Promise<MergeRequestRecord[]> {
   const since = cache?.since ?? null;
   // No merged_after in REST (../../docs/gitlab-api.md#merge-request-lists-have-no-merged_after): updated_after bounds it, merged_at is checked later.
   const rows = await listNormalized(

@@ -28,10 +28,10 @@ import { collectGroupLists } from './collect-groups';
 import { listProject, withShipped } from './collect-project';
 import { PER_PAGE, byId, forEachLimited, tallyOf, uniqueById } from './collect-shared';
 import type { CollectOptions, ListedProject, ProjectData } from './collect-types';
-import { GitLabApiError, isGitLabApiError } from './errors';
+import { isGitLabApiError } from './errors';
 import { normalizeProject, type ApiProject } from './normalize';
 
-export type { Checkpoint, CollectOptions, CollectProgress, GroupLists, ListedProject, ProjectData, Saved } from './collect-types';
+export type { Checkpoint, CollectProgress, GroupLists, ListedProject, ProjectData, Saved } from './collect-types';
 
 /** The group could not be read: bad token, unknown group or no access (catalogue: group-not-found). */
 export class GroupAccessError extends RuntimeError {
@@ -242,4 +242,3 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   return ds;
 }
 
-export { GitLabApiError };

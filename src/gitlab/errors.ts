@@ -35,7 +35,7 @@ export function isGitLabApiError(e: unknown): e is GitLabApiError {
  * variable the token came from, what is missing and the ways out. Never the token itself.
  * Exit codes from the catalogue (src/config/runtime-errors.ts): 2 for the token, 3 for the wiki.
  */
-export type PreflightProblem = Extract<RuntimeErrorCode, 'token-rejected' | 'token-inactive' | 'token-scope' | 'wiki-scope' | 'wiki-role' | 'wiki-missing'>;
+type PreflightProblem = Extract<RuntimeErrorCode, 'token-rejected' | 'token-inactive' | 'token-scope' | 'wiki-scope' | 'wiki-role' | 'wiki-missing'>;
 
 export class PreflightError extends RuntimeError {
   constructor(

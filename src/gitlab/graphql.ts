@@ -19,8 +19,8 @@ export interface CommitSummary {
 }
 
 /** Commits asked per MR in a batch; an MR with more is paginated 100 at a time. */
-export const COMMITS_PER_MR = 10;
-export const GRAPHQL_MAX_COMPLEXITY = 250;
+const COMMITS_PER_MR = 10;
+const GRAPHQL_MAX_COMPLEXITY = 250;
 const PAGE = 100;
 
 /**

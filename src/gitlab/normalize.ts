@@ -60,8 +60,8 @@ export class MalformedRecordError extends RuntimeError {
  * group from failing on one or two odd records (1 bad of 3 is 33% but says nothing about the
  * instance); those are skipped and counted in Data quality like any other.
  */
-export const UNREADABLE_SHARE_LIMIT = 0.05;
-export const UNREADABLE_MIN_COUNT = 5;
+const UNREADABLE_SHARE_LIMIT = 0.05;
+const UNREADABLE_MIN_COUNT = 5;
 
 const KIND_LABEL: Record<RecordKind, string> = {
   projects: 'project',
@@ -261,7 +261,7 @@ export function normalizePipeline(raw: unknown, projectId: number): PipelineReco
 }
 
 /** The runner type of a job whose runner object has no runner_type and is not shared. */
-export const UNKNOWN_RUNNER_TYPE = 'unknown';
+const UNKNOWN_RUNNER_TYPE = 'unknown';
 
 /**
  * A year of a 200-project group is ~1M jobs whose names, stages, refs and tag lists repeat:

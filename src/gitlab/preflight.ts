@@ -28,11 +28,11 @@ import type { HttpResponse } from './transport';
 import { parseWikiTarget, type WikiTarget } from './wiki';
 
 /** GitLab access levels (lib/gitlab/access.rb). */
-export const ACCESS = { GUEST: 10, PLANNER: 15, REPORTER: 20, DEVELOPER: 30, MAINTAINER: 40, OWNER: 50 } as const;
+const ACCESS = { GUEST: 10, PLANNER: 15, REPORTER: 20, DEVELOPER: 30, MAINTAINER: 40, OWNER: 50 } as const;
 
 const ROLE_NAMES: Record<number, string> = { 5: 'Minimal Access', 10: 'Guest', 15: 'Planner', 20: 'Reporter', 30: 'Developer', 40: 'Maintainer', 50: 'Owner' };
 
-export function roleName(level: number): string {
+function roleName(level: number): string {
   return ROLE_NAMES[level] ?? `access level ${level}`;
 }
 
@@ -47,7 +47,7 @@ export function canWriteWiki(level: number): boolean {
   return level >= ACCESS.DEVELOPER || level === ACCESS.PLANNER;
 }
 
-export interface PreflightResult {
+interface PreflightResult {
   /** e.g. "17.5.0-ee"; null when GET /version did not answer. */
   gitlabVersion: string | null;
   /** The token's scopes; null when GitLab cannot tell (before 15.5). */
@@ -63,7 +63,7 @@ export interface PreflightResult {
   requests: number;
 }
 
-export interface PreflightOptions {
+interface PreflightOptions {
   config: Config;
   client: GitLabClient;
   log: Logger;
@@ -86,7 +86,7 @@ interface AccessField {
 
 const DAY_MS = 86_400_000;
 /** A token expiring within this many days gets a warning (a monthly schedule would miss it). */
-export const EXPIRY_WARNING_DAYS = 7;
+const EXPIRY_WARNING_DAYS = 7;
 
 function wikiAlternatives(config: Config, where: string): string {
   return (
@@ -325,9 +325,9 @@ function warnExpiry(expiresAt: unknown, nowMs: number, config: Config, log: Logg
  * pipeline pages, the group-wide listings' share). Project jobs were 9,705 of the cold run:
  * ~1 first page per project plus 3.9 per project-month.
  */
-export const MODEL = { fixedPerProject: 4.1, perProjectMonth: 43.5, jobsFixedPerProject: 1, jobsPerProjectMonth: 3.9 } as const;
+const MODEL = { fixedPerProject: 4.1, perProjectMonth: 43.5, jobsFixedPerProject: 1, jobsPerProjectMonth: 3.9 } as const;
 
-export interface EstimateInput {
+interface EstimateInput {
   projects: number;
   /** Months of data to fetch: the whole window cold; with a cache, the months it does not cover (at least 1). */
   months: number;
@@ -338,7 +338,7 @@ export interface EstimateInput {
   cached?: { requests: number; projects: number; months: number } | null;
 }
 
-export interface Estimate {
+interface Estimate {
   requests: number;
   /** Of which project jobs listings (their own, lower application limit). */
   jobs: number;
@@ -361,7 +361,7 @@ export function estimateRequests(i: EstimateInput): Estimate {
   return { requests, jobs: Math.min(jobs, requests), basis };
 }
 
-export interface PaceInput {
+interface PaceInput {
   /** RateLimit-Limit seen on the preflight, per minute; null when none announced. */
   announcedPerMinute: number | null;
   /** An explicit ceiling (--rate-limit), per minute; null when none. */

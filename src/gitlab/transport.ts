@@ -45,7 +45,7 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface TransportStats {
+interface TransportStats {
   total: number;
   /** Requests sent per route pattern (retries included). */
   requests: Record<string, number>;

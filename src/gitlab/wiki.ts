@@ -18,7 +18,7 @@ export function parseWikiTarget(wikiProject: string): WikiTarget {
     : { kind: 'project', id: wikiProject };
 }
 
-export interface WikiApi {
+interface WikiApi {
   listSlugs(): Promise<string[]>;
   upsert(slug: string, content: string): Promise<'created' | 'updated'>;
 }
