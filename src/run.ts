@@ -134,9 +134,15 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     const checkpoint = config.cacheDir
       ? openCheckpoint({ dir: join(config.cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log })
       : null;
-    if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0)) {
+    const bulk = checkpoint?.foundBulk ?? { listed: 0, slices: 0 };
+    if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0 || bulk.listed > 0 || bulk.slices > 0)) {
       const lists = checkpoint.found.lists.length > 0 ? ` and the ${checkpoint.found.lists.sort().join(', ')} listing(s)` : '';
-      log.info(`checkpoint: resuming an interrupted run: ${checkpoint.found.projects} project(s)${lists} saved in ${config.cacheDir} are not fetched again`);
+      // --collect bulk also saves projects listed but not yet complete, and windowed MR listings.
+      const partial = [
+        bulk.listed > 0 ? `${bulk.listed} listed project(s) (their shipped MRs still to read)` : '',
+        bulk.slices > 0 ? `${bulk.slices} windowed MR listing(s)` : '',
+      ].filter(Boolean).join(' and ');
+      log.info(`checkpoint: resuming an interrupted run: ${checkpoint.found.projects} project(s)${lists}${partial ? `, ${partial}` : ''} saved in ${config.cacheDir} are not fetched again`);
     }
     if (checkpoint && checkpoint.found.discarded > 0) {
       log.info(`checkpoint: ${checkpoint.found.discarded} file(s) saved for another window or tool version were removed`);

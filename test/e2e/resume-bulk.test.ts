@@ -63,6 +63,10 @@ describe('bulk collection stopped part-way is resumed by the next run', () => {
     const resumed = await runCli(args(server.url, join(root, `${name}-2`), cache, 'bulk'), { GITLAB_TOKEN: TOKEN });
     expect(stopped.code).toBe(-1);
     expect(resumed.code, resumed.stderr).toBe(0);
+    // the log says what was taken from the checkpoint, the partial bulk records included
+    const listed = saved.filter((f) => f.includes(join('checkpoint', 'listed', ''))).length;
+    if (listed > 0) expect(resumed.stderr).toContain(`, ${listed} listed project(s) (their shipped MRs still to read)`);
+    expect(resumed.stderr).toMatch(/checkpoint: resuming an interrupted run: \d+ project\(s\)/);
     const total = stoppedRequests + server.state.total;
     console.log(`bulk resume after SIGKILL at ${share}: one bulk run ${bulkRequests}, killed ${stoppedRequests} + resumed ${server.state.total} = ${total} (${(total / bulkRequests).toFixed(3)} x)`);
     expect(csvs(join(root, `${name}-2`, '2026-10'))).toEqual(perItemCsvs);
