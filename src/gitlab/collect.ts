@@ -13,6 +13,7 @@ import { teamAssignment, teamOf } from '../config/teams';
 import {
   emptyDataset,
   sortDataset,
+  type CollectionMeta,
   type Dataset,
   type DeploymentMergeRequestRecord,
   type IssueRecord,
@@ -61,13 +62,79 @@ export async function resolveGroup(client: GitLabClient, group: string, tokenVar
   }
 }
 
+/** A run's projects as they are worked on: their results, the skipped, and the bulk reader's pending work. */
+interface ProjectsRun {
+  o: CollectOptions;
+  startMs: number;
+  endMs: number;
+  cacheFor: ReturnType<typeof projectCaches>;
+  bulk: BulkShippedMrs | null;
+  results: Map<number, ProjectData>;
+  skipped: SkippedProject[];
+  deferred: { p: ApiProject; data: Promise<ProjectData> }[];
+}
+
 export async function collect(o: CollectOptions): Promise<Dataset> {
   const { config, client, log } = o;
   const startMs = Date.parse(o.windowStart);
   const endMs = Date.parse(o.windowEnd);
   const group = o.group ?? (await resolveGroup(client, config.group, config.tokenVariable));
-  log.info(`group ${group.fullPath}: listing projects`);
+  const listed = await listGroupProjects(o, group);
 
+  // Group-wide listings (never per project) are long sequential page chains: they run
+  // alongside the projects instead of after them. With sharding only shard 1 reads them.
+  const readsGroupLists = !config.shard || config.shard.index === 1;
+  const groupLists: Promise<[IssueRecord[], MergeRequestRecord[]]> = readsGroupLists ? collectGroupLists(o, group.id, endMs) : Promise.resolve([[], []]);
+  // Keep an early failure from surfacing as an unhandled rejection; it is awaited below.
+  groupLists.catch(() => undefined);
+  const run: ProjectsRun = {
+    o,
+    startMs,
+    endMs,
+    cacheFor: projectCaches(o, startMs),
+    // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
+    // projects' deployments are listed; a project is saved as listed first (all but those MRs)
+    // and saved complete once they are read. Answers of the windowed listings are saved too.
+    bulk: config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency, undefined, o.checkpoint?.slices ?? null) : null,
+    results: new Map(),
+    skipped: [],
+    deferred: [],
+  };
+  // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
+  if (run.bulk) readCommitsInBulk(o, client, listed);
+  o.progress?.start(listed.length);
+  // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
+  // this keeps memory flat and each project's requests close together.
+  // Each project's requests form chains (job pages follow a cursor; commits follow their MR
+  // list), so several projects per request slot keep the pool full.
+  await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
+    let resumed = false;
+    try {
+      resumed = await collectProject(run, p);
+    } catch (e) {
+      skipOrThrow(run, p, e);
+    }
+    o.progress?.projectDone(resumed);
+  });
+  if (run.bulk) await finishBulk(run, run.bulk);
+
+  const [issues, mergeRequests] = await groupLists;
+  o.progress?.end();
+  if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
+  const tally = tallyOf(o);
+  const unreadable = Object.entries(tally.unreadable);
+  if (unreadable.length > 0) {
+    log.warn(`unreadable records skipped (counted in Data quality): ${unreadable.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  // Exit 4 only when one kind of GitLab's answers is unreadable as a whole.
+  tally.check();
+  return assembleDataset(run, group, listed, issues, mergeRequests);
+}
+
+/** The group's projects (subgroups included, archived and shared ones not), this shard's share, by id. */
+async function listGroupProjects(o: CollectOptions, group: { id: number; fullPath: string }): Promise<ApiProject[]> {
+  const { config, client, log } = o;
+  log.info(`group ${group.fullPath}: listing projects`);
   const apiProjects = (await client.api.Groups.allProjects(group.id, {
     includeSubgroups: true,
     withShared: false,
@@ -82,118 +149,116 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   listed.sort(byId);
   log.info(`projects: ${listed.length}${config.shard ? ` in shard ${config.shard.index}/${config.shard.total}` : ''}`);
   o.onProjectsListed?.(listed.length);
+  return listed;
+}
 
-  const cacheFor = projectCaches(o, startMs);
-  // Group-wide listings (never per project) are long sequential page chains: they run
-  // alongside the projects instead of after them. With sharding only shard 1 reads them.
-  const readsGroupLists = !config.shard || config.shard.index === 1;
-  const groupLists: Promise<[IssueRecord[], MergeRequestRecord[]]> = readsGroupLists ? collectGroupLists(o, group.id, endMs) : Promise.resolve([[], []]);
-  // Keep an early failure from surfacing as an unhandled rejection; it is awaited below.
-  groupLists.catch(() => undefined);
-  const skipped: SkippedProject[] = [];
-  const results = new Map<number, ProjectData>();
-  // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
-  // projects' deployments are listed; a project is saved as listed first (all but those MRs)
-  // and saved complete once they are read. Answers of the windowed listings are saved too.
-  const bulk = config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency, undefined, o.checkpoint?.slices ?? null) : null;
-  // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
-  if (bulk) readCommitsInBulk(o, client, listed);
-  const deferred: { p: ApiProject; data: Promise<ProjectData> }[] = [];
-  const skipOrThrow = (p: ApiProject, e: unknown) => {
-    if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
-      skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
-      log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
-    } else {
-      throw e;
-    }
-  };
-  o.progress?.start(listed.length);
-  // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
-  // this keeps memory flat and each project's requests close together.
-  // Each project's requests form chains (job pages follow a cursor; commits follow their MR
-  // list), so several projects per request slot keep the pool full.
-  await forEachLimited(listed, Math.max(4, config.concurrency * 4), async (p) => {
+/** A project the token cannot read (403/404) is skipped and recorded; any other failure ends the run. */
+function skipOrThrow(run: ProjectsRun, p: ApiProject, e: unknown): void {
+  if (isGitLabApiError(e) && (e.status === 403 || e.status === 404)) {
+    run.skipped.push({ projectId: p.id, path: p.path, reason: `HTTP ${e.status} on ${e.endpoint}` });
+    run.o.log.warn(`project ${p.path} skipped: HTTP ${e.status} on ${e.endpoint}`);
+  } else {
+    throw e;
+  }
+}
+
+/** One project's records; true when they were taken whole from the checkpoint. */
+async function collectProject(run: ProjectsRun, p: ApiProject): Promise<boolean> {
+  const { o, startMs, endMs } = run;
+  const saved = o.checkpoint?.savedProject(p.id) ?? null;
+  if (saved && isComplete(saved, o, endMs)) {
+    // Saved whole by an interrupted run for this very window, with nothing newer to fetch.
+    run.results.set(p.id, saved.data);
+    return true;
+  }
+  const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
+  const cache = fromSaved ?? run.cacheFor(p.id);
+  if (run.bulk) {
+    // Bulk strategy: everything but the shipped MRs is read (or was saved by an interrupted
+    // run), saved, and the project registered; its shipped MRs are read for all projects
+    // together once every project is listed. The slot goes to the next project.
+    const savedListed = saved ? null : (o.checkpoint?.savedListedProject?.(p.id) ?? null);
+    let l: ListedProject;
     let resumed = false;
-    try {
-      const saved = o.checkpoint?.savedProject(p.id) ?? null;
-      if (saved && isComplete(saved, o, endMs)) {
-        // Saved whole by an interrupted run for this very window, with nothing newer to fetch.
-        resumed = true;
-        results.set(p.id, saved.data);
-      } else {
-        const fromSaved = saved && Date.parse(saved.windowStart) <= startMs ? savedProjectCache(saved) : null;
-        const cache = fromSaved ?? cacheFor(p.id);
-        if (bulk) {
-          // Bulk strategy: everything but the shipped MRs is read (or was saved by an interrupted
-          // run), saved, and the project registered; its shipped MRs are read for all projects
-          // together once every project is listed. The slot goes to the next project.
-          const savedListed = saved ? null : (o.checkpoint?.savedListedProject?.(p.id) ?? null);
-          let l: ListedProject;
-          if (savedListed && isComplete(savedListed, o, endMs)) {
-            resumed = true;
-            l = savedListed.data;
-          } else {
-            l = await listProject(o, p, startMs, endMs, cache);
-            o.checkpoint?.projectListed?.(p.id, l);
-          }
-          const lister = bulk.register(l.units);
-          const data = lister.then((list) => collectShippedMrs(o, p.id, l.fresh, l.data.baselines, l.cachedDeployments, list)).then((mrs) => withShipped(l, mrs));
-          data.catch(() => undefined);
-          deferred.push({ p, data });
-        } else {
-          // Per item: the shipped MRs (most of all requests) start as soon as the deployments
-          // are known, not after the project's job pages, which crawl at the lower project-jobs limit.
-          let shipped: Promise<DeploymentMergeRequestRecord[]> = Promise.resolve([]);
-          const l = await listProject(o, p, startMs, endMs, cache, (fresh, baselines, cachedDeployments) => {
-            shipped = collectShippedMrs(o, p.id, fresh, baselines, cachedDeployments, null);
-            shipped.catch(() => undefined);
-          });
-          const d = withShipped(l, await shipped);
-          o.checkpoint?.projectDone(p.id, d);
-          results.set(p.id, d);
-        }
-      }
-    } catch (e) {
-      skipOrThrow(p, e);
+    if (savedListed && isComplete(savedListed, o, endMs)) {
+      resumed = true;
+      l = savedListed.data;
+    } else {
+      l = await listProject(o, p, startMs, endMs, cache);
+      o.checkpoint?.projectListed?.(p.id, l);
     }
-    o.progress?.projectDone(resumed);
+    const lister = run.bulk.register(l.units);
+    const data = lister.then((list) => collectShippedMrs(o, p.id, l.fresh, l.data.baselines, l.cachedDeployments, list)).then((mrs) => withShipped(l, mrs));
+    data.catch(() => undefined);
+    run.deferred.push({ p, data });
+    return resumed;
+  }
+  // Per item: the shipped MRs (most of all requests) start as soon as the deployments
+  // are known, not after the project's job pages, which crawl at the lower project-jobs limit.
+  let shipped: Promise<DeploymentMergeRequestRecord[]> = Promise.resolve([]);
+  const l = await listProject(o, p, startMs, endMs, cache, (fresh, baselines, cachedDeployments) => {
+    shipped = collectShippedMrs(o, p.id, fresh, baselines, cachedDeployments, null);
+    shipped.catch(() => undefined);
   });
-  if (bulk) {
-    log.info(`MRs shipped by ${deferred.length} projects' deployments and their commits: reading in bulk`);
-    await bulk.run();
-    await forEachLimited(deferred, Math.max(4, config.concurrency * 4), async ({ p, data }) => {
-      try {
-        const d = await data;
-        o.checkpoint?.projectDone(p.id, d);
-        results.set(p.id, d);
-      } catch (e) {
-        skipOrThrow(p, e);
-      }
-    });
-    const s = bulk.stats;
-    log.info(
-      `shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings${s.resumedSlices > 0 ? ` (+${s.resumedSlices} saved by an interrupted run)` : ''}, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`,
-    );
-    const g = graphqlCommitStats(o);
-    if (g) {
-      log.info(
-        `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, ${g.lateRefusals} after the first batch, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
-      );
+  const d = withShipped(l, await shipped);
+  o.checkpoint?.projectDone(p.id, d);
+  run.results.set(p.id, d);
+  return false;
+}
+
+/** Bulk strategy: the shipped MRs of every listed project read together, then each project saved complete. */
+async function finishBulk(run: ProjectsRun, bulk: BulkShippedMrs): Promise<void> {
+  const { o } = run;
+  o.log.info(`MRs shipped by ${run.deferred.length} projects' deployments and their commits: reading in bulk`);
+  await bulk.run();
+  await forEachLimited(run.deferred, Math.max(4, o.config.concurrency * 4), async ({ p, data }) => {
+    try {
+      const d = await data;
+      o.checkpoint?.projectDone(p.id, d);
+      run.results.set(p.id, d);
+    } catch (e) {
+      skipOrThrow(run, p, e);
     }
+  });
+  const s = bulk.stats;
+  o.log.info(
+    `shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings${s.resumedSlices > 0 ? ` (+${s.resumedSlices} saved by an interrupted run)` : ''}, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`,
+  );
+  const g = graphqlCommitStats(o);
+  if (g) {
+    o.log.info(
+      `MR commits: ${g.bulk} MRs in ${g.batches} GraphQL batches (+${g.followUps} follow-up pages, ${g.refusals} refused, ${g.lateRefusals} after the first batch, batch ${g.batchSize}), ${g.perItem} per MR${g.fallback ? ` (${g.fallback})` : ''}`,
+    );
   }
+}
 
-  const [issues, mergeRequests] = await groupLists;
-  o.progress?.end();
-  if (readsGroupLists) log.info(`issues: ${issues.length}, merged MRs: ${mergeRequests.length}`);
-  const tally = tallyOf(o);
-  const unreadable = Object.entries(tally.unreadable);
-  if (unreadable.length > 0) {
-    log.warn(`unreadable records skipped (counted in Data quality): ${unreadable.map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  }
-  // Exit 4 only when one kind of GitLab's answers is unreadable as a whole.
-  tally.check();
+/** Which path read each kind of data (report.json and Data quality say it). */
+function collectionPaths(run: ProjectsRun): CollectionMeta['collectionPaths'] {
+  const { bulk, o } = run;
+  return {
+    deployment_merge_requests: bulk
+      ? {
+          path: bulk.stats.bulk > 0 ? 'bulk' : 'per-item',
+          bulk: bulk.stats.bulk,
+          perItem: bulk.stats.perItem,
+          ...(bulk.stats.fallback ? { fallback: bulk.stats.fallback } : {}),
+        }
+      : { path: 'per-item', bulk: 0, perItem: perItemShippedCount(o) },
+    merge_request_commits: commitPath(o),
+  };
+}
 
-  const skippedIds = new Set(skipped.map((s) => s.projectId));
+/** The Dataset: the projects read (with their team), their records, the group lists and the run's meta, sorted by id. */
+function assembleDataset(
+  run: ProjectsRun,
+  group: { id: number; fullPath: string },
+  listed: ApiProject[],
+  issues: IssueRecord[],
+  mergeRequests: MergeRequestRecord[],
+): Dataset {
+  const { o } = run;
+  const { config, client } = o;
+  const skippedIds = new Set(run.skipped.map((s) => s.projectId));
   const projects: ProjectRecord[] = listed
     .filter((p) => !skippedIds.has(p.id))
     .map((p) => ({ ...p, team: teamOf(p, group.fullPath, config) }));
@@ -204,22 +269,12 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     teams: teamAssignment(config),
     windowStart: o.windowStart,
     windowEnd: o.windowEnd,
-    skippedProjects: skipped.sort((a, b) => a.projectId - b.projectId),
+    skippedProjects: run.skipped.sort((a, b) => a.projectId - b.projectId),
     retries: { ...client.transport.stats.retries },
     requests: { ...client.transport.stats.requests },
     shards: config.shard?.total ?? 1,
-    payload: tally.counts(),
-    collectionPaths: {
-      deployment_merge_requests: bulk
-        ? {
-            path: bulk.stats.bulk > 0 ? 'bulk' : 'per-item',
-            bulk: bulk.stats.bulk,
-            perItem: bulk.stats.perItem,
-            ...(bulk.stats.fallback ? { fallback: bulk.stats.fallback } : {}),
-          }
-        : { path: 'per-item', bulk: 0, perItem: perItemShippedCount(o) },
-      merge_request_commits: commitPath(o),
-    },
+    payload: tallyOf(o).counts(),
+    collectionPaths: collectionPaths(run),
   });
   ds.projects = projects;
   ds.issues = issues;
@@ -229,7 +284,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     for (const r of from) to.push(r);
   };
   for (const p of projects) {
-    const r = results.get(p.id);
+    const r = run.results.get(p.id);
     if (!r) continue;
     append(ds.environments, r.environments);
     append(ds.deployments, r.deployments);
@@ -241,4 +296,3 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
   sortDataset(ds);
   return ds;
 }
-
