@@ -95,53 +95,93 @@ function wikiAlternatives(config: Config, where: string): string {
   );
 }
 
+/** The preflight's GETs: each one timed, and the lowest per-minute limit any answer announced. */
+class Probe {
+  readonly timings: number[] = [];
+  announced: number | null = null;
+  constructor(private readonly client: PreflightOptions['client']) {}
+
+  async get(endpoint: string): Promise<HttpResponse> {
+    const t0 = performance.now();
+    try {
+      const res = await this.client.getRaw(endpoint, {});
+      // GitLab's RateLimit-Limit is per minute, whatever the throttle's period
+      // (lib/gitlab/rack_attack.rb rounds limit * 60 s / period up).
+      const n = Number(res.headers['ratelimit-limit']);
+      if (Number.isFinite(n) && n > 0) this.announced = this.announced === null ? n : Math.min(this.announced, n);
+      return res;
+    } finally {
+      this.timings.push(performance.now() - t0);
+    }
+  }
+
+  /** The median time of the GETs so far (0 before any). */
+  latencyMs(): number {
+    const sorted = [...this.timings].sort((x, y) => x - y);
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
+  }
+}
+
+/** What the token check learned: its scopes (null where GitLab cannot say), its user, and GET /user's answer if asked. */
+interface TokenFacts {
+  scopes: string[] | null;
+  userId: number | null;
+  user: { id?: unknown; is_admin?: unknown } | null;
+}
+
 /** Runs the preflight; throws PreflightError (exit 2 or 3) or GroupAccessError (exit 2). */
 export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
   const { config, client, log } = o;
   const startTotal = client.transport.stats.total;
-  const timings: number[] = [];
-  let announced: number | null = null;
+  const probe = new Probe(client);
 
-  const get = async (endpoint: string): Promise<HttpResponse> => {
-    const t0 = performance.now();
-    try {
-      const res = await client.getRaw(endpoint, {});
-      noteLimit(res.headers);
-      return res;
-    } finally {
-      timings.push(performance.now() - t0);
-    }
+  const token = await checkToken(o, probe);
+  const gitlabVersion = await readVersion(probe, log);
+  const t0 = performance.now();
+  const group = await resolveGroup(client, config.group, config.tokenVariable);
+  probe.timings.push(performance.now() - t0);
+  log.info(
+    `preflight: GitLab ${gitlabVersion ?? '(version unknown)'}, group ${group.fullPath}, token scopes ${
+      token.scopes === null ? 'unknown (GET /personal_access_tokens/self exists since GitLab 15.5)' : token.scopes.join(', ')
+    }`,
+  );
+  if (o.checkWiki ?? config.wiki) await checkWiki(o, probe, token);
+  return {
+    gitlabVersion,
+    scopes: token.scopes,
+    userId: token.userId,
+    group,
+    announcedPerMinute: probe.announced,
+    latencyMs: probe.latencyMs(),
+    requests: client.transport.stats.total - startTotal,
   };
-  const noteLimit = (headers: Record<string, string>) => {
-    // GitLab's RateLimit-Limit is per minute, whatever the throttle's period
-    // (lib/gitlab/rack_attack.rb rounds limit * 60 s / period up).
-    const n = Number(headers['ratelimit-limit']);
-    if (Number.isFinite(n) && n > 0) announced = announced === null ? n : Math.min(announced, n);
-  };
-  const rejected = (e: GitLabApiError): PreflightError => {
-    const why =
-      e.status === 403
-        ? `its user may not use the API${e.detail ? `: ${e.detail}` : ''}`
-        : /expired/i.test(e.detail)
-          ? 'the token has expired'
-          : /revoked/i.test(e.detail)
-            ? 'the token was revoked'
-            : 'the token is unknown, expired or revoked';
-    return new PreflightError(
-      'token-rejected',
-      `preflight: GitLab rejected the token read from ${config.tokenVariable} (HTTP ${e.status} on ${e.endpoint}: ${why}). Nothing was collected. ` +
-        `Accepted: a valid, unexpired personal, project or group access token with the read_api scope (api to publish the wiki); create a new one and store it in ${config.tokenVariable}.`,
-    );
-  };
+}
 
-  // 1. the token
-  let scopes: string[] | null = null;
-  let userId: number | null = null;
-  let user: { id?: unknown; is_admin?: unknown } | null = null;
+/** The token's error when GitLab refuses it (401, or 403: a user who may not use the API). */
+function rejected(config: Config, e: GitLabApiError): PreflightError {
+  const why =
+    e.status === 403
+      ? `its user may not use the API${e.detail ? `: ${e.detail}` : ''}`
+      : /expired/i.test(e.detail)
+        ? 'the token has expired'
+        : /revoked/i.test(e.detail)
+          ? 'the token was revoked'
+          : 'the token is unknown, expired or revoked';
+  return new PreflightError(
+    'token-rejected',
+    `preflight: GitLab rejected the token read from ${config.tokenVariable} (HTTP ${e.status} on ${e.endpoint}: ${why}). Nothing was collected. ` +
+      `Accepted: a valid, unexpired personal, project or group access token with the read_api scope (api to publish the wiki); create a new one and store it in ${config.tokenVariable}.`,
+  );
+}
+
+/** 1. The token: active, not expiring unnoticed, with a scope that reads the API. */
+async function checkToken(o: PreflightOptions, probe: Probe): Promise<TokenFacts> {
+  const { config, log } = o;
+  const facts: TokenFacts = { scopes: null, userId: null, user: null };
   try {
-    const t = (await get('personal_access_tokens/self')).body as ApiToken;
-    scopes = Array.isArray(t.scopes) ? t.scopes.filter((s): s is string => typeof s === 'string') : null;
-    userId = typeof t.user_id === 'number' ? t.user_id : null;
+    const t = (await probe.get('personal_access_tokens/self')).body as ApiToken;
+    facts.scopes = Array.isArray(t.scopes) ? t.scopes.filter((s): s is string => typeof s === 'string') : null;
+    facts.userId = typeof t.user_id === 'number' ? t.user_id : null;
     if (t.revoked === true || t.active === false) {
       throw new PreflightError(
         'token-inactive',
@@ -152,17 +192,18 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
     warnExpiry(t.expires_at, o.nowMs, config, log);
   } catch (e) {
     if (!isGitLabApiError(e)) throw e;
-    if (e.status === 401) throw rejected(e);
+    if (e.status === 401) throw rejected(config, e);
     if (e.status !== 404 && e.status !== 403) throw e;
     // Before GitLab 15.5 the endpoint does not exist (404): GET /user proves the token works.
     try {
-      user = (await get('user')).body as { id?: unknown; is_admin?: unknown };
-      userId = typeof user.id === 'number' ? user.id : null;
+      facts.user = (await probe.get('user')).body as { id?: unknown; is_admin?: unknown };
+      facts.userId = typeof facts.user.id === 'number' ? facts.user.id : null;
     } catch (e2) {
-      if (isGitLabApiError(e2) && (e2.status === 401 || e2.status === 403)) throw rejected(e2);
+      if (isGitLabApiError(e2) && (e2.status === 401 || e2.status === 403)) throw rejected(config, e2);
       throw e2;
     }
   }
+  const { scopes } = facts;
   if (scopes !== null && !scopes.includes('api') && !scopes.includes('read_api')) {
     throw new PreflightError(
       'token-scope',
@@ -170,80 +211,61 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
         `Accepted: a token with the read_api scope (api to publish the wiki).`,
     );
   }
+  return facts;
+}
 
-  // 2. the version (informational: a failure here does not stop the run)
-  let gitlabVersion: string | null = null;
+/** 2. The version (informational: a failure here does not stop the run). */
+async function readVersion(probe: Probe, log: PreflightOptions['log']): Promise<string | null> {
   try {
-    const v = (await get('version')).body as { version?: unknown };
-    gitlabVersion = typeof v.version === 'string' ? v.version : null;
+    const v = (await probe.get('version')).body as { version?: unknown };
+    return typeof v.version === 'string' ? v.version : null;
   } catch (e) {
     if (!isGitLabApiError(e)) throw e;
     log.warn(`preflight: GET /version answered HTTP ${e.status}; the GitLab version stays unknown`);
+    return null;
   }
+}
 
-  // 3. the group
-  const t0 = performance.now();
-  const group = await resolveGroup(client, config.group, config.tokenVariable);
-  timings.push(performance.now() - t0);
-
-  log.info(
-    `preflight: GitLab ${gitlabVersion ?? '(version unknown)'}, group ${group.fullPath}, token scopes ${
-      scopes === null ? 'unknown (GET /personal_access_tokens/self exists since GitLab 15.5)' : scopes.join(', ')
-    }`,
-  );
-
-  // 4. the wiki
-  if (o.checkWiki ?? config.wiki) {
-    const target = parseWikiTarget(config.wikiProject);
-    const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id} (wiki_project / DORA_WIKI_PROJECT)`;
-    if (scopes !== null && !scopes.includes('api')) {
-      throw new PreflightError(
-        'wiki-scope',
-        `preflight: the wiki is on, but the token read from ${config.tokenVariable} has the scopes ${scopes.join(', ')}: publishing to the wiki of ${where} needs the api scope (read_api cannot write). Nothing was collected. ` +
-          wikiAlternatives(config, where),
-      );
-    }
-    const level = await wikiAccessLevel(target, userId, get, where, config);
-    if (level === null || !canWriteWiki(level)) {
-      // An administrator may write any wiki without being a member (GET /user shows is_admin
-      // to administrators only): asked only on this failing path.
-      if (level === null) {
-        if (!user) {
-          try {
-            user = (await get('user')).body as { is_admin?: unknown };
-          } catch (e) {
-            if (!isGitLabApiError(e)) throw e;
-          }
-        }
-        if (user?.is_admin === true) {
-          log.info(`preflight: the token's user is an administrator; its right to write the wiki of ${where} is not checked by role`);
-          return result();
+/** 4. The wiki: the api scope and at least the Developer role where the report is published (or an administrator). */
+async function checkWiki(o: PreflightOptions, probe: Probe, token: TokenFacts): Promise<void> {
+  const { config, log } = o;
+  const { scopes } = token;
+  const target = parseWikiTarget(config.wikiProject);
+  const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id} (wiki_project / DORA_WIKI_PROJECT)`;
+  if (scopes !== null && !scopes.includes('api')) {
+    throw new PreflightError(
+      'wiki-scope',
+      `preflight: the wiki is on, but the token read from ${config.tokenVariable} has the scopes ${scopes.join(', ')}: publishing to the wiki of ${where} needs the api scope (read_api cannot write). Nothing was collected. ` +
+        wikiAlternatives(config, where),
+    );
+  }
+  const level = await wikiAccessLevel(target, token.userId, (endpoint) => probe.get(endpoint), where, config);
+  if (level === null || !canWriteWiki(level)) {
+    // An administrator may write any wiki without being a member (GET /user shows is_admin
+    // to administrators only): asked only on this failing path.
+    if (level === null) {
+      let user = token.user;
+      if (!user) {
+        try {
+          user = (await probe.get('user')).body as { is_admin?: unknown };
+        } catch (e) {
+          if (!isGitLabApiError(e)) throw e;
         }
       }
-      throw new PreflightError(
-        'wiki-role',
-        `preflight: the wiki is on, but the token read from ${config.tokenVariable} has ${
-          level === null ? 'no membership' : `the ${roleName(level)} role`
-        } in ${where}: writing wiki pages needs at least the Developer role. Nothing was collected. ` + wikiAlternatives(config, where),
-      );
+      if (user?.is_admin === true) {
+        log.info(`preflight: the token's user is an administrator; its right to write the wiki of ${where} is not checked by role`);
+        return;
+      }
     }
-    if (scopes === null) {
-      log.info(`preflight: the token's scopes cannot be read on this GitLab; if it lacks the api scope, the wiki publish at the end fails with exit 3 (the artifacts are written first)`);
-    }
+    throw new PreflightError(
+      'wiki-role',
+      `preflight: the wiki is on, but the token read from ${config.tokenVariable} has ${
+        level === null ? 'no membership' : `the ${roleName(level)} role`
+      } in ${where}: writing wiki pages needs at least the Developer role. Nothing was collected. ` + wikiAlternatives(config, where),
+    );
   }
-  return result();
-
-  function result(): PreflightResult {
-    const sorted = [...timings].sort((a, b) => a - b);
-    return {
-      gitlabVersion,
-      scopes,
-      userId,
-      group,
-      announcedPerMinute: announced,
-      latencyMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0,
-      requests: client.transport.stats.total - startTotal,
-    };
+  if (scopes === null) {
+    log.info(`preflight: the token's scopes cannot be read on this GitLab; if it lacks the api scope, the wiki publish at the end fails with exit 3 (the artifacts are written first)`);
   }
 }
 

@@ -20,7 +20,7 @@ import { deploymentDaysPerWeek, doraLevels, LEVEL_TABLE, type LevelTable } from 
 import { pipelineGrid, pipelineMetrics } from './pipelines';
 import { PORTFOLIO, Scopes } from './scopes';
 import { share } from './stats';
-import type { DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
+import type { DataQuality, DoraMetrics, MetricsResult, MonthMetrics, PayloadQuality } from './types';
 
 /** Options that come from outside the data. */
 interface ComputeOptions {
@@ -44,55 +44,16 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
   const deployedBefore = new Set([...prod.baselines.values()].filter((b) => b.hasEarlierSuccess).map((b) => b.projectId));
   const incidents = analyzeIncidents(data.issues, config, prod.groups, scopes, deployedBefore);
 
-  const deployments = deploymentCounts(prod.groups, cal, scopes);
-  const lead = leadTimeGrid(detection.changes, cal, scopes);
-  const incidentStats = incidentGrid(incidents.incidents, cal, scopes);
-  const incidentFailures = incidentFailureGrid(incidents.failedByIncident, cal, scopes);
-  const cost = costGrid(data.jobs, config, cal, scopes);
-  const pipelines = pipelineGrid(data.pipelines, data.jobs, cal, scopes);
-  const delivery = deliveryGrid(data.issues, data.mergeRequests, cal, scopes);
-
-  const monthMetrics = (scope: number, m: number): MonthMetrics => {
-    const dep = deployments.at(scope, m);
-    const cfrDeployments = share(dep.change_failures, dep.deployment_attempts);
-    const cfrIncidents = share(incidentFailures.at(scope, m).deployments, dep.prod_deployments);
-    const lt = leadTimeMetrics(lead.at(scope, m));
-    const inc = incidentMetrics(incidentStats.at(scope, m));
-    // Keys in the CSV column order of ../../docs/outputs.md#layout.
-    const dora: DoraMetrics = {
-      prod_deployments: dep.prod_deployments,
-      lead_time_hours: lt.lead_time_hours,
-      change_failure_rate: config.changeFailure === 'incidents' ? cfrIncidents : cfrDeployments,
-      mttr_minutes: inc.mttr_minutes,
-      deployments_per_day: dep.prod_deployments / daysInMonth(months[m] as string),
-      deployment_days: dep.days.size,
-      lead_time_p90_hours: lt.lead_time_p90_hours,
-      lead_time_merge_hours: lt.lead_time_merge_hours,
-      cfr_deployments: cfrDeployments,
-      cfr_incidents: cfrIncidents,
-      incidents: inc.incidents,
-      open_incidents: inc.open_incidents,
-      time_to_restore_median_minutes: inc.time_to_restore_median_minutes,
-      deployment_attempts: dep.deployment_attempts,
-      failed_deployments: dep.failed_deployments,
-      changes: lt.changes,
-      hotfix_deployments: dep.hotfix_deployments,
-      deployment_days_per_week: deploymentDaysPerWeek(dep.days, cal, m),
-    };
-    const c = cost.at(scope, m);
-    return {
-      month: months[m] as string,
-      dora,
-      cost: {
-        ci_minutes: c.ci_minutes,
-        ci_cost: c.ci_cost,
-        deployments_per_1k_cost: deploymentsPer1kCost(dep.prod_deployments, c.ci_cost),
-      },
-      pipelines: pipelineMetrics(pipelines.at(scope, m)),
-      delivery: deliveryMetrics(delivery.at(scope, m), hotfixRatio(dep.hotfix_deployments, dep.prod_deployments)),
-      levels: doraLevels(dora, levelTable),
-    };
+  const grids: Grids = {
+    deployments: deploymentCounts(prod.groups, cal, scopes),
+    lead: leadTimeGrid(detection.changes, cal, scopes),
+    incidentStats: incidentGrid(incidents.incidents, cal, scopes),
+    incidentFailures: incidentFailureGrid(incidents.failedByIncident, cal, scopes),
+    cost: costGrid(data.jobs, config, cal, scopes),
+    pipelines: pipelineGrid(data.pipelines, data.jobs, cal, scopes),
+    delivery: deliveryGrid(data.issues, data.mergeRequests, cal, scopes),
   };
+  const monthMetrics = monthMetricsOf(grids, months, cal, config, levelTable);
   const series = (scope: number): MonthMetrics[] => months.map((_, m) => monthMetrics(scope, m));
 
   const portfolio = series(PORTFOLIO);
@@ -123,25 +84,92 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     topPipelines: topPipelines(data.jobs, data.pipelines, data.projects, config, cal, last),
     deltas: monthDeltas(current, previous),
     insights: buildInsights({ current, previous, pareto: paretoResult, correlations }),
-    // SPEC-CHOICE: data-quality counts cover all collected data (the collection window),
-    // not only the report month, as the report's Data quality section describes the run.
-    dataQuality: {
-      projectsWithoutTeam: data.projects
-        .filter((p) => p.team === null)
-        .map((p) => p.path)
-        .sort(),
-      incidentsWithoutTeam: incidents.incidentsWithoutTeam,
-      unattributedIncidents: incidents.unattributedIncidents,
-      baselineDeployments: prod.groups.filter((g) => g.baselineIds.size > 0).length,
-      baselineMergeRequestsSkipped: detection.baselineMergeRequestsSkipped,
-      deploymentsWithoutMr: detection.deploymentsWithoutMr,
-      deploymentsWithoutJob: prod.deploymentsWithoutJob,
-      jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
-      payload: payloadQuality(data),
-    },
+    dataQuality: dataQualityOf(data, prod, detection, incidents),
     // owner: stages (issue 14)
     ...executivePack({ changes: detection.changes, issues: data.issues, cal, scopes, portfolio, teams, levelTable }),
     forecast: computeForecast({ months, portfolio, teams, lastCompleteMonth: options.lastCompleteMonth }),
+  };
+}
+
+/** The per-scope, per-month grids every month's metrics are read from. */
+interface Grids {
+  deployments: ReturnType<typeof deploymentCounts>;
+  lead: ReturnType<typeof leadTimeGrid>;
+  incidentStats: ReturnType<typeof incidentGrid>;
+  incidentFailures: ReturnType<typeof incidentFailureGrid>;
+  cost: ReturnType<typeof costGrid>;
+  pipelines: ReturnType<typeof pipelineGrid>;
+  delivery: ReturnType<typeof deliveryGrid>;
+}
+
+/** One scope's metrics for one month of the window, from the grids. */
+function monthMetricsOf(g: Grids, months: string[], cal: Calendar, config: Config, levelTable: LevelTable): (scope: number, m: number) => MonthMetrics {
+  return (scope, m) => {
+    const dep = g.deployments.at(scope, m);
+    const cfrDeployments = share(dep.change_failures, dep.deployment_attempts);
+    const cfrIncidents = share(g.incidentFailures.at(scope, m).deployments, dep.prod_deployments);
+    const lt = leadTimeMetrics(g.lead.at(scope, m));
+    const inc = incidentMetrics(g.incidentStats.at(scope, m));
+    // Keys in the CSV column order of ../../docs/outputs.md#layout.
+    const dora: DoraMetrics = {
+      prod_deployments: dep.prod_deployments,
+      lead_time_hours: lt.lead_time_hours,
+      change_failure_rate: config.changeFailure === 'incidents' ? cfrIncidents : cfrDeployments,
+      mttr_minutes: inc.mttr_minutes,
+      deployments_per_day: dep.prod_deployments / daysInMonth(months[m] as string),
+      deployment_days: dep.days.size,
+      lead_time_p90_hours: lt.lead_time_p90_hours,
+      lead_time_merge_hours: lt.lead_time_merge_hours,
+      cfr_deployments: cfrDeployments,
+      cfr_incidents: cfrIncidents,
+      incidents: inc.incidents,
+      open_incidents: inc.open_incidents,
+      time_to_restore_median_minutes: inc.time_to_restore_median_minutes,
+      deployment_attempts: dep.deployment_attempts,
+      failed_deployments: dep.failed_deployments,
+      changes: lt.changes,
+      hotfix_deployments: dep.hotfix_deployments,
+      deployment_days_per_week: deploymentDaysPerWeek(dep.days, cal, m),
+    };
+    const c = g.cost.at(scope, m);
+    return {
+      month: months[m] as string,
+      dora,
+      cost: {
+        ci_minutes: c.ci_minutes,
+        ci_cost: c.ci_cost,
+        deployments_per_1k_cost: deploymentsPer1kCost(dep.prod_deployments, c.ci_cost),
+      },
+      pipelines: pipelineMetrics(g.pipelines.at(scope, m)),
+      delivery: deliveryMetrics(g.delivery.at(scope, m), hotfixRatio(dep.hotfix_deployments, dep.prod_deployments)),
+      levels: doraLevels(dora, levelTable),
+    };
+  };
+}
+
+/**
+ * SPEC-CHOICE: data-quality counts cover all collected data (the collection window),
+ * not only the report month, as the report's Data quality section describes the run.
+ */
+function dataQualityOf(
+  data: Dataset,
+  prod: ReturnType<typeof analyzeDeployments>,
+  detection: ReturnType<typeof detectChanges>,
+  incidents: ReturnType<typeof analyzeIncidents>,
+): DataQuality {
+  return {
+    projectsWithoutTeam: data.projects
+      .filter((p) => p.team === null)
+      .map((p) => p.path)
+      .sort(),
+    incidentsWithoutTeam: incidents.incidentsWithoutTeam,
+    unattributedIncidents: incidents.unattributedIncidents,
+    baselineDeployments: prod.groups.filter((g) => g.baselineIds.size > 0).length,
+    baselineMergeRequestsSkipped: detection.baselineMergeRequestsSkipped,
+    deploymentsWithoutMr: detection.deploymentsWithoutMr,
+    deploymentsWithoutJob: prod.deploymentsWithoutJob,
+    jobsWithoutRunner: data.jobs.filter((j) => j.runnerType === null && j.duration !== null && j.duration > 0).length,
+    payload: payloadQuality(data),
   };
 }
 
