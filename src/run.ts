@@ -99,80 +99,12 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   let gitlabVersion: string | null = null;
 
   if (config.snapshotDirs.length > 0) {
-    dataset = readSnapshots(config.snapshotDirs);
-    checkSnapshotTeams(dataset.meta, teamAssignment(config), config.snapshotDirs);
-    if (Date.parse(dataset.meta.windowStart) > Date.parse(window.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window.end)) {
-      log.warn(
-        `the snapshot covers ${dataset.meta.windowStart} to ${dataset.meta.windowEnd}, less than the requested window ${window.start} to ${window.end}: months outside it will show no data`,
-      );
-    }
-    log.info(`snapshot read: ${dataset.projects.length} projects, ${dataset.deployments.length} deployments, ${dataset.jobs.length} jobs`);
+    dataset = readFromSnapshots(config, window, log);
   } else {
     client = (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
-    log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
-    // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (../docs/collection.md#preflight).
-    // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
-    const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
-    gitlabVersion = pre.gitlabVersion;
-    const key = config.cacheDir ? cacheKey(config) : '';
-    const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
-    if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
-    const months = monthsToFetch(window, cache, config.months);
-    const onProjectsListed = (projects: number) => {
-      const estimate = estimateRequests({ projects, months });
-      const pace = {
-        announcedPerMinute: pre.announcedPerMinute,
-        ceilingPerMinute: config.rateLimitPerMinute,
-        jobsPerMinute: config.jobsRateLimitPerMinute,
-        concurrency: config.concurrency,
-        latencyMs: pre.latencyMs,
-      };
-      log.info(formatEstimate(estimate, pace, projects, months));
-    };
-    // The checkpoint lives beside the cache of the same key: saved as the run goes, merged
-    // into the cache at the end and then removed (../docs/collection.md#checkpoint).
-    const checkpoint = config.cacheDir
-      ? openCheckpoint({ dir: join(config.cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log })
-      : null;
-    const bulk = checkpoint?.foundBulk ?? { listed: 0, slices: 0 };
-    if (checkpoint && (checkpoint.found.projects > 0 || checkpoint.found.lists.length > 0 || bulk.listed > 0 || bulk.slices > 0)) {
-      const lists = checkpoint.found.lists.length > 0 ? ` and the ${checkpoint.found.lists.sort().join(', ')} listing(s)` : '';
-      // --collect bulk also saves projects listed but not yet complete, and windowed MR listings.
-      const partial = [
-        bulk.listed > 0 ? `${bulk.listed} listed project(s) (their shipped MRs still to read)` : '',
-        bulk.slices > 0 ? `${bulk.slices} windowed MR listing(s)` : '',
-      ].filter(Boolean).join(' and ');
-      log.info(`checkpoint: resuming an interrupted run: ${checkpoint.found.projects} project(s)${lists}${partial ? `, ${partial}` : ''} saved in ${config.cacheDir} are not fetched again`);
-    }
-    if (checkpoint && checkpoint.found.discarded > 0) {
-      log.info(`checkpoint: ${checkpoint.found.discarded} file(s) saved for another window or tool version were removed`);
-    }
-    const activeClient = client;
-    if (deps.progress) deps.progress.requests = () => activeClient.transport.stats.total;
-    try {
-      dataset = await collect({
-        config,
-        client,
-        log,
-        windowStart: window.start,
-        windowEnd: window.end,
-        toolVersion: deps.version,
-        cache,
-        checkpoint,
-        progress: deps.progress,
-        group: pre.group,
-        onProjectsListed,
-      });
-    } finally {
-      deps.progress?.close();
-    }
-    if (config.cacheDir) {
-      saveCache(config.cacheDir, key, dataset, deps.nowMs);
-      checkpoint?.clear();
-    }
-    log.info(
-      `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
-    );
+    const collected = await collectFromGitLab(config, deps, window, client);
+    dataset = collected.dataset;
+    gitlabVersion = collected.gitlabVersion;
   }
 
   if (config.snapshotOut) {
@@ -183,7 +115,112 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
 
   // A report month still in progress (month = the current month) stays out of the forecast's history.
   const result = computeMetrics(dataset, config, { lastCompleteMonth: lastFullMonth(deps.nowMs, config.timezone) });
-  const ctx: ReportContext = {
+  const ctx = reportContext(config, deps, dataset, window, gitlabVersion);
+  const { outDir, files } = await writeArtifacts(config, result, ctx, log);
+
+  if (config.wiki) {
+    const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
+    const ok = await publishWiki({ client: wikiClient, config, result, ctx, reportMd: files['report.md'] ?? '', log });
+    if (!ok) return { exitCode: EXIT.PUBLISH_FAILED, outputDir: outDir, dataset, client };
+  }
+  return { exitCode: EXIT.OK, outputDir: outDir, dataset, client };
+}
+
+type Window = ReturnType<typeof collectionWindow>;
+
+/** --snapshot: the shards' data sets merged, refused when collected with another team assignment. */
+function readFromSnapshots(config: Config, window: Window, log: RunDeps['log']): Dataset {
+  const dataset = readSnapshots(config.snapshotDirs);
+  checkSnapshotTeams(dataset.meta, teamAssignment(config), config.snapshotDirs);
+  if (Date.parse(dataset.meta.windowStart) > Date.parse(window.start) || Date.parse(dataset.meta.windowEnd) < Date.parse(window.end)) {
+    log.warn(
+      `the snapshot covers ${dataset.meta.windowStart} to ${dataset.meta.windowEnd}, less than the requested window ${window.start} to ${window.end}: months outside it will show no data`,
+    );
+  }
+  log.info(`snapshot read: ${dataset.projects.length} projects, ${dataset.deployments.length} deployments, ${dataset.jobs.length} jobs`);
+  return dataset;
+}
+
+/** The preflight, then the collection with the cache and the checkpoint; the cache saved at the end. */
+async function collectFromGitLab(config: Config, deps: RunDeps, window: Window, client: GitLabClient): Promise<{ dataset: Dataset; gitlabVersion: string | null }> {
+  const { log } = deps;
+  log.info(`collecting ${config.group} from ${config.gitlabUrl}, window ${window.start} to ${window.end}`);
+  // Fails in seconds (exit 2 or 3) on what would otherwise fail at the end (../docs/collection.md#preflight).
+  // A shard only writes its snapshot; the final --snapshot run publishes (and needs the api scope).
+  const pre = await preflight({ config, client, log, nowMs: deps.nowMs, checkWiki: config.wiki && !config.shard });
+  const key = config.cacheDir ? cacheKey(config) : '';
+  const cache = config.cacheDir ? loadCache(config.cacheDir, key, log) : null;
+  if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
+  const months = monthsToFetch(window, cache, config.months);
+  const onProjectsListed = (projects: number) => {
+    const estimate = estimateRequests({ projects, months });
+    const pace = {
+      announcedPerMinute: pre.announcedPerMinute,
+      ceilingPerMinute: config.rateLimitPerMinute,
+      jobsPerMinute: config.jobsRateLimitPerMinute,
+      concurrency: config.concurrency,
+      latencyMs: pre.latencyMs,
+    };
+    log.info(formatEstimate(estimate, pace, projects, months));
+  };
+  const checkpoint = config.cacheDir ? openRunCheckpoint(config, config.cacheDir, key, window, deps) : null;
+  if (deps.progress) deps.progress.requests = () => client.transport.stats.total;
+  let dataset: Dataset;
+  try {
+    dataset = await collect({
+      config,
+      client,
+      log,
+      windowStart: window.start,
+      windowEnd: window.end,
+      toolVersion: deps.version,
+      cache,
+      checkpoint,
+      progress: deps.progress,
+      group: pre.group,
+      onProjectsListed,
+    });
+  } finally {
+    deps.progress?.close();
+  }
+  if (config.cacheDir) {
+    saveCache(config.cacheDir, key, dataset, deps.nowMs);
+    checkpoint?.clear();
+  }
+  log.info(
+    `collected: ${dataset.projects.length} projects, ${dataset.deployments.length} production deployments, ${dataset.pipelines.length} pipelines, ${dataset.jobs.length} jobs, ${dataset.issues.length} issues, ${client.transport.stats.total} requests`,
+  );
+  return { dataset, gitlabVersion: pre.gitlabVersion };
+}
+
+/**
+ * The checkpoint lives beside the cache of the same key: saved as the run goes, merged into
+ * the cache at the end and then removed (../docs/collection.md#checkpoint). Says what an
+ * interrupted run left for this one.
+ */
+function openRunCheckpoint(config: Config, cacheDir: string, key: string, window: Window, deps: RunDeps): ReturnType<typeof openCheckpoint> {
+  const { log } = deps;
+  const checkpoint = openCheckpoint({ dir: join(cacheDir, key), toolVersion: deps.version, windowStart: window.start, windowEnd: window.end, nowMs: deps.nowMs, log });
+  const { found } = checkpoint;
+  const bulk = checkpoint.foundBulk;
+  if (found.projects > 0 || found.lists.length > 0 || bulk.listed > 0 || bulk.slices > 0) {
+    const lists = found.lists.length > 0 ? ` and the ${found.lists.sort().join(', ')} listing(s)` : '';
+    // --collect bulk also saves projects listed but not yet complete, and windowed MR listings.
+    const partial = [
+      bulk.listed > 0 ? `${bulk.listed} listed project(s) (their shipped MRs still to read)` : '',
+      bulk.slices > 0 ? `${bulk.slices} windowed MR listing(s)` : '',
+    ].filter(Boolean).join(' and ');
+    log.info(`checkpoint: resuming an interrupted run: ${found.projects} project(s)${lists}${partial ? `, ${partial}` : ''} saved in ${config.cacheDir} are not fetched again`);
+  }
+  if (found.discarded > 0) {
+    log.info(`checkpoint: ${found.discarded} file(s) saved for another window or tool version were removed`);
+  }
+  return checkpoint;
+}
+
+/** What the report says about the run besides the metrics: the group, versions, window, definitions used, collection facts. */
+function reportContext(config: Config, deps: RunDeps, dataset: Dataset, window: Window, gitlabVersion: string | null): ReportContext {
+  return {
     group: dataset.meta.group,
     toolVersion: deps.version,
     gitlabVersion,
@@ -210,6 +247,15 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
     complete: dataset.meta.skippedProjects.length === 0,
     definitionsUrl: config.wiki ? wikiPageUrl(config) : null,
   };
+}
+
+/** Every artifact written atomically to <output_dir>/<month>/: the text files first, then the deck and workbook built from them. */
+async function writeArtifacts(
+  config: Config,
+  result: ReturnType<typeof computeMetrics>,
+  ctx: ReportContext,
+  log: RunDeps['log'],
+): Promise<{ outDir: string; files: Record<string, string> }> {
   const files = renderArtifacts(result, ctx);
   const outDir = join(config.outputDir, config.month);
   removeStaleTemps(outDir);
@@ -224,11 +270,5 @@ export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
   // A deck or workbook left by an earlier run of this month would show stale numbers.
   for (const name of [DECK_FILE, WORKBOOK_FILE]) if (!(name in binary)) rmSync(join(outDir, name), { force: true });
   log.info(`artifacts written to ${outDir} (${Object.keys(files).length + Object.keys(binary).length} files)`);
-
-  if (config.wiki) {
-    const wikiClient = client ?? (deps.createClient ?? ((c) => defaultClient(c, log)))(config);
-    const ok = await publishWiki({ client: wikiClient, config, result, ctx, reportMd: files['report.md'] ?? '', log });
-    if (!ok) return { exitCode: EXIT.PUBLISH_FAILED, outputDir: outDir, dataset, client };
-  }
-  return { exitCode: EXIT.OK, outputDir: outDir, dataset, client };
+  return { outDir, files };
 }
