@@ -6,53 +6,14 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli';
-import { generatePortfolio, startFakeGitLabHttp, type FakeData, type Knobs } from '../fake-gitlab';
+import { generatePortfolio, type FakeData, type Knobs } from '../fake-gitlab';
+import { runMainOverHttp, type MainRun } from './main-over-http';
 
 const TOKEN = 'glpat-bulk-crosscheck-0001';
 const MONTH = '2026-10';
 
-interface Run {
-  code: number;
-  dir: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  md: string;
-  requests: Record<string, number>;
-  stderr: string;
-}
-
-async function runCli(data: FakeData, extra: string[], knobs: Knobs = {}, months = 6, month = MONTH): Promise<Run> {
-  const server = await startFakeGitLabHttp(data, { token: TOKEN, ...knobs });
-  const out = mkdtempSync(join(tmpdir(), 'dora-bulk-'));
-  let stderr = '';
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(
-      [
-        '--gitlab-url', server.url, '--group', 'acme', '--month', month, '--months', String(months), '--output-dir', out, '--no-wiki',
-        '--rate-limit', '100000', '--jobs-rate-limit', '100000', '--max-attempts', '1', '--quiet', ...extra,
-      ],
-      { GITLAB_TOKEN: TOKEN },
-    );
-    const dir = join(out, month);
-    const read = (f: string) => {
-      try {
-        return readFileSync(join(dir, f), 'utf8');
-      } catch {
-        return '';
-      }
-    };
-    const jsonText = read('report.json');
-    return { code, dir, json: jsonText ? JSON.parse(jsonText) : null, md: read('report.md'), requests: { ...server.state.requestsByEndpoint }, stderr };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-    await server.close();
-  }
+function runCli(data: FakeData, extra: string[], knobs: Knobs = {}, months = 6, month = MONTH): Promise<MainRun> {
+  return runMainOverHttp(data, { token: TOKEN, month, months, extra, knobs });
 }
 
 function csvs(dir: string): Map<string, string> {
@@ -81,7 +42,7 @@ describe('bulk collection gives the per-item CSVs byte for byte (issue 12)', () 
     const bulk = await runCli(data, ['--collect', 'bulk', '--cache-dir', cacheB], {}, 3, '2026-09');
     expect(perItem.code, perItem.stderr).toBe(0);
     expect(bulk.code, bulk.stderr).toBe(0);
-    const same = (x: Run, y: Run) => {
+    const same = (x: MainRun, y: MainRun) => {
       const a = csvs(x.dir);
       const b = csvs(y.dir);
       expect([...b.keys()]).toEqual([...a.keys()]);
@@ -92,7 +53,7 @@ describe('bulk collection gives the per-item CSVs byte for byte (issue 12)', () 
 
     // The per-item run asked once per successful production deployment and once per MR; the bulk
     // run per deployment only where a slice could not isolate it, and no MR's commits per item.
-    const dq = (r: Run) => r.json.data_quality.collection_paths;
+    const dq = (r: MainRun) => r.json.data_quality.collection_paths;
     const perDeployment = perItem.requests[DEPLOYMENT_MRS] ?? 0;
     const perMr = perItem.requests[COMMITS] ?? 0;
     expect(dq(perItem).deployment_merge_requests).toEqual({ path: 'per-item', bulk: 0, per_item: perDeployment });

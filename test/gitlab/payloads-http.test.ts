@@ -4,65 +4,25 @@
  * the real CLI entry point (main). Every expected number is worked out by hand from the rules
  * of ../../docs/definitions.md; each run exits 0 and Data quality counts the variation.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli';
 import { createGitLabClient } from '../../src/gitlab/client';
 import { collect } from '../../src/gitlab/collect';
 import { silentLogger } from '../../src/log';
 import { buildScenario, generatePortfolio, startFakeGitLabHttp, type ScenarioSpec } from '../fake-gitlab';
 import { baseConfig } from './config-fixture';
+import { runMainOverHttp, type MainRun } from './main-over-http';
 
 const TOKEN = 'glpat-payloads-test-0001';
 const MONTH = '2026-10';
 
-interface Run {
-  code: number;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  md: string;
-  stderr: string;
+function runOn(spec: ScenarioSpec, extra: string[] = []): Promise<MainRun> {
+  return runMainOverHttp(buildScenario(spec), { token: TOKEN, month: MONTH, months: 1, extra });
 }
 
-async function runOn(spec: ScenarioSpec, extra: string[] = []): Promise<Run> {
-  const server = await startFakeGitLabHttp(buildScenario(spec), { token: TOKEN });
-  const out = mkdtempSync(join(tmpdir(), 'dora-payloads-'));
-  let stderr = '';
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(
-      [
-        '--gitlab-url', server.url, '--group', 'acme', '--month', MONTH, '--months', '1', '--output-dir', out, '--no-wiki',
-        '--rate-limit', '100000', '--jobs-rate-limit', '100000', '--max-attempts', '1', '--quiet', ...extra,
-      ],
-      { GITLAB_TOKEN: TOKEN },
-    );
-    const dir = join(out, MONTH);
-    const read = (f: string) => {
-      try {
-        return readFileSync(join(dir, f), 'utf8');
-      } catch {
-        return '';
-      }
-    };
-    const jsonText = read('report.json');
-    return { code, json: jsonText ? JSON.parse(jsonText) : null, md: read('report.md'), stderr };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-    await server.close();
-  }
-}
-
-const month = (r: Run) => r.json.portfolio.find((m: { month: string }) => m.month === MONTH);
-const payload = (r: Run) => r.json.data_quality.payload;
+const month = (r: MainRun) => r.json.portfolio.find((m: { month: string }) => m.month === MONTH);
+const payload = (r: MainRun) => r.json.data_quality.payload;
 /** The Data quality section of report.md. */
-const quality = (r: Run) => r.md.slice(r.md.search(/^## \d+\. Data quality$/m));
+const quality = (r: MainRun) => r.md.slice(r.md.search(/^## \d+\. Data quality$/m));
 
 afterEach(() => vi.restoreAllMocks());
 
