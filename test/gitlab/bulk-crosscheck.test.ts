@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generatePortfolio, type FakeData, type Knobs } from '../fake-gitlab';
-import { runMainOverHttp, type MainRun } from './main-over-http';
+import { runMainOverHttp, type MainRun } from './over-http';
 
 const TOKEN = 'glpat-bulk-crosscheck-0001';
 const MONTH = '2026-10';

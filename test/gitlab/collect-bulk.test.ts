@@ -3,13 +3,10 @@
  * collections of small scenarios over HTTP where the expected records are written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { createGitLabClient } from '../../src/gitlab/client';
-import { collect } from '../../src/gitlab/collect';
 import { planSlices, type BulkUnit } from '../../src/gitlab/collect-bulk';
-import { silentLogger } from '../../src/log';
 import type { DeploymentRecord } from '../../src/model/types';
 import { buildScenario, startFakeGitLabHttp, type Knobs, type ScenarioSpec } from '../fake-gitlab';
-import { baseConfig } from './config-fixture';
+import { collectOverHttp } from './over-http';
 
 const T = (hhmm: string) => Date.parse(`2026-10-05T${hhmm}:00.000Z`);
 const DAY_START = T('00:00');
@@ -80,20 +77,7 @@ const WINDOW = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.00
 
 async function collectBoth(spec: ScenarioSpec, knobs: Knobs = {}) {
   const data = buildScenario(spec);
-  const once = async (mode: 'bulk' | 'per-item') => {
-    const server = await startFakeGitLabHttp(data, { token: TOKEN, ...knobs });
-    const config = baseConfig({ gitlabUrl: server.url, token: TOKEN, collect: mode });
-    const client = createGitLabClient({
-      gitlabUrl: server.url, token: TOKEN, concurrency: 8, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
-      requestTimeoutMs: 10_000, maxAttempts: 2, retryBaseMs: 20, log: silentLogger,
-    } as Parameters<typeof createGitLabClient>[0]);
-    try {
-      const ds = await collect({ config, client, log: silentLogger, windowStart: WINDOW.start, windowEnd: WINDOW.end, toolVersion: 'test' });
-      return { ds, requests: { ...server.state.requestsByEndpoint } };
-    } finally {
-      await server.close();
-    }
-  };
+  const once = (mode: 'bulk' | 'per-item') => collectOverHttp(data, { token: TOKEN, window: WINDOW, config: { collect: mode }, knobs });
   return { perItem: await once('per-item'), bulk: await once('bulk') };
 }
 

@@ -4,14 +4,11 @@
  */
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createGitLabClient } from '../../src/gitlab/client';
-import { collect } from '../../src/gitlab/collect';
 import type { GitLabClient } from '../../src/gitlab/client';
 import { batchComplexity, GraphqlMrCommits } from '../../src/gitlab/graphql';
-import { silentLogger } from '../../src/log';
-import { buildScenario, startFakeGitLabHttp, type Knobs, type ScenarioSpec } from '../fake-gitlab';
+import { buildScenario, type Knobs, type ScenarioSpec } from '../fake-gitlab';
 import { complexity, makeGraphqlExecutor } from '../fake-gitlab/graphql';
-import { baseConfig } from './config-fixture';
+import { collectOverHttp } from './over-http';
 
 describe('GraphQL complexity as GitLab scores it', () => {
   it('a batch of 2 MRs with 10 commits each: 35', () => {
@@ -43,19 +40,8 @@ describe('GraphQL complexity as GitLab scores it', () => {
 const TOKEN = 'tok-123';
 const WINDOW = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
 
-async function collectOnce(spec: ScenarioSpec, mode: 'bulk' | 'per-item', knobs: Knobs = {}) {
-  const server = await startFakeGitLabHttp(buildScenario(spec), { token: TOKEN, ...knobs });
-  const config = baseConfig({ gitlabUrl: server.url, token: TOKEN, collect: mode });
-  const client = createGitLabClient({
-    gitlabUrl: server.url, token: TOKEN, concurrency: 8, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
-    requestTimeoutMs: 10_000, maxAttempts: 2, retryBaseMs: 20, log: silentLogger,
-  } as Parameters<typeof createGitLabClient>[0]);
-  try {
-    const ds = await collect({ config, client, log: silentLogger, windowStart: WINDOW.start, windowEnd: WINDOW.end, toolVersion: 'test' });
-    return { ds, requests: { ...server.state.requestsByEndpoint } };
-  } finally {
-    await server.close();
-  }
+function collectOnce(spec: ScenarioSpec, mode: 'bulk' | 'per-item', knobs: Knobs = {}) {
+  return collectOverHttp(buildScenario(spec), { token: TOKEN, window: WINDOW, config: { collect: mode }, knobs });
 }
 
 const day = (d: number, h = 8) => `2026-10-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z`;

@@ -5,12 +5,8 @@
  * of ../../docs/definitions.md; each run exits 0 and Data quality counts the variation.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGitLabClient } from '../../src/gitlab/client';
-import { collect } from '../../src/gitlab/collect';
-import { silentLogger } from '../../src/log';
-import { buildScenario, generatePortfolio, startFakeGitLabHttp, type ScenarioSpec } from '../fake-gitlab';
-import { baseConfig } from './config-fixture';
-import { runMainOverHttp, type MainRun } from './main-over-http';
+import { buildScenario, generatePortfolio, type ScenarioSpec } from '../fake-gitlab';
+import { collectOverHttp, runMainOverHttp, type MainRun } from './over-http';
 
 const TOKEN = 'glpat-payloads-test-0001';
 const MONTH = '2026-10';
@@ -286,19 +282,7 @@ describe('payload variations as portfolio options', () => {
   it('an older GitLab (no tier, no runner_type, no tag_list, no queued_duration, offsets) gives the same deployments and CI minutes, and counts each variation', async () => {
     const opts = { teams: 2, projects: 6, months: 2, seed: 5 } as const;
     const w = { start: '2026-09-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
-    const collectFrom = async (data: ReturnType<typeof generatePortfolio>) => {
-      const server = await startFakeGitLabHttp(data, { token: TOKEN });
-      try {
-        const config = baseConfig({ gitlabUrl: server.url, token: TOKEN });
-        const client = createGitLabClient({
-          gitlabUrl: server.url, token: TOKEN, concurrency: 8, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
-          requestTimeoutMs: 10_000, maxAttempts: 2, log: silentLogger,
-        } as Parameters<typeof createGitLabClient>[0]);
-        return await collect({ config, client, log: silentLogger, windowStart: w.start, windowEnd: w.end, toolVersion: 'test' });
-      } finally {
-        await server.close();
-      }
-    };
+    const collectFrom = async (data: ReturnType<typeof generatePortfolio>) => (await collectOverHttp(data, { token: TOKEN, window: w })).ds;
     const clean = await collectFrom(generatePortfolio(opts));
     const old = await collectFrom(
       generatePortfolio({ ...opts, payloads: { noTier: 1, runnerWithoutType: 1, noTagList: 1, noQueuedDuration: 1, offsetTimestamps: 0.5, noFailureReason: 1 } }),

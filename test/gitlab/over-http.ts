@@ -1,12 +1,19 @@
 /**
- * Test helper: the real CLI entry point (main, in-process) against the fake GitLab served
- * over HTTP, with stdout and stderr captured; what it wrote for the month read back.
+ * Test helpers against the fake GitLab served over HTTP: collect() with a client as the CLI
+ * builds it, and the real CLI entry point (main, in-process) with stdout and stderr captured
+ * and what it wrote for the month read back.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli';
+import type { Config } from '../../src/config/types';
+import { createGitLabClient } from '../../src/gitlab/client';
+import { collect } from '../../src/gitlab/collect';
+import { silentLogger } from '../../src/log';
+import type { Dataset } from '../../src/model/types';
+import { baseConfig } from './config-fixture';
 import { startFakeGitLabHttp, type FakeData, type Knobs } from '../fake-gitlab';
 
 export interface MainRun {
@@ -53,6 +60,25 @@ export async function runMainOverHttp(
   } finally {
     errSpy.mockRestore();
     outSpy.mockRestore();
+    await server.close();
+  }
+}
+
+/** collect() over HTTP for a window: the data set and the fake's request counts per endpoint. */
+export async function collectOverHttp(
+  data: FakeData,
+  o: { token: string; window: { start: string; end: string }; config?: Partial<Config>; knobs?: Knobs },
+): Promise<{ ds: Dataset; requests: Record<string, number> }> {
+  const server = await startFakeGitLabHttp(data, { token: o.token, ...o.knobs });
+  try {
+    const config = baseConfig({ gitlabUrl: server.url, token: o.token, ...o.config });
+    const client = createGitLabClient({
+      gitlabUrl: server.url, token: o.token, concurrency: 8, rateLimitPerMinute: 100_000, jobsRateLimitPerMinute: 100_000,
+      requestTimeoutMs: 10_000, maxAttempts: 2, retryBaseMs: 20, log: silentLogger,
+    } as Parameters<typeof createGitLabClient>[0]);
+    const ds = await collect({ config, client, log: silentLogger, windowStart: o.window.start, windowEnd: o.window.end, toolVersion: 'test' });
+    return { ds, requests: { ...server.state.requestsByEndpoint } };
+  } finally {
     await server.close();
   }
 }
