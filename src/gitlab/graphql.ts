@@ -112,9 +112,9 @@ export class GraphqlMrCommits {
       if (this.calibrated === null) {
         // The first batch goes alone: a refusal adapts the size before any other batch is sent
         // (0 refusals after the first adaptation).
-        this.calibrated = this.runBatch(batch).finally(() => (this.firstDone = true));
+        this.calibrated = this.settled(batch).finally(() => (this.firstDone = true));
       } else {
-        void this.calibrated.then(() => this.runBatch(batch));
+        void this.calibrated.then(() => this.settled(batch));
       }
     }
   }
@@ -145,6 +145,16 @@ export class GraphqlMrCommits {
   /** Settled once the first batch (and its halvings) went through. */
   private calibrated: Promise<void> | null = null;
   private firstDone = false;
+
+  /**
+   * A batch whose every ask is answered, or rejected with the error that stopped it: never a
+   * promise left pending (collection would wait forever) nor an unhandled rejection.
+   */
+  private settled(items: Pending[]): Promise<void> {
+    return this.runBatch(items).catch((e: unknown) => {
+      for (const p of items) p.reject(e); // no-op for the asks already answered
+    });
+  }
 
   private settle(items: Pending[], fn: (p: Pending) => Promise<CommitSummary>): void {
     for (const p of items) fn(p).then(p.resolve, p.reject);
@@ -229,13 +239,9 @@ export class GraphqlMrCommits {
         await Promise.all(
           ps.map(async (p) => {
             const first = byIid.get(String(p.iid));
-            if (!first) {
-              // not answered (no such MR in GraphQL, or no commits connection): REST decides
-              p.resolve(await this.rest(p.projectId, p.iid));
-              return;
-            }
             try {
-              p.resolve(await this.complete(p, first));
+              // not answered (no such MR in GraphQL, or no commits connection): REST decides
+              p.resolve(first ? await this.complete(p, first) : await this.rest(p.projectId, p.iid));
             } catch (e) {
               p.reject(e);
             }

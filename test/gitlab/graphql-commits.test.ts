@@ -139,6 +139,21 @@ describe('GraphQL batches of MRs from many projects', () => {
     expect(r.stats).toMatchObject({ bulk: 15, perItem: 0, refusals: 0 });
   });
 
+  it('an MR GraphQL does not answer is read per item, and a failing per-item read rejects that ask instead of leaving it pending', async () => {
+    // GraphQL answers every project without MRs (a deleted MR); the REST read then answers 404.
+    const client = {
+      graphql: async (_q: string, variables: Record<string, unknown>) => ({
+        status: 200,
+        headers: {},
+        body: { data: Object.fromEntries(Object.keys(variables).filter((k) => k.startsWith('p')).map((k) => [k, { mergeRequests: { nodes: [] } }])) },
+      }),
+    } as unknown as GitLabClient;
+    const gone = new Error('HTTP 404 on GET /projects/:id/merge_requests/:iid/commits');
+    const r = new GraphqlMrCommits(client, () => Promise.reject(gone));
+    const asks = [r.get('acme/a', 1, 1), r.get('acme/b', 2, 1)];
+    for (const a of asks) await expect(a).rejects.toBe(gone);
+  });
+
   it('with a limit of 100: the first batch is halved until it passes, then no refusal', async () => {
     // 13 (247) refused; 6 (114) refused; then 3 (57): 3 + 3 for the 6, 3 + 3 + 1 for the other 7; the last 2 (38)
     const { r, queries, all } = reader({ graphqlMaxComplexity: 100 });
