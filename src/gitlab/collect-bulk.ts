@@ -15,6 +15,7 @@
  */
 import type { DeploymentRecord } from '../model/types';
 import type { GitLabClient } from './client';
+import { forEachLimited, PER_PAGE } from './collect-shared';
 import { isGitLabApiError } from './errors';
 
 /**
@@ -82,7 +83,8 @@ interface Item {
  * deployment finished), lo >= its unit's lowerMs, and no other known deployment of its unit
  * touches the slice. Slices without an assigned deployment are dropped (no request).
  */
-export function planSlices(units: BulkUnit[], endMs: number, marginMs = DEPLOYMENT_TIME_MARGIN_MS): Slice[] {
+export function planSlices(units: BulkUnit[], endMs: number): Slice[] {
+  const marginMs = DEPLOYMENT_TIME_MARGIN_MS;
   const byEnv = new Map<string, BulkUnit[]>();
   for (const u of units) {
     if (u.dirty || u.targets.length === 0) continue;
@@ -241,7 +243,6 @@ export class BulkShippedMrs {
     private readonly groupId: number,
     private readonly endMs: number,
     private readonly concurrency: number,
-    private readonly marginMs = DEPLOYMENT_TIME_MARGIN_MS,
     private readonly store: SliceStore | null = null,
   ) {}
 
@@ -311,52 +312,47 @@ export class BulkShippedMrs {
   }
 
   private async readSlices(units: BulkUnit[], rows: Map<number, unknown[]>, perItem: Set<BulkUnit>): Promise<void> {
-    const slices = planSlices(units, this.endMs, this.marginMs);
+    const slices = planSlices(units, this.endMs);
     const unitOf = new Map<string, BulkUnit>();
     for (const u of units) unitOf.set(`${u.envName}\u0000${u.projectId}`, u);
-    let next = 0;
-    const worker = async () => {
-      while (next < slices.length) {
-        const s = slices[next++]!;
-        const key = sliceKey(s);
-        let got = this.store?.saved(key) ?? null;
-        if (got) this.stats.resumedSlices++;
-        else {
-          this.stats.slices++;
-          const rows: unknown[] = [];
-          await this.client.forEachPage(
-            `groups/${this.groupId}/merge_requests`,
-            { environment: s.envName, deployed_after: iso(s.lo), deployed_before: iso(s.hi), state: 'all', scope: 'all', per_page: '100' },
-            (items) => {
-              for (const x of items) rows.push(shippedMrFields(x));
-            },
-          );
-          this.store?.done(key, rows);
-          got = rows;
-        }
-        const mine = new Map<number, unknown[]>();
-        for (const [, id] of s.assigned) mine.set(id, []);
-        let unplaced = false;
-        for (const raw of got) {
-          const pid = typeof raw === 'object' && raw !== null ? (raw as { project_id?: unknown }).project_id : undefined;
-          if (typeof pid !== 'number') {
-            // cannot tell whose it is: nothing of this slice is trusted
-            unplaced = true;
-            continue;
-          }
-          const id = s.assigned.get(pid);
-          if (id !== undefined) mine.get(id)!.push(raw);
-          else if (s.quiet.has(pid)) {
-            // a project with no known deployment here shipped an MR in the slice: the margin
-            // assumption does not hold for it, so none of its deployments is read in bulk
-            const u = unitOf.get(`${s.envName}\u0000${pid}`);
-            if (u) perItem.add(u);
-          }
-        }
-        if (unplaced) continue;
-        for (const [id, list] of mine) rows.set(id, list);
+    await forEachLimited(slices, Math.max(1, this.concurrency), async (s) => {
+      const key = sliceKey(s);
+      let got = this.store?.saved(key) ?? null;
+      if (got) this.stats.resumedSlices++;
+      else {
+        this.stats.slices++;
+        const rows: unknown[] = [];
+        await this.client.forEachPage(
+          `groups/${this.groupId}/merge_requests`,
+          { environment: s.envName, deployed_after: iso(s.lo), deployed_before: iso(s.hi), state: 'all', scope: 'all', per_page: String(PER_PAGE) },
+          (items) => {
+            for (const x of items) rows.push(shippedMrFields(x));
+          },
+        );
+        this.store?.done(key, rows);
+        got = rows;
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.concurrency, slices.length)) }, worker));
+      const mine = new Map<number, unknown[]>();
+      for (const [, id] of s.assigned) mine.set(id, []);
+      let unplaced = false;
+      for (const raw of got) {
+        const pid = typeof raw === 'object' && raw !== null ? (raw as { project_id?: unknown }).project_id : undefined;
+        if (typeof pid !== 'number') {
+          // cannot tell whose it is: nothing of this slice is trusted
+          unplaced = true;
+          continue;
+        }
+        const id = s.assigned.get(pid);
+        if (id !== undefined) mine.get(id)!.push(raw);
+        else if (s.quiet.has(pid)) {
+          // a project with no known deployment here shipped an MR in the slice: the margin
+          // assumption does not hold for it, so none of its deployments is read in bulk
+          const u = unitOf.get(`${s.envName}\u0000${pid}`);
+          if (u) perItem.add(u);
+        }
+      }
+      if (unplaced) return;
+      for (const [id, list] of mine) rows.set(id, list);
+    });
   }
 }

@@ -3,11 +3,11 @@
  * or with the bulk strategy (src/gitlab/collect-bulk.ts, src/gitlab/graphql.ts).
  */
 import { baselineDeploymentIds } from '../model/baseline';
-import type { CollectionPath, DeploymentMergeRequestRecord, DeploymentRecord, EnvironmentBaselineRecord, EnvironmentRecord } from '../model/types';
+import { collectionPath, type CollectionPath, type DeploymentMergeRequestRecord, type DeploymentRecord, type EnvironmentBaselineRecord, type EnvironmentRecord } from '../model/types';
 import type { GitLabClient } from './client';
 import type { BulkUnit, ShippedLister } from './collect-bulk';
 import { baselineFromCache, type ProjectCache } from './collect-cache';
-import { PER_PAGE, inWindow, tallyOf, uniqueById } from './collect-shared';
+import { PER_PAGE, inWindow, mergeById, tallyOf, uniqueById } from './collect-shared';
 import type { CollectOptions } from './collect-types';
 import { GraphqlMrCommits, type CommitSummary, type GraphqlCommitStats } from './graphql';
 import { firstAuthored, normalizeDeployment, normalizeShippedMr } from './normalize';
@@ -69,8 +69,8 @@ export async function collectEnvironmentDeployments(
   const deployments = read.filter((d) => inWindow(d.finishedAt, startMs, endMs));
   // For the bulk planner: every successful deployment listed from `from` (window filter aside),
   // and whether each listed success record could be read.
-  const successIds = new Set(read.filter((d) => d.status === 'success').map((d) => d.id));
-  const listing = { fromMs: Date.parse(from), known: read.filter((d) => d.status === 'success'), complete: successIds.size === new Set(success.map((x) => (x as { id?: unknown })?.id)).size };
+  const known = read.filter((d) => d.status === 'success');
+  const listing = { fromMs: Date.parse(from), known, complete: new Set(known.map((d) => d.id)).size === new Set(success.map((x) => (x as { id?: unknown })?.id)).size };
   if (cachedBaseline) return { deployments, baseline: cachedBaseline, listing };
   const hasEarlier = before !== null && Array.isArray(before.body) && before.body.length > 0;
   // An earlier successful deployment that cannot be read still proves there was one.
@@ -156,14 +156,14 @@ async function perItemCommits(o: CollectOptions, projectId: number, iid: number)
 
 export function commitPath(o: CollectOptions): CollectionPath {
   const g = graphqlStats.get(o)?.stats;
-  if (!g) return { path: 'per-item', bulk: 0, perItem: perItemCommitReads.get(o) ?? 0 };
-  return { path: g.bulk > 0 ? 'bulk' : 'per-item', bulk: g.bulk, perItem: g.perItem, ...(g.fallback ? { fallback: g.fallback } : {}) };
+  return g ? collectionPath(g.bulk, g.perItem, g.fallback) : collectionPath(0, perItemCommitReads.get(o) ?? 0);
 }
 
 /** A production environment of a project for the bulk planner (src/gitlab/collect-bulk.ts). */
 export function bulkUnit(projectId: number, env: EnvironmentRecord, part: EnvironmentDeployments, cachedDeployments: DeploymentRecord[]): BulkUnit {
   const mine = (d: DeploymentRecord) => d.environmentId === env.id || d.environmentName === env.name;
-  const known = [...part.listing.known, ...cachedDeployments.filter((d) => mine(d) && d.status === 'success' && !part.listing.known.some((k) => k.id === d.id))];
+  // the listed records win over the cached ones of the same id (planSlices orders them itself)
+  const known = mergeById(cachedDeployments.filter((d) => mine(d) && d.status === 'success'), part.listing.known);
   return {
     projectId,
     envName: env.name,

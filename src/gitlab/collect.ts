@@ -11,6 +11,7 @@
 import { RuntimeError } from '../config/runtime-errors';
 import { teamAssignment, teamOf } from '../config/teams';
 import {
+  collectionPath,
   emptyDataset,
   sortDataset,
   type CollectionMeta,
@@ -95,7 +96,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     // Bulk strategy (issue 12): the shipped MRs of every project are read together once all
     // projects' deployments are listed; a project is saved as listed first (all but those MRs)
     // and saved complete once they are read. Answers of the windowed listings are saved too.
-    bulk: config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency, undefined, o.checkpoint?.slices ?? null) : null,
+    bulk: config.collect === 'bulk' ? new BulkShippedMrs(client, group.id, endMs, config.concurrency, o.checkpoint?.slices ?? null) : null,
     results: new Map(),
     skipped: [],
     deferred: [],
@@ -211,7 +212,8 @@ async function finishBulk(run: ProjectsRun, bulk: BulkShippedMrs): Promise<void>
   const { o } = run;
   o.log.info(`MRs shipped by ${run.deferred.length} projects' deployments and their commits: reading in bulk`);
   await bulk.run();
-  await forEachLimited(run.deferred, Math.max(4, o.config.concurrency * 4), async ({ p, data }) => {
+  // Each project's shipped MRs were already being read once bulk.run() settled: only waited for here.
+  for (const { p, data } of run.deferred) {
     try {
       const d = await data;
       o.checkpoint?.projectDone(p.id, d);
@@ -219,7 +221,7 @@ async function finishBulk(run: ProjectsRun, bulk: BulkShippedMrs): Promise<void>
     } catch (e) {
       skipOrThrow(run, p, e);
     }
-  });
+  }
   const s = bulk.stats;
   o.log.info(
     `shipped MRs: ${s.bulk} deployments from ${s.slices} windowed group listings${s.resumedSlices > 0 ? ` (+${s.resumedSlices} saved by an interrupted run)` : ''}, ${s.perItem} per deployment${s.fallback ? ` (${s.fallback})` : ''}`,
@@ -236,14 +238,7 @@ async function finishBulk(run: ProjectsRun, bulk: BulkShippedMrs): Promise<void>
 function collectionPaths(run: ProjectsRun): CollectionMeta['collectionPaths'] {
   const { bulk, o } = run;
   return {
-    deployment_merge_requests: bulk
-      ? {
-          path: bulk.stats.bulk > 0 ? 'bulk' : 'per-item',
-          bulk: bulk.stats.bulk,
-          perItem: bulk.stats.perItem,
-          ...(bulk.stats.fallback ? { fallback: bulk.stats.fallback } : {}),
-        }
-      : { path: 'per-item', bulk: 0, perItem: perItemShippedCount(o) },
+    deployment_merge_requests: bulk ? collectionPath(bulk.stats.bulk, bulk.stats.perItem, bulk.stats.fallback) : collectionPath(0, perItemShippedCount(o)),
     merge_request_commits: commitPath(o),
   };
 }

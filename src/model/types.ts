@@ -233,6 +233,11 @@ export interface CollectionPath {
   fallback?: string;
 }
 
+/** The path record of a data kind from its counts: 'bulk' as soon as one unit came from a bulk answer. */
+export function collectionPath(bulk: number, perItem: number, fallback?: string | null): CollectionPath {
+  return { path: bulk > 0 ? 'bulk' : 'per-item', bulk, perItem, ...(fallback ? { fallback } : {}) };
+}
+
 /** Record kinds as counted in PayloadReadCounts.unreadable (report.json keys). */
 export type RecordKind =
   | 'projects'

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { DATASET_ENTITIES, sortDataset, type CollectionMeta, type CollectionPath, type CollectionPathKind, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
+import { collectionPath, DATASET_ENTITIES, sortDataset, type CollectionMeta, type CollectionPath, type CollectionPathKind, type Dataset, type DatasetEntity, type TeamAssignment } from '../model/types';
 import { RuntimeError } from '../config/runtime-errors';
 import { writeFileAtomic, writeLinesAtomic } from './fs';
 
@@ -207,7 +207,7 @@ function mergedCollectionPaths(metas: CollectionMeta[]): Pick<CollectionMeta, 'c
       const prev = out[k];
       const bulk = (prev?.bulk ?? 0) + v.bulk;
       const fallback = prev?.fallback ?? v.fallback;
-      out[k] = { path: bulk > 0 ? 'bulk' : 'per-item', bulk, perItem: (prev?.perItem ?? 0) + v.perItem, ...(fallback ? { fallback } : {}) };
+      out[k] = collectionPath(bulk, (prev?.perItem ?? 0) + v.perItem, fallback);
     }
   }
   return Object.keys(out).length > 0 ? { collectionPaths: out } : {};
