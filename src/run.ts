@@ -14,8 +14,7 @@ import { collect } from './gitlab/collect';
 import { estimateRequests, formatEstimate, preflight } from './gitlab/preflight';
 import { checkSnapshotTeams, readSnapshots, writeSnapshot } from './store/snapshot';
 import { teamAssignment } from './config/teams';
-import { removeStaleTemps, writeFileAtomic } from './store/fs';
-import { rmSync } from 'node:fs';
+import { removeFiles, removeStaleTemps, writeFilesAtomic } from './store/fs';
 import { cacheKey, loadCache, saveCache } from './store/cache';
 import { openCheckpoint } from './store/checkpoint';
 import type { ProgressReporter } from './progress';
@@ -23,7 +22,8 @@ import { computeMetrics } from './metrics/compute';
 import { DECK_FILE, WORKBOOK_FILE, renderArtifacts, renderBinaryArtifacts } from './report';
 import type { ReportContext } from './report/context';
 import { DEFINITIONS_HEADING, headingAnchor } from './report/definitions-link';
-import { publishWiki } from './publish/wiki';
+import { monthPageSlug, publishWiki } from './publish/wiki';
+import { parseWikiTarget } from './gitlab/wiki';
 import { lastFullMonth, monthRangeMs, monthWindow } from './time';
 
 import { EXIT } from './config/runtime-errors';
@@ -86,9 +86,9 @@ function environmentRule(config: Config): string {
  * can be written without an API call: a project or group path, not a numeric project ID.
  */
 export function wikiPageUrl(config: Pick<Config, 'gitlabUrl' | 'wikiProject' | 'wikiPrefix' | 'month'>): string | null {
-  const group = /^group:(.+)$/.exec(config.wikiProject);
-  const base = group ? `${config.gitlabUrl}/groups/${group[1]}` : /^\d+$/.test(config.wikiProject) || config.wikiProject === '' ? null : `${config.gitlabUrl}/${config.wikiProject}`;
-  return base ? `${base}/-/wikis/${config.wikiPrefix}/${config.month}#${headingAnchor(DEFINITIONS_HEADING)}` : null;
+  const t = parseWikiTarget(config.wikiProject);
+  const base = t.kind === 'group' ? `${config.gitlabUrl}/groups/${t.id}` : /^\d+$/.test(t.id) || t.id === '' ? null : `${config.gitlabUrl}/${t.id}`;
+  return base ? `${base}/-/wikis/${monthPageSlug(config)}#${headingAnchor(DEFINITIONS_HEADING)}` : null;
 }
 
 export async function run(config: Config, deps: RunDeps): Promise<RunResult> {
@@ -259,16 +259,13 @@ async function writeArtifacts(
   const files = renderArtifacts(result, ctx);
   const outDir = join(config.outputDir, config.month);
   removeStaleTemps(outDir);
-  for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
-    writeFileAtomic(join(outDir, name), content);
-  }
-  // The deck and the workbook come after the text files they are built from.
+  writeFilesAtomic(outDir, files);
+  // The deck and the workbook come after the text files they are built from (written first:
+  // a failure building them loses none of the text artifacts).
   const binary = await renderBinaryArtifacts(result, ctx, files, { deck: config.deck, xlsx: config.xlsx });
-  for (const [name, content] of Object.entries(binary).sort(([a], [b]) => a.localeCompare(b))) {
-    writeFileAtomic(join(outDir, name), content);
-  }
+  writeFilesAtomic(outDir, binary);
   // A deck or workbook left by an earlier run of this month would show stale numbers.
-  for (const name of [DECK_FILE, WORKBOOK_FILE]) if (!(name in binary)) rmSync(join(outDir, name), { force: true });
+  removeFiles(outDir, [DECK_FILE, WORKBOOK_FILE].filter((name) => !(name in binary)));
   log.info(`artifacts written to ${outDir} (${Object.keys(files).length + Object.keys(binary).length} files)`);
   return { outDir, files };
 }

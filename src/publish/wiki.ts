@@ -18,6 +18,11 @@ import { renderWikiIndex } from '../report/wiki-index';
 /** Conservative page budget: GitLab's wiki_page_max_content_bytes can be as low as 1 MB. */
 export const WIKI_MAX_BYTES = 1_000_000;
 
+/** The slug of the month's wiki page, <wiki_prefix>/<month>: where it is published and what the report links to. */
+export function monthPageSlug(config: Pick<Config, 'wikiPrefix' | 'month'>): string {
+  return `${config.wikiPrefix}/${config.month}`;
+}
+
 export async function publishWiki(o: {
   client: GitLabClient;
   config: Config;
@@ -30,7 +35,7 @@ export async function publishWiki(o: {
   const { config, log } = o;
   const target = parseWikiTarget(config.wikiProject);
   const wiki = createWikiApi(o.client, target);
-  const pageSlug = `${config.wikiPrefix}/${config.month}`;
+  const pageSlug = monthPageSlug(config);
   const where = `${target.kind === 'group' ? 'group' : 'project'} ${target.id}`;
   try {
     let budget = WIKI_MAX_BYTES;

@@ -72,3 +72,13 @@ export function removeStaleTemps(dir: string): number {
   }
   return removed;
 }
+
+/** Each file of `files` written atomically into `dir`, in name order. */
+export function writeFilesAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
+  for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) writeFileAtomic(join(dir, name), content);
+}
+
+/** The named files of `dir` removed where they exist. */
+export function removeFiles(dir: string, names: string[]): void {
+  for (const name of names) rmSync(join(dir, name), { force: true });
+}
