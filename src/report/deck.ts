@@ -4,8 +4,9 @@
  * from report.json as written (parsed by the caller); the deck decides only what to show and
  * the one-line message of each slide. A section without data says so, never a made-up 0.
  */
+import { delta } from '../metrics/deltas';
 import PptxGenJS from 'pptxgenjs';
-import type { DoraLevel, Num } from '../metrics/types';
+import type { DoraLevel, Num, Target } from '../metrics/types';
 import type { ReportContext } from './context';
 import type { DeltaJson, MonthJson, ReportJson } from './deck-json';
 import { compareKey } from './csv';
@@ -13,6 +14,7 @@ import { DEFINITIONS_HEADING } from './definitions-link';
 import { NO_DATA, fmtCurrency, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, roundTo, shortMonth } from './format';
 import type { AttentionView } from './view-teams';
 import { fmtChange } from './view-common';
+import { COMPARISON, measureValue } from './view-exec';
 import { monthInstant, normalizeOfficeZip } from './zip';
 
 type Slide = PptxGenJS.Slide;
@@ -103,7 +105,7 @@ export function bottleneckText(b: { kind: string; metric: string; value: number;
 }
 
 function sign(comparison: string | null | undefined): string {
-  return comparison === '>=' ? '\u2265' : comparison === '<=' ? '\u2264' : (comparison ?? '');
+  return comparison ? (COMPARISON[comparison] ?? comparison) : '';
 }
 
 function scopeName(scope: string): string {
@@ -400,10 +402,8 @@ function reliabilitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   const pm = j.run.previous_month;
   const cur = monthOf(p, month)?.pipelines;
   const prev = pm ? monthOf(p, pm)?.pipelines : undefined;
-  const d = (a: Num | undefined, b: Num | undefined): DeltaJson => {
-    const both = hasValue(a) && hasValue(b);
-    return { current: a ?? null, previous: b ?? null, abs: both ? a - b : null, pct: both && b !== 0 ? ((a - b) / b) * 100 : null };
-  };
+  // the month-over-month change every other view uses (metrics/deltas.ts)
+  const d = (a: Num | undefined, b: Num | undefined) => delta(a ?? null, b ?? null);
   const rows: TableRow[] = [
     header(['Portfolio', month, `vs ${pm ?? 'previous'}`]),
     [cell('Pipelines'), cell(fmtNumber(cur?.pipelines ?? null), { align: 'right', bold: true }), cell(change(d(cur?.pipelines, prev?.pipelines), 'pct', pm))],
@@ -623,13 +623,14 @@ function targetsSlide({ j }: DeckInput, slide: Slide): void {
     [
       header(['Team', 'Metric', 'Now', 'Level', 'Target', 'Next level']),
       ...moving.slice(0, max).map((x) => {
-        const unit = x.measure ?? x.metric;
+        // values as report.md's targets print them (view-exec measureValue)
+        const measure = (x.measure ?? x.metric) as Target['measure'];
         return [
           cell(x.team, { bold: true }),
           cell(METRIC_LABEL[x.metric] ?? x.metric),
-          cell(valueOf(unit, x.current), { align: 'right' }),
+          cell(measureValue(measure, x.current), { align: 'right' }),
           levelCell(x.level),
-          cell(`${sign(x.comparison)} ${valueOf(unit, x.target)}`.trim(), { align: 'right', bold: true }),
+          cell(`${COMPARISON[x.comparison ?? ''] ?? ''} ${measureValue(measure, x.target)}`.trim(), { align: 'right', bold: true }),
           levelCell(x.target_level),
         ];
       }),

@@ -5,6 +5,7 @@
  */
 import type { ForecastMethod, ForecastMetric, ForecastSeries, MetricsResult } from '../metrics/types';
 import { forecastMonths } from './forecast-csv';
+import { FORECAST_METRICS } from '../metrics/forecast';
 import { fmtHours, fmtNumber, fmtPercent } from './format';
 import type { Cell, DetailLevel, TableView } from './view-common';
 
@@ -61,8 +62,6 @@ const METHOD_NAMES: Record<ForecastMethod, string> = {
   damped_trend: 'damped trend',
 };
 
-const ORDER: readonly ForecastMetric[] = ['prod_deployments', 'lead_time_hours', 'change_failure_rate', 'ci_cost'];
-
 /** A value in the metric's unit, as the rest of report.md prints it. */
 function amount(metric: ForecastMetric, n: number, currency: string): string {
   switch (metric) {
@@ -101,7 +100,7 @@ function seriesOf(result: MetricsResult, scope: string, metric: ForecastMetric):
 }
 
 function portfolioTable(result: MetricsResult, months: string[]): TableView {
-  const rows: Cell[][] = ORDER.map((metric) => {
+  const rows: Cell[][] = FORECAST_METRICS.map((metric) => {
     const s = seriesOf(result, 'portfolio', metric);
     const cells: Cell[] = [{ text: LABELS[metric] }];
     for (const month of months) {
@@ -126,12 +125,12 @@ function teamsTable(result: MetricsResult, month: string): TableView | null {
   if (result.teams.length === 0) return null;
   const rows: Cell[][] = result.teams.map((t) => [
     { text: t.team },
-    ...ORDER.map((metric): Cell => {
+    ...FORECAST_METRICS.map((metric): Cell => {
       const p = seriesOf(result, t.team, metric)?.points.find((x) => x.month === month);
       return { text: p ? withInterval(metric, p, result.currency) : '—' };
     }),
   ]);
-  return tableView([['Team', 'l'], ...ORDER.map((m): [string, 'r'] => [SHORT_LABELS[m], 'r'])], rows);
+  return tableView([['Team', 'l'], ...FORECAST_METRICS.map((m): [string, 'r'] => [SHORT_LABELS[m], 'r'])], rows);
 }
 
 export function buildForecastView(result: MetricsResult, detail: Pick<DetailLevel, 'teamReliability'>): ForecastView {

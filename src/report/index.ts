@@ -6,7 +6,7 @@ import { renderForecastCsv } from './forecast-csv';
 import { buildReportJson, validateReportJson } from './json';
 import { renderReportMarkdown } from './markdown';
 import { renderExecutiveSummary } from './summary';
-import { buildReportView } from './view-model';
+import { attention as attentionOf } from './view-teams';
 
 
 export function renderArtifacts(result: MetricsResult, ctx: ReportContext): Record<string, string> {
@@ -45,7 +45,7 @@ export async function renderBinaryArtifacts(
     const json = files['report.json'];
     if (json === undefined) throw new Error('internal: the deck needs report.json');
     // report.md's "Teams needing attention" list, so the slide names the same teams.
-    const attention = buildReportView(result, ctx).attention;
+    const attention = attentionOf(result);
     // Loaded on use: the Office libraries are most of the bundle, and --no-deck runs skip them.
     const { renderDeck } = await import('./deck');
     out[DECK_FILE] = await renderDeck(JSON.parse(json) as unknown, ctx, attention);

@@ -205,7 +205,8 @@ function bottlenecksView(result: MetricsResult): ExecView['bottlenecks'] {
 // ---------------------------------------------------------------------------------------
 // Next month's targets
 
-function measureValue(measure: Target['measure'], v: number | null): string {
+/** A target's value in its measure's unit, as report.md and the deck print it. */
+export function measureValue(measure: Target['measure'], v: number | null): string {
   if (!hasValue(v)) return NO_DATA;
   switch (measure) {
     case 'deployment_days_per_week':
@@ -223,7 +224,7 @@ function measureValue(measure: Target['measure'], v: number | null): string {
   }
 }
 
-const COMPARISON: Record<string, string> = { '<': '<', '<=': '≤', '>=': '≥' };
+export const COMPARISON: Record<string, string> = { '<': '<', '<=': '≤', '>=': '≥' };
 
 function targetText(t: Target): string {
   if (t.hold) return t.level === null ? `${NO_DATA}: hold` : `${levelMark(t.level)} ${measureValue(t.measure, t.current)}: hold ${t.level}`;

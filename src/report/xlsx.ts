@@ -31,7 +31,7 @@ export interface XlsxSheet {
 }
 
 /** Columns that are names or labels even when every cell looks like a number. */
-const TEXT_COLUMNS = new Set(['team', 'project', 'ref', 'web_url', 'scope', 'metric', 'method', 'skipped_reason', 'kind', 'action']);
+const TEXT_COLUMNS = new Set(['team', 'project', 'ref', 'web_url', 'scope', 'metric', 'method', 'skipped_reason']);
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 const MONTH = /^(\d{4})-(\d{2})$/;
 
@@ -101,7 +101,7 @@ export function dictionaryRows(sheets: XlsxSheet[]): Array<{ column: string; fil
 function width(header: string, cells: XlsxCell[], kind: XlsxSheet['kinds'][number]): number {
   const longest = Math.max(
     header.length,
-    ...cells.map((c) => (c === null ? 0 : kind === 'month' ? 7 : typeof c === 'number' ? String(c).length : String(c).length)),
+    ...cells.map((c) => (c === null ? 0 : kind === 'month' ? 7 : String(c).length)),
   );
   return Math.min(60, Math.max(8, longest + 2));
 }
