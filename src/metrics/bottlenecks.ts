@@ -24,7 +24,7 @@
  *   no production deployment have no ratio and are not candidates.
  */
 
-import { ACTION_CATALOGUE, MIN_STAGE_CHANGES, type TeamFacts } from './actions';
+import { ACTION_CATALOGUE, MIN_STAGE_CHANGES, type ActionRule, type TeamFacts } from './actions';
 import { share } from './stats';
 import type { Bottleneck, MonthMetrics, StageMonth } from './types';
 
@@ -36,8 +36,8 @@ const COST_SHARE_FACTOR = 2;
 
 const KIND_ORDER = ['stage_share', 'change_failure_rate', 'infra_failure_share', 'pipeline_success_rate', 'queue_time_p90_minutes', 'ci_cost_share'];
 
-function ruleThreshold(metric: string): number {
-  const rule = ACTION_CATALOGUE.find((r) => r.metric === metric);
+function ruleThreshold(catalogue: readonly ActionRule[], metric: string): number {
+  const rule = catalogue.find((r) => r.metric === metric);
   if (rule === undefined) throw new Error(`no action rule for ${metric}`);
   return rule.threshold;
 }
@@ -46,7 +46,7 @@ interface Candidate extends Omit<Bottleneck, 'rank'> {
   severity: number;
 }
 
-function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | null {
+function stageCandidate(catalogue: readonly ActionRule[], scope: string, s: StageMonth | undefined): Candidate | null {
   if (s === undefined || s.changes < MIN_STAGE_CHANGES) return null;
   const stages = [
     { metric: 'review_share', value: s.review_share, hours: s.review_hours },
@@ -55,7 +55,7 @@ function stageCandidate(scope: string, s: StageMonth | undefined): Candidate | n
   let top: (typeof stages)[number] | null = null;
   for (const st of stages) if (st.value !== null && (top === null || st.value > (top.value as number))) top = st;
   if (top === null || top.value === null) return null;
-  const threshold = ruleThreshold(top.metric);
+  const threshold = ruleThreshold(catalogue, top.metric);
   return {
     kind: 'stage_share',
     scope,
@@ -72,24 +72,24 @@ function fact(scope: string, metric: string, value: number, unit: string, severi
   return { kind: metric, scope, metric, value, unit, detail: { ...detail, severity }, severity };
 }
 
-function teamCandidates(f: TeamFacts, portfolio: MonthMetrics, teamCount: number): Candidate[] {
+function teamCandidates(catalogue: readonly ActionRule[], f: TeamFacts, portfolio: MonthMetrics, teamCount: number): Candidate[] {
   const out: Candidate[] = [];
   const p = f.month.pipelines;
   const cfr = f.month.dora.change_failure_rate;
   if (cfr !== null) {
-    const threshold = ruleThreshold('change_failure_rate');
+    const threshold = ruleThreshold(catalogue, 'change_failure_rate');
     out.push(fact(f.team, 'change_failure_rate', cfr, '%', cfr / threshold, { prod_deployments: f.month.dora.prod_deployments, threshold }));
   }
-  const infra = ruleThreshold('infra_failure_share');
+  const infra = ruleThreshold(catalogue, 'infra_failure_share');
   if (p.infra_failure_share !== null) {
     out.push(fact(f.team, 'infra_failure_share', p.infra_failure_share, '%', p.infra_failure_share / infra, { failed_jobs: p.failed_jobs, threshold: infra }));
   }
-  const success = ruleThreshold('pipeline_success_rate');
+  const success = ruleThreshold(catalogue, 'pipeline_success_rate');
   if (p.pipeline_success_rate !== null) {
     const severity = (100 - p.pipeline_success_rate) / (100 - success);
     out.push(fact(f.team, 'pipeline_success_rate', p.pipeline_success_rate, '%', severity, { pipelines: p.pipelines, threshold: success }));
   }
-  const queue = ruleThreshold('queue_time_p90_minutes');
+  const queue = ruleThreshold(catalogue, 'queue_time_p90_minutes');
   if (p.queue_time_p90_minutes !== null) {
     out.push(fact(f.team, 'queue_time_p90_minutes', p.queue_time_p90_minutes, 'min', p.queue_time_p90_minutes / queue, { jobs: p.jobs, threshold: queue }));
   }
@@ -114,19 +114,21 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 /**
  * @param portfolio the portfolio's report month and stages
  * @param teams each team's report-month facts
+ * @param catalogue the action rules whose thresholds rank the facts (the run's level table's)
  */
 export function topBottlenecks(
   portfolio: { month: MonthMetrics; stages: StageMonth | undefined },
   teams: readonly TeamFacts[],
+  catalogue: readonly ActionRule[] = ACTION_CATALOGUE,
 ): Bottleneck[] {
   const candidates: Candidate[] = [];
-  const own = stageCandidate('portfolio', portfolio.stages);
+  const own = stageCandidate(catalogue, 'portfolio', portfolio.stages);
   if (own) candidates.push(own);
   for (const f of teams) {
-    const s = stageCandidate(f.team, f.stages);
+    const s = stageCandidate(catalogue, f.team, f.stages);
     if (s) candidates.push(s);
   }
-  for (const f of teams) candidates.push(...teamCandidates(f, portfolio.month, teams.length));
+  for (const f of teams) candidates.push(...teamCandidates(catalogue, f, portfolio.month, teams.length));
   const scopeOrder = (s: string): [number, string] => (s === 'portfolio' ? [0, ''] : [1, s]);
   candidates.sort((a, b) => {
     if (a.severity !== b.severity) return b.severity - a.severity;

@@ -5,7 +5,7 @@
 
 import type { IssueRecord } from '../model/types';
 import type { TeamFacts } from './actions';
-import { improvementActions } from './actions';
+import { actionCatalogue, improvementActions } from './actions';
 import { topBottlenecks } from './bottlenecks';
 import type { Calendar } from './calendar';
 import type { Change } from './lead-time';
@@ -33,11 +33,13 @@ export function executivePack(input: {
     month: t.months[last] as MonthMetrics,
     stages: stages.teams[i]?.months[last],
   }));
+  // actions and bottlenecks grade "low" with the same level table as the levels and targets
+  const catalogue = actionCatalogue(input.levelTable);
   return {
     leadTimeStages: stages,
     quality: qualityRisk(input.issues, cal, portfolio, teams),
-    bottlenecks: topBottlenecks({ month: portfolio[last] as MonthMetrics, stages: stages.portfolio[last] }, facts),
+    bottlenecks: topBottlenecks({ month: portfolio[last] as MonthMetrics, stages: stages.portfolio[last] }, facts, catalogue),
     targets: nextMonthTargets(teams, input.levelTable),
-    actions: improvementActions(facts),
+    actions: improvementActions(facts, catalogue),
   };
 }

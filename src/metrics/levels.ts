@@ -266,5 +266,3 @@ export function levelThresholds(table: LevelTable = LEVEL_TABLE): Record<LevelMe
 /** Thresholds per table object: grading calls levelThresholds once per scope-month and metric. */
 const THRESHOLDS = new WeakMap<LevelTable, Record<LevelMetric, LevelThreshold[]>>();
 
-/** The thresholds of the default table. */
-export const LEVEL_THRESHOLDS: Readonly<Record<LevelMetric, readonly LevelThreshold[]>> = levelThresholds();

@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedFiles, renderLevelsBlock, staleFiles } from '../../scripts/gen-inputs-doc';
+import { actionCatalogue, improvementActions, type TeamFacts } from '../../src/metrics/actions';
+import { topBottlenecks } from '../../src/metrics/bottlenecks';
 import { computeMetrics } from '../../src/metrics/compute';
 import { LEVEL_TABLE, leadTimeLevel, levelTableRows, lowReason, withLevelBounds } from '../../src/metrics/levels';
 import { renderArtifacts } from '../../src/report';
@@ -84,6 +86,24 @@ describe('one level table', () => {
     const { files } = render(slow);
     expect(files['report.md']).toContain('is DORA low (≥ 2 days)');
     expect(render().files['report.md']).not.toContain('is DORA low (≥');
+  });
+
+  it('the change-safety action and the change failure rate bottleneck read the same table: a changed medium bound moves their threshold', () => {
+    // "graded low" for the change failure rate is failing its medium rule (≤ 15% by 2023): > 15.
+    expect(actionCatalogue().find((r) => r.id === 'change_safety')).toMatchObject({ comparison: '>', threshold: 15 });
+    const strict = withLevelBounds(LEVEL_TABLE, { change_failure_rate: { medium: { value: 12, unit: '%' } } });
+    expect(actionCatalogue(strict).find((r) => r.id === 'change_safety')).toMatchObject({ comparison: '>', threshold: 12 });
+    // a team at 13.5% (between the two limits) is acted on with the strict table only
+    const base = portfolioMonth(computeMetrics(scenario().ds, makeConfig()));
+    const team: TeamFacts = { team: 'alpha', month: { ...base, dora: { ...base.dora, change_failure_rate: 13.5 } }, stages: undefined };
+    expect(improvementActions([team]).map((a) => a.action)).not.toContain('change_safety');
+    expect(improvementActions([team], actionCatalogue(strict)).filter((a) => a.action === 'change_safety')).toEqual([
+      { team: 'alpha', action: 'change_safety', trigger_metric: 'change_failure_rate', trigger_value: 13.5, threshold: 12, comparison: '>' },
+    ]);
+    // the bottleneck's severity is the value over that threshold: 13.5 / 12 = 1.125
+    const month = team.month;
+    const cfr = topBottlenecks({ month, stages: undefined }, [team], actionCatalogue(strict)).find((b) => b.kind === 'change_failure_rate');
+    expect(cfr?.detail).toMatchObject({ threshold: 12, severity: 1.125 });
   });
 
   it('the year comes from the table too (report.md, summary, report.json, README block)', () => {
