@@ -53,7 +53,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     pipelines: pipelineGrid(data.pipelines, data.jobs, cal, scopes),
     delivery: deliveryGrid(data.issues, data.mergeRequests, cal, scopes),
   };
-  const monthMetrics = monthMetricsOf(grids, months, cal, config, levelTable);
+  const monthMetrics = monthMetricsOf(grids, cal, config, levelTable);
   const series = (scope: number): MonthMetrics[] => months.map((_, m) => monthMetrics(scope, m));
 
   const portfolio = series(PORTFOLIO);
@@ -103,7 +103,8 @@ interface Grids {
 }
 
 /** One scope's metrics for one month of the window, from the grids. */
-function monthMetricsOf(g: Grids, months: string[], cal: Calendar, config: Config, levelTable: LevelTable): (scope: number, m: number) => MonthMetrics {
+function monthMetricsOf(g: Grids, cal: Calendar, config: Config, levelTable: LevelTable): (scope: number, m: number) => MonthMetrics {
+  const { months } = cal;
   return (scope, m) => {
     const dep = g.deployments.at(scope, m);
     const cfrDeployments = share(dep.change_failures, dep.deployment_attempts);

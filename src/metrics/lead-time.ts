@@ -7,6 +7,7 @@ import type { DeploymentMergeRequestRecord, DeploymentRecord } from '../model/ty
 import type { Calendar } from './calendar';
 import type { DeploymentGroup, ProductionData } from './deployments';
 import { Grid, type Scopes } from './scopes';
+import { HOUR_MS, leadTimeStart, toMs } from './instants';
 import { type StageDurations, stageDurations } from './stages';
 import { median, p90 } from './stats';
 import type { Num } from './types';
@@ -15,7 +16,6 @@ import type { Num } from './types';
 export const LEAD_TIME_DEFINITION =
   'median of (production deployment finish − first commit of each change); p90 and merge → deploy in the CSV';
 
-const HOUR_MS = 3_600_000;
 
 export interface Change {
   projectId: number;
@@ -34,12 +34,6 @@ interface ChangeDetection {
   deploymentsWithoutMr: number;
 }
 
-function toMs(iso: string | null): number | null {
-  if (iso === null) return null;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 function hoursSince(startMs: number | null, finishMs: number): number | null {
   // A negative time (deployed from the branch before the merge) counts as 0 (4.1).
   return startMs === null ? null : Math.max(0, finishMs - startMs) / HOUR_MS;
@@ -48,9 +42,7 @@ function hoursSince(startMs: number | null, finishMs: number): number | null {
 function mergeRequestChange(mr: DeploymentMergeRequestRecord, projectId: number, finishMs: number): Change {
   const merged = toMs(mr.mergedAt);
   const firstCommit = toMs(mr.firstCommitAuthoredAt);
-  // The start is the earliest commit, but never later than the merge: commits authored
-  // after the merge (rebase tools) must not shorten the lead time below merge → deploy.
-  const start = firstCommit === null ? merged : merged === null ? firstCommit : Math.min(firstCommit, merged);
+  const start = leadTimeStart(firstCommit, merged);
   return {
     projectId,
     finishMs,

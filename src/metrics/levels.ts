@@ -158,7 +158,7 @@ function lowText(rule: LevelRule): string {
   return `${rule.compare === '<' ? '≥' : '>'} ${boundText(rule.medium)}`;
 }
 
-const LEVEL_ORDER: ReadonlyArray<keyof DoraLevels> = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
+export const LEVEL_ORDER: ReadonlyArray<keyof DoraLevels> = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
 
 /** Rows metric | elite | high | medium | low, in LEVEL_ORDER. */
 export function levelTableRows(table: LevelTable = LEVEL_TABLE): string[][] {

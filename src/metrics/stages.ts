@@ -16,13 +16,12 @@
  */
 
 import type { DeploymentMergeRequestRecord } from '../model/types';
+import { HOUR_MS, leadTimeStart, toMs } from './instants';
 import type { Calendar } from './calendar';
 import type { Change } from './lead-time';
 import { Grid, PORTFOLIO, type Scopes } from './scopes';
 import { median } from './stats';
 import type { LeadTimeStages, Num, StageMonth } from './types';
-
-const HOUR_MS = 3_600_000;
 
 export interface StageDurations {
   coding: number;
@@ -32,26 +31,19 @@ export interface StageDurations {
   clamped: boolean;
 }
 
-function toMs(iso: string | null): number | null {
-  if (iso === null) return null;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 const clampTo = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
 
 /**
  * Stage durations (hours) of an MR shipped by a deployment finished at finishMs; null
- * when a date is missing. `startMs` is the change's lead-time start.
+ * when a date is missing. The interval is the change's lead time (leadTimeStart to the finish).
  */
 export function stageDurations(mr: DeploymentMergeRequestRecord, finishMs: number): StageDurations | null {
   const first = toMs(mr.firstCommitAuthoredAt);
   const created = toMs(mr.createdAt);
   const merged = toMs(mr.mergedAt);
   if (first === null || created === null || merged === null) return null;
-  // The same start and end as lead-time.ts: the first commit, never later than the merge;
-  // a finish before the start gives a lead time of 0.
-  const start = Math.min(first, merged);
+  // The same start and end as lead-time.ts; a finish before the start gives a lead time of 0.
+  const start = leadTimeStart(first, merged) as number;
   const end = Math.max(start, finishMs);
   const c = clampTo(created, start, end);
   const m = clampTo(merged, c, end);

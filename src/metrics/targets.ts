@@ -4,14 +4,8 @@
  * or the metric has no data in the report month.
  */
 
-import { LEVEL_TABLE, levelThresholds, type LevelMetric, type LevelTable, type LevelThreshold } from './levels';
-import type { DoraMetrics, MonthMetrics, Target, TeamSeries } from './types';
-
-const TARGET_METRICS: readonly LevelMetric[] = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'];
-
-function valueOf(d: DoraMetrics, measure: LevelThreshold['measure']): number | null {
-  return d[measure];
-}
+import { LEVEL_ORDER, LEVEL_TABLE, levelThresholds, type LevelMetric, type LevelTable } from './levels';
+import type { MonthMetrics, Target, TeamSeries } from './types';
 
 /** The target of one metric from one month's figures. */
 export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics, table: LevelTable = LEVEL_TABLE): Target {
@@ -23,7 +17,7 @@ export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics
     return {
       team,
       metric,
-      current: level === null ? null : valueOf(month.dora, own.measure),
+      current: level === null ? null : month.dora[own.measure],
       level,
       target: null,
       target_level: null,
@@ -39,7 +33,7 @@ export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics
   return {
     team,
     metric,
-    current: valueOf(month.dora, next.measure),
+    current: month.dora[next.measure],
     level,
     target: next.limit,
     target_level: next.level,
@@ -49,13 +43,13 @@ export function targetFor(team: string, metric: LevelMetric, month: MonthMetrics
   };
 }
 
-/** Every team's targets for the month after the report month (its last month), in TARGET_METRICS order. */
+/** Every team's targets for the month after the report month (its last month), in the level table's metric order (LEVEL_ORDER). */
 export function nextMonthTargets(teams: readonly TeamSeries[], table: LevelTable = LEVEL_TABLE): Target[] {
   const out: Target[] = [];
   for (const t of teams) {
     const current = t.months[t.months.length - 1];
     if (current === undefined) continue;
-    for (const metric of TARGET_METRICS) out.push(targetFor(t.team, metric, current, table));
+    for (const metric of LEVEL_ORDER) out.push(targetFor(t.team, metric, current, table));
   }
   return out;
 }

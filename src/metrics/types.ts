@@ -190,7 +190,7 @@ export interface PayloadQuality {
   pipelinesWithoutUpdatedAt: number;
 }
 
-export interface MetricsResult {
+export interface MetricsResult extends ExecutivePack {
   reportMonth: string;
   previousMonth: string | null;
   months: string[];
@@ -220,12 +220,7 @@ export interface MetricsResult {
   };
   insights: InsightFact[];
   dataQuality: DataQuality;
-  // owner: stages (issue 14)
-  leadTimeStages: LeadTimeStages;
-  quality: QualityRisk;
-  bottlenecks: Bottleneck[];
-  targets: Target[];
-  actions: Action[];
+  // leadTimeStages, quality, bottlenecks, targets and actions: ExecutivePack (issue 14)
   /** The next months of four metrics with 80% prediction intervals (src/metrics/forecast.ts). Owner: forecast. */
   forecast: Forecast;
 }
@@ -282,7 +277,8 @@ export interface Bottleneck {
   detail: Record<string, number | string | null>;
 }
 
-export type TargetMetric = 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore';
+/** The four graded DORA metrics (levels.ts LevelMetric). */
+export type TargetMetric = keyof DoraLevels;
 
 export interface Target {
   team: string;
