@@ -30,7 +30,7 @@ import type { Bottleneck, MonthMetrics, StageMonth } from './types';
 
 const TOP_BOTTLENECKS = 5;
 /** At most this many of the top bottlenecks are of one kind. */
-const MAX_PER_KIND = 2;
+export const MAX_PER_KIND = 2;
 /** The CI cost share of a team is a candidate against this multiple of its deployment share. */
 const COST_SHARE_FACTOR = 2;
 

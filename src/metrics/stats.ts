@@ -44,7 +44,8 @@ export function share(part: number, whole: number): Num {
 }
 
 /** Correlations need at least this many months with both values (../../docs/definitions.md#correlations). */
-const MIN_CORRELATION_POINTS = 4;
+/** A correlation needs at least this many pairs with both values. */
+export const MIN_CORRELATION_POINTS = 4;
 
 /**
  * Pearson r over the pairs where both values are present; r is null when fewer than

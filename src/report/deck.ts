@@ -5,6 +5,7 @@
  * the one-line message of each slide. A section without data says so, never a made-up 0.
  */
 import { delta } from '../metrics/deltas';
+import { MIN_CORRELATION_POINTS } from '../metrics/stats';
 import PptxGenJS from 'pptxgenjs';
 import type { DoraLevel, Num, Target } from '../metrics/types';
 import type { ReportContext } from './context';
@@ -448,7 +449,9 @@ function qualitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   slide.addText(
     hasValue(r.r)
       ? `Hotfix ratio vs pipeline success across teams: r = ${fmtNumber(r.r, 2)} (n = ${fmtNumber(r.n)} teams)`
-      : `Hotfix ratio vs pipeline success: too few teams with both values (n = ${fmtNumber(r.n)})`,
+      : r.n < MIN_CORRELATION_POINTS
+        ? `Hotfix ratio vs pipeline success: too few teams with both values (n = ${fmtNumber(r.n)}; at least ${MIN_CORRELATION_POINTS} needed)`
+        : `Hotfix ratio vs pipeline success: no correlation (n = ${fmtNumber(r.n)} teams; one of the two is the same for every team)`,
     { x: 7.8, y: 1.6, w: 5.1, h: 0.7, fontFace: FONT, fontSize: 13, color: INK, bold: true, fit: 'shrink' },
   );
   if (above.length === 0) {

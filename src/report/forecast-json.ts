@@ -1,11 +1,7 @@
 /** report.json `forecast` (schemas/report.schema.json): MetricsResult.forecast in snake_case, 2 decimals. */
 import type { Forecast } from '../metrics/types';
-import { roundTo } from './format';
+import { jsonNumber } from './format';
 
-function r2(n: number): number {
-  // NaN and Infinity pass through so the schema validation catches them.
-  return Number.isFinite(n) ? roundTo(n, 2) : n;
-}
 
 export function forecastJson(f: Forecast): Record<string, unknown> {
   return {
@@ -18,8 +14,8 @@ export function forecastJson(f: Forecast): Record<string, unknown> {
       metric: s.metric,
       method: s.method,
       history_months: s.history_months,
-      backtest_mae: s.backtest_mae === null ? null : r2(s.backtest_mae),
-      points: s.points.map((p) => ({ month: p.month, value: r2(p.value), lower: r2(p.lower), upper: r2(p.upper) })),
+      backtest_mae: s.backtest_mae === null ? null : jsonNumber(s.backtest_mae),
+      points: s.points.map((p) => ({ month: p.month, value: jsonNumber(p.value), lower: jsonNumber(p.lower), upper: jsonNumber(p.upper) })),
       skipped_reason: s.skipped_reason,
     })),
   };

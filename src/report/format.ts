@@ -23,6 +23,16 @@ export function roundTo(n: number, decimals: number): number {
   return r === 0 ? 0 : Math.sign(n) * r;
 }
 
+/** report.json's numbers: the CSV files' 2 decimals; NaN and Infinity pass through so the schema validation catches them. */
+export function jsonNumber(n: number): number {
+  return Number.isFinite(n) ? roundTo(n, 2) : n;
+}
+
+/** jsonNumber, null kept. */
+export function jsonNum(n: Num): Num {
+  return n === null ? null : jsonNumber(n);
+}
+
 /** CSV / JSON number: 2 decimals, integers as integers, empty for no data. */
 export function csvNumber(n: Num | undefined): string {
   return hasValue(n) ? String(roundTo(n, 2)) : '';

@@ -9,25 +9,18 @@ import schema from '../../schemas/report.schema.json';
 import type { Delta, DoraLevel, MetricsResult, MonthMetrics, Num } from '../metrics/types';
 import type { ReportContext } from './context';
 import { compareKey } from './csv';
-import { roundTo } from './format';
+import { jsonNum, jsonNumber } from './format';
 import { stagesJson } from './stages-json';
 import { forecastJson } from './forecast-json';
 import { insightJson } from './insights';
 import { DATA_QUALITY_COUNTERS, PAYLOAD_COUNTERS, counterJson } from './data-quality';
 
-/** Same precision as the CSV files; NaN and Infinity pass through so validation catches them. */
-function r2(n: number): number {
-  return Number.isFinite(n) ? roundTo(n, 2) : n;
-}
-function rn(n: Num): Num {
-  return n === null ? null : r2(n);
-}
 
 function pick<T extends object>(o: T, keys: Array<keyof T>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = o[k];
-    out[String(k)] = typeof v === 'number' ? r2(v) : v;
+    out[String(k)] = typeof v === 'number' ? jsonNumber(v) : v;
   }
   return out;
 }
@@ -74,7 +67,7 @@ function monthJson(m: MonthMetrics): Record<string, unknown> {
 }
 
 function deltaJson(d: Delta): Record<string, Num> {
-  return { current: rn(d.current), previous: rn(d.previous), abs: rn(d.abs), pct: rn(d.pct) };
+  return { current: jsonNum(d.current), previous: jsonNum(d.previous), abs: jsonNum(d.abs), pct: jsonNum(d.pct) };
 }
 
 function sortedRecord(rec: Record<string, number>): Record<string, number> {
@@ -116,7 +109,7 @@ function runJson(result: MetricsResult, ctx: ReportContext): Record<string, unkn
 
 function headlineJson(result: MetricsResult, ctx: ReportContext): Record<string, unknown> {
   const lv = result.portfolio.months.find((m) => m.month === result.reportMonth)?.levels;
-  const item = (delta: Delta, level: DoraLevel | null) => ({ value: rn(delta.current), level, delta: deltaJson(delta) });
+  const item = (delta: Delta, level: DoraLevel | null) => ({ value: jsonNum(delta.current), level, delta: deltaJson(delta) });
   const d = result.deltas;
   return {
     month: result.reportMonth,
@@ -169,17 +162,17 @@ export function buildReportJson(result: MetricsResult, ctx: ReportContext): unkn
     })),
     correlations: {
       description: 'Pearson r between monthly CI cost and each metric over the trend window; null when fewer than 4 months have both values',
-      prod_deployments: { r: rn(k.prod_deployments.r), n: k.prod_deployments.n },
-      lead_time_hours: { r: rn(k.lead_time_hours.r), n: k.lead_time_hours.n },
-      change_failure_rate: { r: rn(k.change_failure_rate.r), n: k.change_failure_rate.n },
+      prod_deployments: { r: jsonNum(k.prod_deployments.r), n: k.prod_deployments.n },
+      lead_time_hours: { r: jsonNum(k.lead_time_hours.r), n: k.lead_time_hours.n },
+      change_failure_rate: { r: jsonNum(k.change_failure_rate.r), n: k.change_failure_rate.n },
     },
     pareto: {
-      top_project_share: r2(result.pareto.topProjectShare),
+      top_project_share: jsonNumber(result.pareto.topProjectShare),
       project_count: result.pareto.projectCount,
       top_projects: result.pareto.topProjects,
-      minutes_share: rn(result.pareto.minutesShare),
+      minutes_share: jsonNum(result.pareto.minutesShare),
     },
-    top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: r2(p.ci_minutes), ci_cost: r2(p.ci_cost) })),
+    top_pipelines: result.topPipelines.map((p) => ({ ...p, ci_minutes: jsonNumber(p.ci_minutes), ci_cost: jsonNumber(p.ci_cost) })),
     insights: result.insights.map(insightJson),
     data_quality: dataQualityJson(result, ctx),
     // owner: stages (issue 14)

@@ -3,33 +3,27 @@
  * lead_time_stages, quality, bottlenecks, targets, actions. Numbers rounded as everywhere
  * else in report.json (2 decimals); the deck and the workbook read them from here.
  */
-import type { ExecutivePack, Num, StageMonth } from '../metrics/types';
-import { roundTo } from './format';
+import type { ExecutivePack, StageMonth } from '../metrics/types';
+import { jsonNum, jsonNumber } from './format';
 
-function r2(n: number): number {
-  return Number.isFinite(n) ? roundTo(n, 2) : n;
-}
-function rn(n: Num): Num {
-  return n === null ? null : r2(n);
-}
 
 function stageMonthJson(m: StageMonth): Record<string, unknown> {
   return {
     month: m.month,
     changes: m.changes,
-    coding_hours: rn(m.coding_hours),
-    review_hours: rn(m.review_hours),
-    deploy_hours: rn(m.deploy_hours),
-    coding_share: rn(m.coding_share),
-    review_share: rn(m.review_share),
-    deploy_share: rn(m.deploy_share),
+    coding_hours: jsonNum(m.coding_hours),
+    review_hours: jsonNum(m.review_hours),
+    deploy_hours: jsonNum(m.deploy_hours),
+    coding_share: jsonNum(m.coding_share),
+    review_share: jsonNum(m.review_share),
+    deploy_share: jsonNum(m.deploy_share),
     lead_time_changes: m.lead_time_changes,
     clamped_changes: m.clamped_changes,
   };
 }
 
 function detailJson(d: Record<string, number | string | null>): Record<string, number | string | null> {
-  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? r2(v) : v]));
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? jsonNumber(v) : v]));
 }
 
 export function stagesJson(p: ExecutivePack): Record<string, unknown> {
@@ -39,19 +33,19 @@ export function stagesJson(p: ExecutivePack): Record<string, unknown> {
       teams: p.leadTimeStages.teams.map((t) => ({ team: t.team, months: t.months.map(stageMonthJson) })),
     },
     quality: {
-      bugs: p.quality.bugs.map((b) => ({ ...b, critical_share: rn(b.critical_share) })),
+      bugs: p.quality.bugs.map((b) => ({ ...b, critical_share: jsonNum(b.critical_share) })),
       critical_label_used: p.quality.criticalLabelUsed,
       hotfix_threshold: p.quality.hotfixThreshold,
-      hotfix_vs_success: { r: rn(p.quality.hotfixVsSuccess.r), n: p.quality.hotfixVsSuccess.n },
+      hotfix_vs_success: { r: jsonNum(p.quality.hotfixVsSuccess.r), n: p.quality.hotfixVsSuccess.n },
       teams: p.quality.teams.map((t) => ({
         team: t.team,
-        hotfix_ratio: rn(t.hotfix_ratio),
-        pipeline_success_rate: rn(t.pipeline_success_rate),
+        hotfix_ratio: jsonNum(t.hotfix_ratio),
+        pipeline_success_rate: jsonNum(t.pipeline_success_rate),
         above_threshold: t.above_threshold,
       })),
     },
-    bottlenecks: p.bottlenecks.map((b) => ({ ...b, value: r2(b.value), detail: detailJson(b.detail) })),
-    targets: p.targets.map((t) => ({ ...t, current: rn(t.current), target: rn(t.target) })),
-    actions: p.actions.map((a) => ({ ...a, trigger_value: r2(a.trigger_value) })),
+    bottlenecks: p.bottlenecks.map((b) => ({ ...b, value: jsonNumber(b.value), detail: detailJson(b.detail) })),
+    targets: p.targets.map((t) => ({ ...t, current: jsonNum(t.current), target: jsonNum(t.target) })),
+    actions: p.actions.map((a) => ({ ...a, trigger_value: jsonNumber(a.trigger_value) })),
   };
 }

@@ -4,6 +4,9 @@
  * improvement actions. The metrics layer gives facts and numbers; every sentence is
  * written here. Raw names stay raw: the templates escape them with `md`.
  */
+import { MIN_STAGE_CHANGES } from '../metrics/actions';
+import { MAX_PER_KIND } from '../metrics/bottlenecks';
+import { MIN_CORRELATION_POINTS } from '../metrics/stats';
 import type { Action, Bottleneck, MetricsResult, StageMonth, Target, TargetMetric } from '../metrics/types';
 import { addMonths } from '../time';
 import { NO_DATA, fmtAmount, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelMark, plural, shortMonth } from './format';
@@ -156,7 +159,9 @@ function qualityView(result: MetricsResult): ExecView['qualityRisk'] {
         : null,
     correlation: hasValue(k.r)
       ? `Across teams, hotfix ratio vs pipeline success rate: r = ${fmtNumber(k.r, 2)} (n = ${plural(k.n, 'team')}).`
-      : `Across teams, hotfix ratio vs pipeline success rate: not enough data (n = ${plural(k.n, 'team')} with both values; at least 4 needed).`,
+      : k.n < MIN_CORRELATION_POINTS
+        ? `Across teams, hotfix ratio vs pipeline success rate: not enough data (n = ${plural(k.n, 'team')} with both values; at least ${MIN_CORRELATION_POINTS} needed).`
+        : `Across teams, hotfix ratio vs pipeline success rate: no correlation to compute (n = ${plural(k.n, 'team')}; one of the two is the same for every team).`,
     aboveThreshold:
       above.length > 0
         ? `Teams above the ${threshold} hotfix threshold: ${above.map((t) => `${t.team} (${fmtPercent(t.hotfix_ratio)})`).join(', ')}.`
@@ -197,7 +202,7 @@ export function bottleneckText(b: Bottleneck): string {
 
 function bottlenecksView(result: MetricsResult): ExecView['bottlenecks'] {
   return {
-    intro: `Ranked by how far each figure of ${result.reportMonth} is past the threshold of its improvement action, at most 2 of one kind (the waiting stages review and deploy, from at least 5 changes; CI cost share against deployment share).`,
+    intro: `Ranked by how far each figure of ${result.reportMonth} is past the threshold of its improvement action, at most ${MAX_PER_KIND} of one kind (the waiting stages review and deploy, from at least ${MIN_STAGE_CHANGES} changes; CI cost share against deployment share).`,
     items: result.bottlenecks.map((b) => ({ scope: b.scope === 'portfolio' ? ALL_TEAMS : b.scope, text: bottleneckText(b) })),
   };
 }

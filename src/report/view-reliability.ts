@@ -1,6 +1,7 @@
 /** report.md's CI/CD reliability and cost section: rates, the per-team table, the costliest pipelines, correlations. */
 import type { MetricsResult, MonthMetrics, Num } from '../metrics/types';
 import { delta } from '../metrics/deltas';
+import { MIN_CORRELATION_POINTS } from '../metrics/stats';
 import type { ReportContext } from './context';
 import { c, fmtChange, table, teamMonths, type Cell, type TableView } from './view-common';
 import { NO_DATA, fmtAmount, fmtCurrency, fmtMinutes, fmtNumber, fmtPercent, hasValue, safeUrl } from './format';
@@ -104,8 +105,9 @@ export function correlations(result: MetricsResult): string[] {
   ];
   return names.map(([key, label]) => {
     const k = result.correlations[key];
-    return hasValue(k.r)
-      ? `CI cost vs ${label}: r = ${fmtNumber(k.r, 2)} (n = ${k.n} months)`
-      : `CI cost vs ${label}: not enough data (n = ${k.n} months; at least 4 needed)`;
+    if (hasValue(k.r)) return `CI cost vs ${label}: r = ${fmtNumber(k.r, 2)} (n = ${k.n} months)`;
+    return k.n < MIN_CORRELATION_POINTS
+      ? `CI cost vs ${label}: not enough data (n = ${k.n} months; at least ${MIN_CORRELATION_POINTS} needed)`
+      : `CI cost vs ${label}: no correlation to compute (n = ${k.n} months; one of the two is the same every month)`;
   });
 }

@@ -52,6 +52,15 @@ describe('report.md executive-pack sections (stages)', () => {
     expect(section(md, 'Quality and risk')).toContain('Across teams, hotfix ratio vs pipeline success rate: not enough data (n = 0 teams with both values; at least 4 needed).');
   });
 
+  it('a correlation with enough teams but no variation (r undefined) is not called "not enough data"', () => {
+    const r = fixtureResult();
+    // 5 teams with both values, one of them the same for all: Pearson r is undefined
+    const result = { ...r, quality: { ...r.quality, hotfixVsSuccess: { r: null, n: 5 } } };
+    const md = section(renderReportMarkdown(result, fixtureContext()), 'Quality and risk');
+    expect(md).toContain('Across teams, hotfix ratio vs pipeline success rate: no correlation to compute (n = 5 teams; one of the two is the same for every team).');
+    expect(md).not.toContain('not enough data');
+  });
+
   it('words the cost, deploy-stage and queue bottlenecks and actions with their numbers', () => {
     expect(
       bottleneckText({ rank: 1, kind: 'ci_cost_share', scope: 'x', metric: 'ci_cost_share', value: 80, unit: '%', detail: { ci_cost: 80, deployments_share: 20, ratio: 4, threshold: 2, severity: 2 } }),
