@@ -86,7 +86,7 @@ function valueOf(metric: string, v: Num): string {
   if (!hasValue(v)) return NO_DATA;
   if (/_hours$/.test(metric) || metric === 'lead_time') return fmtHours(v);
   if (/_minutes$/.test(metric) || metric === 'time_to_restore') return fmtMinutes(v);
-  if (/share|rate|ratio/.test(metric)) return pct(v);
+  if (/share|rate|ratio/.test(metric)) return fmtPercent(v);
   if (metric === 'deployment_days_per_week' || metric === 'deployment_frequency') return `${fmtNumber(v, 1)} days/week`;
   return fmtNumber(v, 1);
 }
@@ -94,13 +94,13 @@ function valueOf(metric: string, v: Num): string {
 /** One bottleneck as a fact: "review takes 42.0% of lead time". */
 export function bottleneckText(b: { kind: string; metric: string; value: number; unit: string; detail?: Record<string, number | string | null> }): string {
   const stage = STAGE_WORD[b.metric];
-  if (b.kind === 'stage_share' && stage) return `${stage} takes ${pct(b.value)} of lead time`;
-  if (b.metric === 'infra_failure_share') return `infrastructure causes ${pct(b.value)} of job failures`;
-  if (b.metric === 'pipeline_success_rate') return `pipeline success ${pct(b.value)}`;
+  if (b.kind === 'stage_share' && stage) return `${stage} takes ${fmtPercent(b.value)} of lead time`;
+  if (b.metric === 'infra_failure_share') return `infrastructure causes ${fmtPercent(b.value)} of job failures`;
+  if (b.metric === 'pipeline_success_rate') return `pipeline success ${fmtPercent(b.value)}`;
   if (b.metric === 'queue_time_p90_minutes') return `jobs wait ${fmtMinutes(b.value)} for a runner (p90)`;
   if (b.metric === 'ci_cost_share') {
     const dep = b.detail?.deployments_share;
-    return `${pct(b.value)} of the CI cost${typeof dep === 'number' ? ` for ${pct(dep)} of the deployments` : ''}`;
+    return `${fmtPercent(b.value)} of the CI cost${typeof dep === 'number' ? ` for ${fmtPercent(dep)} of the deployments` : ''}`;
   }
   return `${b.metric.replace(/_/g, ' ')} ${fmtNumber(b.value, 1)} ${b.unit}`;
 }
@@ -111,10 +111,6 @@ function sign(comparison: string | null | undefined): string {
 
 function scopeName(scope: string): string {
   return scope === 'portfolio' ? 'Portfolio' : scope;
-}
-
-function pct(n: Num): string {
-  return fmtPercent(n);
 }
 
 /** "up 12.0%" / "down 3.1%" / null when there is no relative change. */
@@ -128,7 +124,7 @@ function moved(d: DeltaJson, lowerIsBetter: boolean, words: [string, string] = [
 
 /** The change without its " vs YYYY-MM" (the table header names the month). */
 function change(delta: DeltaJson, mode: 'pct' | 'pp', previousMonth: string | null): string {
-  return fmtChange(delta, mode, previousMonth).replace(/ vs \d{4}-\d{2}$/, '');
+  return fmtChange(delta, mode, previousMonth, { withMonth: false });
 }
 
 function monthOf(months: MonthJson[], month: string): MonthJson | null {
@@ -170,8 +166,8 @@ export function deliveryTitle(j: ReportJson): string {
 export function reliabilityTitle(j: ReportJson): string {
   const cur = monthOf(j.portfolio, j.run.report_month)?.pipelines;
   if (!cur || !hasValue(cur.pipeline_success_rate)) return `No finished pipelines in ${j.run.report_month}`;
-  const infra = hasValue(cur.infra_failure_share) ? `; infrastructure causes ${pct(cur.infra_failure_share)} of job failures` : '';
-  return `Pipeline success ${pct(cur.pipeline_success_rate)}${infra}`;
+  const infra = hasValue(cur.infra_failure_share) ? `; infrastructure causes ${fmtPercent(cur.infra_failure_share)} of job failures` : '';
+  return `Pipeline success ${fmtPercent(cur.pipeline_success_rate)}${infra}`;
 }
 
 export function costTitle(j: ReportJson): string {
@@ -282,7 +278,6 @@ function chart(
 interface DeckInput {
   pptx: PptxGenJS;
   j: ReportJson;
-  ctx: ReportContext;
   attention: AttentionView[];
   labels: string[];
 }
@@ -306,7 +301,7 @@ function snapshotSlide({ j }: DeckInput, slide: Slide): void {
   const cards: Array<[string, string, string, DoraLevel | null | 'none']> = [
     ['Deployment frequency', hasValue(h.prod_deployments.value) ? `${fmtNumber(h.prod_deployments.value)} deployments` : NO_DATA, fmtChange(h.prod_deployments.delta, 'pct', pm), h.prod_deployments.level],
     ['Lead time for changes (median)', fmtHours(h.lead_time_hours.value), fmtChange(h.lead_time_hours.delta, 'pct', pm), h.lead_time_hours.level],
-    [`Change failure rate (${j.run.definitions.change_failure})`, pct(h.change_failure_rate.value), fmtChange(h.change_failure_rate.delta, 'pp', pm), h.change_failure_rate.level],
+    [`Change failure rate (${j.run.definitions.change_failure})`, fmtPercent(h.change_failure_rate.value), fmtChange(h.change_failure_rate.delta, 'pp', pm), h.change_failure_rate.level],
     ['Time to restore (median)', fmtMinutes(h.time_to_restore_median_minutes.value), `MTTR (mean) ${fmtMinutes(h.mttr_minutes.value)}; ${fmtChange(h.time_to_restore_median_minutes.delta, 'pct', pm)}`, h.time_to_restore_median_minutes.level],
     ['CI cost', fmtCurrency(h.ci_cost.value, cur), fmtChange(h.ci_cost.delta, 'pct', pm), 'none'],
     [`Deployments per 1K ${cur} of CI`, fmtNumber(h.deployments_per_1k_cost.value, 1), fmtChange(h.deployments_per_1k_cost.delta, 'pct', pm), 'none'],
@@ -408,9 +403,9 @@ function reliabilitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   const rows: TableRow[] = [
     header(['Portfolio', month, `vs ${pm ?? 'previous'}`]),
     [cell('Pipelines'), cell(fmtNumber(cur?.pipelines ?? null), { align: 'right', bold: true }), cell(change(d(cur?.pipelines, prev?.pipelines), 'pct', pm))],
-    [cell('Success rate'), cell(pct(cur?.pipeline_success_rate ?? null), { align: 'right', bold: true }), cell(change(d(cur?.pipeline_success_rate, prev?.pipeline_success_rate), 'pp', pm))],
-    [cell('Job retry rate'), cell(pct(cur?.retry_rate ?? null), { align: 'right', bold: true }), cell(change(d(cur?.retry_rate, prev?.retry_rate), 'pp', pm))],
-    [cell('Infra share of job failures'), cell(pct(cur?.infra_failure_share ?? null), { align: 'right', bold: true }), cell(change(d(cur?.infra_failure_share, prev?.infra_failure_share), 'pp', pm))],
+    [cell('Success rate'), cell(fmtPercent(cur?.pipeline_success_rate ?? null), { align: 'right', bold: true }), cell(change(d(cur?.pipeline_success_rate, prev?.pipeline_success_rate), 'pp', pm))],
+    [cell('Job retry rate'), cell(fmtPercent(cur?.retry_rate ?? null), { align: 'right', bold: true }), cell(change(d(cur?.retry_rate, prev?.retry_rate), 'pp', pm))],
+    [cell('Infra share of job failures'), cell(fmtPercent(cur?.infra_failure_share ?? null), { align: 'right', bold: true }), cell(change(d(cur?.infra_failure_share, prev?.infra_failure_share), 'pp', pm))],
     [cell('Duration median / p90'), cell(`${fmtMinutes(cur?.pipeline_duration_median_minutes)} / ${fmtMinutes(cur?.pipeline_duration_p90_minutes)}`, { align: 'right', bold: true }), cell(change(d(cur?.pipeline_duration_median_minutes, prev?.pipeline_duration_median_minutes), 'pct', pm))],
     [cell('Queue time median / p90'), cell(`${fmtMinutes(cur?.queue_time_median_minutes)} / ${fmtMinutes(cur?.queue_time_p90_minutes)}`, { align: 'right', bold: true }), cell(change(d(cur?.queue_time_median_minutes, prev?.queue_time_median_minutes), 'pct', pm))],
   ];
@@ -421,7 +416,7 @@ function reliabilitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
     .sort((a, b) => (a.p?.pipeline_success_rate ?? 0) - (b.p?.pipeline_success_rate ?? 0) || compareKey(a.team, b.team))
     .slice(0, 3);
   if (worst.length > 0) {
-    table(slide, [header(['Lowest success rate', 'success', 'infra share']), ...worst.map((t) => [cell(t.team), cell(pct(t.p?.pipeline_success_rate ?? null), { align: 'right' }), cell(pct(t.p?.infra_failure_share ?? null), { align: 'right' })])], 7.2, 4.95, 5.7, [3.1, 1.3, 1.3], 11);
+    table(slide, [header(['Lowest success rate', 'success', 'infra share']), ...worst.map((t) => [cell(t.team), cell(fmtPercent(t.p?.pipeline_success_rate ?? null), { align: 'right' }), cell(fmtPercent(t.p?.infra_failure_share ?? null), { align: 'right' })])], 7.2, 4.95, 5.7, [3.1, 1.3, 1.3], 11);
   }
 }
 
@@ -461,7 +456,7 @@ function qualitySlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
   const shown = above.slice(0, 8);
   table(
     slide,
-    [header([`Hotfix ratio > ${fmtNumber(q.hotfix_threshold)}%`, 'hotfix', 'success']), ...shown.map((t) => [cell(t.team), cell(pct(t.hotfix_ratio), { align: 'right', color: RAG.red, bold: true }), cell(pct(t.pipeline_success_rate), { align: 'right' })])],
+    [header([`Hotfix ratio > ${fmtNumber(q.hotfix_threshold)}%`, 'hotfix', 'success']), ...shown.map((t) => [cell(t.team), cell(fmtPercent(t.hotfix_ratio), { align: 'right', color: RAG.red, bold: true }), cell(fmtPercent(t.pipeline_success_rate), { align: 'right' })])],
     7.8,
     2.45,
     5.1,
@@ -510,7 +505,7 @@ function costSlide({ pptx, j, labels }: DeckInput, slide: Slide): void {
     [
       header(['Cost efficiency', j.run.report_month]),
       [cell('Deployments per 1K of CI cost'), cell(fmtNumber(j.headline.deployments_per_1k_cost.value, 1), { align: 'right', bold: true })],
-      [cell(`Top 20% of projects (${pa.top_projects} of ${pa.project_count}): CI minutes share`), cell(pct(pa.minutes_share), { align: 'right', bold: true })],
+      [cell(`Top 20% of projects (${pa.top_projects} of ${pa.project_count}): CI minutes share`), cell(fmtPercent(pa.minutes_share), { align: 'right', bold: true })],
       [cell('CI cost vs deployments'), cell(r(corr.prod_deployments), { align: 'right' })],
       [cell('CI cost vs lead time'), cell(r(corr.lead_time_hours), { align: 'right' })],
     ],
@@ -731,7 +726,7 @@ export async function renderDeck(json: unknown, ctx: ReportContext, attention: A
   });
   const labels = j.portfolio.map((m) => shortMonth(m.month));
   const titles = sectionTitles(j, attention);
-  const input: DeckInput = { pptx, j, ctx, attention, labels };
+  const input: DeckInput = { pptx, j, attention, labels };
   SLIDES.forEach((draw, i) => {
     const slide = pptx.addSlide({ masterName: 'DORA' });
     slide.addText(`${i + 1} · ${DECK_SECTIONS[i]?.toUpperCase() ?? ''}`, { x: 0.5, y: 0.22, w: 8, h: 0.35, fontFace: FONT, fontSize: 12, bold: true, color: ACCENT, charSpacing: 1 });

@@ -41,7 +41,6 @@ export function createHandlebars(): typeof Handlebars {
     targets: TARGETS,
     forecast: FORECAST_SECTION,
   });
-  hb.registerHelper('inc', (n: unknown) => (typeof n === 'number' ? n + 1 : n));
   return hb;
 }
 

@@ -57,10 +57,11 @@ type ChangeMode = 'pct' | 'pp';
  * change of a percentage reads ambiguously. When the previous value is 0 there is no
  * relative change, so the absolute one is shown ("▲ +13 vs 2025-02").
  */
-export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: string | null): string {
+export function fmtChange(delta: Delta | null, mode: ChangeMode, previousMonth: string | null, opts: { withMonth?: boolean } = {}): string {
   if (!delta || !previousMonth || !hasValue(delta.abs)) return 'n/a';
   const a = arrow(delta);
-  const vs = ` vs ${previousMonth}`;
+  // without the month where a table header already names it
+  const vs = opts.withMonth === false ? '' : ` vs ${previousMonth}`;
   // The arrow follows the number as shown: a change that rounds to 0.0 is level (▬).
   const shown = (v: number) => {
     const text = fmtNumber(Math.abs(v), 1);

@@ -46,7 +46,7 @@ export interface ExecView {
     correlation: string;
     aboveThreshold: string;
   };
-  bottlenecks: { intro: string; items: Array<{ scope: string; text: string }> };
+  bottlenecks: { intro: string; items: Array<{ rank: number; scope: string; text: string }> };
   targets: { month: string; table: Table | null; legend: string };
   actions: Array<{ team: string; text: string }>;
 }
@@ -203,7 +203,7 @@ export function bottleneckText(b: Bottleneck): string {
 function bottlenecksView(result: MetricsResult): ExecView['bottlenecks'] {
   return {
     intro: `Ranked by how far each figure of ${result.reportMonth} is past the threshold of its improvement action, at most ${MAX_PER_KIND} of one kind (the waiting stages review and deploy, from at least ${MIN_STAGE_CHANGES} changes; CI cost share against deployment share).`,
-    items: result.bottlenecks.map((b) => ({ scope: b.scope === 'portfolio' ? ALL_TEAMS : b.scope, text: bottleneckText(b) })),
+    items: result.bottlenecks.map((b) => ({ rank: b.rank, scope: b.scope === 'portfolio' ? ALL_TEAMS : b.scope, text: bottleneckText(b) })),
   };
 }
 

@@ -58,7 +58,7 @@ export const BOTTLENECKS = `## 9. Top 5 bottlenecks
 
 {{#if exec.bottlenecks.items.length}}
 {{#each exec.bottlenecks.items}}
-{{inc @index}}. **{{md scope}}**: {{md text}}
+{{rank}}. **{{md scope}}**: {{md text}}
 {{/each}}
 
 {{exec.bottlenecks.intro}}
