@@ -11,6 +11,7 @@
  */
 import { buildSchema, graphql, parse, validate, Kind, type FieldNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { FakeData, MrRec } from './model';
+import { iso } from './serialize';
 
 export const MAX_COMPLEXITY = 250;
 export const MAX_QUERY_LENGTH = 10_000;
@@ -46,10 +47,11 @@ const SDL = (withCommits: boolean) => `
 `;
 
 /**
- * A field's own cost (S:app/graphql/types/base_field.rb): 1, +1 for `calls_gitaly: true`
- * (MergeRequest.commits is declared so in S:app/graphql/types/merge_request_type.rb).
+ * A plain field costs 1 (S:app/graphql/types/base_field.rb DEFAULT_COMPLEXITY). Its
+ * `calls_gitaly` +1 (base_complexity) goes into resolver-based complexity only; a connection
+ * field such as MergeRequest.commits (declared calls_gitaly, without a resolver) is scored by
+ * graphql-ruby's connection formula below, which adds no own cost (INFERENCE).
  */
-const FIELD_COST: Record<string, number> = { 'MergeRequest.commits': 2 };
 const CONNECTIONS = new Set(['MergeRequestConnection', 'CommitConnection']);
 const FIELD_TYPE: Record<string, string> = {
   'Query.project': 'Project',
@@ -90,7 +92,6 @@ export function complexity(sel: SelectionSetNode | undefined, type: string, vars
     if (name === '__typename') continue;
     const childType = FIELD_TYPE[`${type}.${name}`] ?? 'Leaf';
     const child = complexity(s.selectionSet, childType, vars);
-    const own = FIELD_COST[`${type}.${name}`] ?? 1;
     if (CONNECTIONS.has(childType)) {
       const first = intArg(s, 'first', vars);
       const pageSize = Math.min(first ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -102,7 +103,7 @@ export function complexity(sel: SelectionSetNode | undefined, type: string, vars
       }
       total += 1 + pageSize * (child - metadata) + metadata;
     } else {
-      total += own + child;
+      total += 1 + child;
     }
   }
   return total;
@@ -138,7 +139,6 @@ function page<T>(items: T[], args: { first?: number | null; after?: string | nul
 export function makeGraphqlExecutor(data: FakeData, knobs: GraphqlKnobs = {}) {
   const schema = buildSchema(SDL(knobs.graphqlMrCommits !== false));
   const byPath = new Map(data.projects.map((p) => [p.pathWithNamespace, p]));
-  const iso = (ms: number) => new Date(ms).toISOString();
   const mrJson = (m: MrRec) => ({
     iid: String(m.iid),
     id: `gid://gitlab/MergeRequest/${m.id}`,
