@@ -204,7 +204,7 @@ export class DiskCheckpoint implements Checkpoint {
       h.windowStart === this.o.windowStart &&
       h.windowEnd === this.o.windowEnd &&
       Date.parse(h.coveredUntil) >= Date.parse(h.windowEnd);
-    if (!h || !usable) {
+    if (!usable) {
       rmSync(path, { force: true });
       this.found.discarded++;
       return;
