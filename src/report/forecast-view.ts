@@ -7,7 +7,7 @@ import type { ForecastMethod, ForecastMetric, ForecastSeries, MetricsResult } fr
 import { forecastMonths } from './forecast-csv';
 import { FORECAST_METRICS } from '../metrics/forecast';
 import { fmtHours, fmtNumber, fmtPercent } from './format';
-import type { Cell, DetailLevel, TableView } from './view-common';
+import { table, type Cell, type DetailLevel, type TableView } from './view-common';
 
 interface ForecastView {
   title: string;
@@ -91,10 +91,6 @@ function skipped(s: ForecastSeries): string {
   return `not forecast: ${s.skipped_reason ?? 'no data'}`;
 }
 
-function tableView(columns: Array<[string, 'l' | 'r']>, rows: Cell[][]): TableView {
-  return { headers: columns.map(([h]) => h), separators: columns.map(([, a]) => (a === 'r' ? '---:' : '---')), rows };
-}
-
 function seriesOf(result: MetricsResult, scope: string, metric: ForecastMetric): ForecastSeries | undefined {
   return result.forecast.series.find((s) => s.scope === scope && s.metric === metric);
 }
@@ -115,7 +111,7 @@ function portfolioTable(result: MetricsResult, months: string[]): TableView {
     cells.push({ text: fmtNumber(s?.history_months ?? 0) });
     return cells;
   });
-  return tableView(
+  return table(
     [['Metric', 'l'], ...months.map((m): [string, 'r'] => [m, 'r']), ['Method', 'l'], ['Backtest error (MAE)', 'r'], ['Months of history', 'r']],
     rows,
   );
@@ -130,7 +126,7 @@ function teamsTable(result: MetricsResult, month: string): TableView | null {
       return { text: p ? withInterval(metric, p, result.currency) : '—' };
     }),
   ]);
-  return tableView([['Team', 'l'], ...FORECAST_METRICS.map((m): [string, 'r'] => [SHORT_LABELS[m], 'r'])], rows);
+  return table([['Team', 'l'], ...FORECAST_METRICS.map((m): [string, 'r'] => [SHORT_LABELS[m], 'r'])], rows);
 }
 
 export function buildForecastView(result: MetricsResult, detail: Pick<DetailLevel, 'teamReliability'>): ForecastView {

@@ -9,23 +9,12 @@ import { MAX_PER_KIND } from '../metrics/bottlenecks';
 import { MIN_CORRELATION_POINTS } from '../metrics/stats';
 import type { Action, Bottleneck, MetricsResult, StageMonth, Target, TargetMetric } from '../metrics/types';
 import { addMonths } from '../time';
+import { c, table, type Align, type TableView } from './view-common';
 import { NO_DATA, fmtAmount, fmtHours, fmtMinutes, fmtNumber, fmtPercent, hasValue, levelMark, plural, shortMonth } from './format';
 
-interface Cell {
-  text: string;
-}
-interface Table {
-  headers: string[];
-  separators: string[];
-  rows: Cell[][];
-}
-
-function table(columns: Array<[string, 'l' | 'r']>, rows: string[][]): Table {
-  return {
-    headers: columns.map(([h]) => h),
-    separators: columns.map(([, a]) => (a === 'r' ? '---:' : '---')),
-    rows: rows.map((r) => r.map((text) => ({ text }))),
-  };
+/** A table of plain-text cells (view-common's table). */
+function textTable(columns: Array<[string, Align]>, rows: string[][]): TableView {
+  return table(columns, rows.map((r) => r.map((text) => c(text))));
 }
 
 /** The portfolio's name in report tables, as in the other sections. */
@@ -37,17 +26,17 @@ interface PieView {
 }
 
 export interface ExecView {
-  stages: { month: string; table: Table | null; pie: PieView | null; note: string };
+  stages: { month: string; table: TableView | null; pie: PieView | null; note: string };
   qualityRisk: {
-    bugs: Table;
+    bugs: TableView;
     criticalNote: string | null;
     month: string;
-    hotfix: Table | null;
+    hotfix: TableView | null;
     correlation: string;
     aboveThreshold: string;
   };
   bottlenecks: { intro: string; items: Array<{ rank: number; scope: string; text: string }> };
-  targets: { month: string; table: Table | null; legend: string };
+  targets: { month: string; table: TableView | null; legend: string };
   actions: Array<{ team: string; text: string }>;
 }
 
@@ -98,7 +87,7 @@ function stagesView(result: MetricsResult): ExecView['stages'] {
   return {
     month,
     table: hasSample
-      ? table(
+      ? textTable(
           [
             ['Team', 'l'],
             ['Changes', 'r'],
@@ -120,7 +109,7 @@ function stagesView(result: MetricsResult): ExecView['stages'] {
 function qualityView(result: MetricsResult): ExecView['qualityRisk'] {
   const q = result.quality;
   const bugs = q.criticalLabelUsed
-    ? table(
+    ? textTable(
         [
           ['Month', 'l'],
           ['Bugs opened', 'r'],
@@ -129,7 +118,7 @@ function qualityView(result: MetricsResult): ExecView['qualityRisk'] {
         ],
         q.bugs.map((b) => [b.month, fmtNumber(b.bugs_opened), fmtNumber(b.critical_bugs), fmtPercent(b.critical_share)]),
       )
-    : table(
+    : textTable(
         [
           ['Month', 'l'],
           ['Bugs opened', 'r'],
@@ -147,7 +136,7 @@ function qualityView(result: MetricsResult): ExecView['qualityRisk'] {
     month: result.reportMonth,
     hotfix:
       q.teams.length > 0
-        ? table(
+        ? textTable(
             [
               ['Team', 'l'],
               ['Hotfix ratio', 'r'],
@@ -257,7 +246,7 @@ function targetsView(result: MetricsResult): ExecView['targets'] {
   ]);
   return {
     month: addMonths(result.reportMonth, 1),
-    table: rows.length > 0 ? table([['Team', 'l'], ...TARGET_COLUMNS.map(([, h]): [string, 'l'] => [h, 'l'])], rows) : null,
+    table: rows.length > 0 ? textTable([['Team', 'l'], ...TARGET_COLUMNS.map(([, h]): [string, 'l'] => [h, 'l'])], rows) : null,
     legend: `${result.reportMonth} value and level → the threshold of the next better DORA level (${result.levelTable.year} clusters); hold = already elite, or no data in ${result.reportMonth}.`,
   };
 }
