@@ -4,7 +4,6 @@
  */
 import { baselineDeploymentIds } from '../model/baseline';
 import { collectionPath, type CollectionPath, type DeploymentMergeRequestRecord, type DeploymentRecord, type EnvironmentBaselineRecord, type EnvironmentRecord } from '../model/types';
-import type { GitLabClient } from './client';
 import type { BulkUnit, ShippedLister } from './collect-bulk';
 import { baselineFromCache, type ProjectCache } from './collect-cache';
 import { PER_PAGE, inWindow, mergeById, tallyOf, uniqueById } from './collect-shared';
@@ -102,12 +101,11 @@ export async function collectShippedMrs(
   // commits are not read.
   const baselineIds = baselineDeploymentIds([...cachedDeployments, ...deployments], baselines);
   const commitCache = new Map<string, Promise<CommitSummary>>();
-  const reader = commitReaders.get(o);
   const commitsOf = (mrProjectId: number, iid: number) => {
     const key = `${mrProjectId}:${iid}`;
     let pr = commitCache.get(key);
     if (!pr) {
-      pr = reader ? reader(mrProjectId, iid) : perItemCommits(o, mrProjectId, iid);
+      pr = readCommits(o, mrProjectId, iid);
       commitCache.set(key, pr);
     }
     return pr;
@@ -134,29 +132,42 @@ export async function collectShippedMrs(
   return parts.flat();
 }
 
-/** Per-item MR listings of deployments made by each collect() call (CollectionMeta.collectionPaths). */
-const perItemShipped = new WeakMap<CollectOptions, number>();
+/**
+ * What one collect() call counts while reading MRs and commits (CollectionMeta.collectionPaths),
+ * and its GraphQL commit reader when collecting in bulk; keyed by the call's options.
+ */
+interface MrReads {
+  perItemShipped: number;
+  perItemCommits: number;
+  graphql: { reader: GraphqlMrCommits; paths: Map<number, string> } | null;
+}
+const mrReads = new WeakMap<CollectOptions, MrReads>();
+
+function readsOf(o: CollectOptions): MrReads {
+  let r = mrReads.get(o);
+  if (!r) mrReads.set(o, (r = { perItemShipped: 0, perItemCommits: 0, graphql: null }));
+  return r;
+}
 
 async function perItemDeploymentMrs(o: CollectOptions, projectId: number, deploymentId: number): Promise<unknown[]> {
-  perItemShipped.set(o, (perItemShipped.get(o) ?? 0) + 1);
+  readsOf(o).perItemShipped++;
   return (await o.client.api.Deployments.allMergeRequests(projectId, deploymentId, { perPage: PER_PAGE } as never)) as unknown as unknown[];
 }
 
-/** With bulk collection, where each collect() call reads MR commits (GraphQL batches, REST per item as fallback). */
-const commitReaders = new WeakMap<CollectOptions, (projectId: number, iid: number) => Promise<CommitSummary>>();
-
-const graphqlStats = new WeakMap<CollectOptions, GraphqlMrCommits>();
-
-const perItemCommitReads = new WeakMap<CollectOptions, number>();
-
 async function perItemCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
-  perItemCommitReads.set(o, (perItemCommitReads.get(o) ?? 0) + 1);
+  readsOf(o).perItemCommits++;
   return firstAuthored((await o.client.api.MergeRequests.allCommits(projectId, iid, { perPage: PER_PAGE } as never)) as unknown[]);
 }
 
+/** An MR's commits: from the GraphQL batches when collecting in bulk, else per item. */
+function readCommits(o: CollectOptions, projectId: number, iid: number): Promise<CommitSummary> {
+  const g = readsOf(o).graphql;
+  return g ? g.reader.get(g.paths.get(projectId) ?? null, projectId, iid) : perItemCommits(o, projectId, iid);
+}
+
 export function commitPath(o: CollectOptions): CollectionPath {
-  const g = graphqlStats.get(o)?.stats;
-  return g ? collectionPath(g.bulk, g.perItem, g.fallback) : collectionPath(0, perItemCommitReads.get(o) ?? 0);
+  const g = readsOf(o).graphql?.reader.stats;
+  return g ? collectionPath(g.bulk, g.perItem, g.fallback) : collectionPath(0, readsOf(o).perItemCommits);
 }
 
 /** A production environment of a project for the bulk planner (src/gitlab/collect-bulk.ts). */
@@ -176,19 +187,17 @@ export function bulkUnit(projectId: number, env: EnvironmentRecord, part: Enviro
 }
 
 /** Bulk collection: this collect() call reads MR commits in GraphQL batches (per item where it cannot). */
-export function readCommitsInBulk(o: CollectOptions, client: GitLabClient, projects: { id: number; path: string }[]): void {
-  const paths = new Map(projects.map((p) => [p.id, p.path]));
-  const reader = new GraphqlMrCommits(client, (projectId, iid) => perItemCommits(o, projectId, iid));
-  commitReaders.set(o, (projectId, iid) => reader.get(paths.get(projectId) ?? null, projectId, iid));
-  graphqlStats.set(o, reader);
+export function readCommitsInBulk(o: CollectOptions, projects: { id: number; path: string }[]): void {
+  const reader = new GraphqlMrCommits(o.client, (projectId, iid) => perItemCommits(o, projectId, iid));
+  readsOf(o).graphql = { reader, paths: new Map(projects.map((p) => [p.id, p.path])) };
 }
 
 /** What the GraphQL commit batches of this collect() call did (null: not used). */
 export function graphqlCommitStats(o: CollectOptions): GraphqlCommitStats | null {
-  return graphqlStats.get(o)?.stats ?? null;
+  return readsOf(o).graphql?.reader.stats ?? null;
 }
 
 /** Deployments whose MRs this collect() call listed per item. */
 export function perItemShippedCount(o: CollectOptions): number {
-  return perItemShipped.get(o) ?? 0;
+  return readsOf(o).perItemShipped;
 }

@@ -102,7 +102,7 @@ export async function collect(o: CollectOptions): Promise<Dataset> {
     deferred: [],
   };
   // ... and the MRs' commits in GraphQL batches (src/gitlab/graphql.ts), per item where it cannot.
-  if (run.bulk) readCommitsInBulk(o, client, listed);
+  if (run.bulk) readCommitsInBulk(o, listed);
   o.progress?.start(listed.length);
   // Projects are worked on a few at a time (the request limiter bounds the traffic anyway):
   // this keeps memory flat and each project's requests close together.
