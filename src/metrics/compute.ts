@@ -86,7 +86,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     insights: buildInsights({ current, previous, pareto: paretoResult, correlations }),
     dataQuality: dataQualityOf(data, prod, detection, incidents),
     // owner: stages (issue 14)
-    ...executivePack({ changes: detection.changes, issues: data.issues, cal, scopes, portfolio, teams, levelTable }),
+    ...executivePack({ lead: grids.lead, issues: data.issues, cal, scopes, portfolio, teams, levelTable }),
     forecast: computeForecast({ months, portfolio, teams, lastCompleteMonth: options.lastCompleteMonth }),
   };
 }

@@ -8,16 +8,17 @@ import type { TeamFacts } from './actions';
 import { actionCatalogue, improvementActions } from './actions';
 import { topBottlenecks } from './bottlenecks';
 import type { Calendar } from './calendar';
-import type { Change } from './lead-time';
+import type { LeadTimeStats } from './lead-time';
 import { qualityRisk } from './quality';
-import type { Scopes } from './scopes';
+import type { Grid, Scopes } from './scopes';
 import { leadTimeStages } from './stages';
 import type { LevelTable } from './levels';
 import { nextMonthTargets } from './targets';
 import type { ExecutivePack, MonthMetrics, TeamSeries } from './types';
 
 export function executivePack(input: {
-  changes: readonly Change[];
+  /** the lead-time grid: the stages are read from the same changes as lead_time_hours */
+  lead: Grid<LeadTimeStats>;
   issues: readonly IssueRecord[];
   cal: Calendar;
   scopes: Scopes;
@@ -26,7 +27,7 @@ export function executivePack(input: {
   levelTable: LevelTable;
 }): ExecutivePack {
   const { cal, scopes, portfolio, teams } = input;
-  const stages = leadTimeStages(input.changes, cal, scopes);
+  const stages = leadTimeStages(input.lead, cal, scopes);
   const last = cal.length - 1;
   const facts: TeamFacts[] = teams.map((t, i) => ({
     team: t.team,

@@ -127,21 +127,31 @@ function commitChange(g: DeploymentGroup, live: ReadonlySet<string>): Change | n
   return { projectId: g.projectId, finishMs: g.finishMs, leadHours: hoursSince(start, g.finishMs), mergeHours: null, stages: null };
 }
 
-interface LeadTimeStats {
+export interface LeadTimeStats {
   changes: number;
   lead: number[];
   merge: number[];
+  /** The stages of the changes in `lead` that have them (stages.ts), and how many were clamped. */
+  stages: { coding: number[]; review: number[]; deploy: number[]; clamped: number };
 }
 
 export function leadTimeGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<LeadTimeStats> {
-  const grid = new Grid<LeadTimeStats>(scopes.count, cal.length, () => ({ changes: 0, lead: [], merge: [] }));
+  const grid = new Grid<LeadTimeStats>(scopes.count, cal.length, () => ({ changes: 0, lead: [], merge: [], stages: { coding: [], review: [], deploy: [], clamped: 0 } }));
   for (const c of changes) {
     const m = cal.monthIndex(c.finishMs);
     if (m < 0) continue;
     for (const s of scopes.ofProject(c.projectId)) {
       const cell = grid.at(s, m);
       cell.changes++;
-      if (c.leadHours !== null) cell.lead.push(c.leadHours);
+      if (c.leadHours !== null) {
+        cell.lead.push(c.leadHours);
+        if (c.stages !== null) {
+          cell.stages.coding.push(c.stages.coding);
+          cell.stages.review.push(c.stages.review);
+          cell.stages.deploy.push(c.stages.deploy);
+          if (c.stages.clamped) cell.stages.clamped++;
+        }
+      }
       if (c.mergeHours !== null) cell.merge.push(c.mergeHours);
     }
   }

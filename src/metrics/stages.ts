@@ -18,8 +18,8 @@
 import type { DeploymentMergeRequestRecord } from '../model/types';
 import { HOUR_MS, leadTimeStart, toMs } from './instants';
 import type { Calendar } from './calendar';
-import type { Change } from './lead-time';
-import { Grid, PORTFOLIO, type Scopes } from './scopes';
+import type { LeadTimeStats } from './lead-time';
+import { PORTFOLIO, type Grid, type Scopes } from './scopes';
 import { median } from './stats';
 import type { LeadTimeStages, Num, StageMonth } from './types';
 
@@ -51,35 +51,9 @@ export function stageDurations(mr: DeploymentMergeRequestRecord, finishMs: numbe
   return { coding: (c - start) / HOUR_MS, review: (m - c) / HOUR_MS, deploy: (end - m) / HOUR_MS, clamped };
 }
 
-interface StageCell {
-  coding: number[];
-  review: number[];
-  deploy: number[];
-  clamped: number;
-  /** Changes with a lead time (the lead_time_hours sample). */
-  leadChanges: number;
-}
-
-function stageGrid(changes: readonly Change[], cal: Calendar, scopes: Scopes): Grid<StageCell> {
-  const grid = new Grid<StageCell>(scopes.count, cal.length, () => ({ coding: [], review: [], deploy: [], clamped: 0, leadChanges: 0 }));
-  for (const c of changes) {
-    // The month of the deployment, as lead_time_hours places the change.
-    const m = cal.monthIndex(c.finishMs);
-    if (m < 0 || c.leadHours === null) continue;
-    for (const s of scopes.ofProject(c.projectId)) {
-      const cell = grid.at(s, m);
-      cell.leadChanges++;
-      if (c.stages === null) continue;
-      cell.coding.push(c.stages.coding);
-      cell.review.push(c.stages.review);
-      cell.deploy.push(c.stages.deploy);
-      if (c.stages.clamped) cell.clamped++;
-    }
-  }
-  return grid;
-}
-
-function stageMonth(month: string, cell: StageCell): StageMonth {
+/** One scope-month's breakdown from its lead-time cell: the same changes as lead_time_hours, by construction. */
+function stageMonth(month: string, lead: LeadTimeStats): StageMonth {
+  const cell = lead.stages;
   const coding = median(cell.coding);
   const review = median(cell.review);
   const deploy = median(cell.deploy);
@@ -94,13 +68,12 @@ function stageMonth(month: string, cell: StageCell): StageMonth {
     coding_share: shareOf(coding),
     review_share: shareOf(review),
     deploy_share: shareOf(deploy),
-    lead_time_changes: cell.leadChanges,
+    lead_time_changes: lead.lead.length,
     clamped_changes: cell.clamped,
   };
 }
 
-export function leadTimeStages(changes: readonly Change[], cal: Calendar, scopes: Scopes): LeadTimeStages {
-  const grid = stageGrid(changes, cal, scopes);
+export function leadTimeStages(grid: Grid<LeadTimeStats>, cal: Calendar, scopes: Scopes): LeadTimeStages {
   const series = (scope: number): StageMonth[] => cal.months.map((month, m) => stageMonth(month, grid.at(scope, m)));
   return {
     portfolio: series(PORTFOLIO),
