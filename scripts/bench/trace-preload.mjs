@@ -1,10 +1,11 @@
 /**
  * Bench diagnostic, preloaded into the CLI with
  *   BENCH_TRACE_DIR=/tmp/trace BENCH_CLI_NODE_ARGS="--import ./scripts/bench/trace-preload.mjs" npm run bench:pacing ...
- * Records, per fetch: the URL, when fetch was called, when the headers arrived and when the
+ * Records, per request: the URL, when it was sent, when the headers arrived and when the
  * body had been read (epoch ms, sub-ms); and the CLI's event-loop utilisation and delay.
  * Written to $BENCH_TRACE_DIR/cli.json when the CLI exits. Changes nothing the CLI does.
  */
+import diagnostics_channel from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -12,22 +13,22 @@ const dir = process.env.BENCH_TRACE_DIR;
 if (dir) {
   const now = () => performance.timeOrigin + performance.now();
   const rows = [];
-  const orig = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const row = { url: String(input), method: init?.method ?? 'GET', start: now(), headers: 0, body: 0 };
+  // The CLI's wire is node:http (src/gitlab/http.ts): its diagnostics channels say when each
+  // request starts and when its answer's headers arrive; the body is read when 'end' fires.
+  const byReq = new WeakMap();
+  diagnostics_channel.subscribe('http.client.request.start', ({ request }) => {
+    const row = { url: `${request.protocol}//${request.getHeader('host') ?? request.host}${request.path}`, method: request.method, start: now(), headers: 0, body: 0 };
     rows.push(row);
-    const res = await orig(input, init);
+    byReq.set(request, row);
+  });
+  diagnostics_channel.subscribe('http.client.response.finish', ({ request, response }) => {
+    const row = byReq.get(request);
+    if (!row) return;
     row.headers = now();
-    for (const m of ['text', 'json', 'arrayBuffer']) {
-      const f = res[m].bind(res);
-      res[m] = async () => {
-        const v = await f();
-        row.body = now();
-        return v;
-      };
-    }
-    return res;
-  };
+    response.once('end', () => {
+      row.body = now();
+    });
+  });
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const elu0 = performance.eventLoopUtilization();

@@ -50,7 +50,7 @@ export function createGitLabClient(opts: ClientOptions): GitLabClient {
     url.search = (o as { searchParams?: string }).searchParams ?? '';
     return transport.request(o.method ?? 'GET', url, {
       headers: o.headers as Record<string, string>,
-      body: o.body as BodyInit | undefined,
+      body: o.body as string | undefined,
     });
   };
 

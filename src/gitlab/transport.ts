@@ -17,6 +17,7 @@
  * listing, ../../docs/gitlab-api.md#gitbeaker-reads-every-page).
  */
 import { GitLabApiError } from './errors';
+import { nodeSend, type RawResponse, type Send } from './http';
 import { QuotaPacer, RateLimiter, Semaphore, realSleep, type QuotaReport, type Sleep } from './limiter';
 import type { Logger } from '../log';
 
@@ -36,7 +37,8 @@ export interface TransportOptions {
   now?: () => number;
   sleep?: Sleep;
   random?: () => number;
-  fetchImpl?: typeof fetch;
+  /** The wire (default: node:http keep-alive agents, ./http.ts); tests put a script here. */
+  send?: Send;
 }
 
 export interface HttpResponse {
@@ -100,13 +102,13 @@ export class Transport {
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly random: () => number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly send: Send;
 
   constructor(private readonly opts: TransportOptions) {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
-    this.fetchImpl = opts.fetchImpl ?? ((...a) => fetch(...a));
+    this.send = opts.send ?? nodeSend();
     this.sem = new Semaphore(Math.max(1, opts.concurrency));
     this.ceiling = opts.rateLimitPerMinute ? new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep) : null;
     this.pacer = new QuotaPacer(this.now, this.sleep);
@@ -125,16 +127,16 @@ export class Transport {
   }
 
   /** Milliseconds a 429 asks us to wait, from Retry-After or RateLimit-Reset. */
-  private retryAfterMs(headers: Headers, attempt: number): number {
-    const ra = headers.get('retry-after');
-    if (ra !== null) {
+  private retryAfterMs(headers: Record<string, string>, attempt: number): number {
+    const ra = headers['retry-after'];
+    if (ra !== undefined) {
       const secs = Number(ra);
       if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
       const at = Date.parse(ra);
       if (!Number.isNaN(at)) return Math.max(0, at - this.now());
     }
-    const reset = headers.get('ratelimit-reset');
-    if (reset !== null && Number.isFinite(Number(reset))) {
+    const reset = headers['ratelimit-reset'];
+    if (reset !== undefined && Number.isFinite(Number(reset))) {
       return Math.max(0, Number(reset) * 1000 - this.now());
     }
     return this.backoffMs(attempt);
@@ -145,21 +147,21 @@ export class Transport {
    * the Date header shows the clocks disagree by more than its one-second resolution, the
    * reset is moved into ours (Date is truncated to the second, hence the half second).
    */
-  private readQuota(headers: Headers): QuotaReport | null {
-    const limit = Number(headers.get('ratelimit-limit') ?? NaN);
-    const remaining = Number(headers.get('ratelimit-remaining') ?? NaN);
-    const reset = Number(headers.get('ratelimit-reset') ?? NaN);
+  private readQuota(headers: Record<string, string>): QuotaReport | null {
+    const limit = Number(headers['ratelimit-limit'] ?? NaN);
+    const remaining = Number(headers['ratelimit-remaining'] ?? NaN);
+    const reset = Number(headers['ratelimit-reset'] ?? NaN);
     if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(reset) || limit <= 0) return null;
-    const observedRaw = Number(headers.get('ratelimit-observed') ?? NaN);
+    const observedRaw = Number(headers['ratelimit-observed'] ?? NaN);
     const observed = Number.isFinite(observedRaw) ? Math.max(0, observedRaw) : Math.max(0, limit - remaining);
     const now = this.now();
     let resetMs = reset * 1000;
-    const date = Date.parse(headers.get('date') ?? '');
+    const date = Date.parse(headers['date'] ?? '');
     if (!Number.isNaN(date) && Math.abs(date - now) > 2000) resetMs = now + (reset * 1000 - date - 500);
-    return { name: headers.get('ratelimit-name') ?? 'default', limitPerMinute: limit, observed, remaining: Math.max(0, remaining), resetMs };
+    return { name: headers['ratelimit-name'] ?? 'default', limitPerMinute: limit, observed, remaining: Math.max(0, remaining), resetMs };
   }
 
-  private noteQuota(seq: number, headers: Headers): boolean {
+  private noteQuota(seq: number, headers: Record<string, string>): boolean {
     const q = this.readQuota(headers);
     if (!q) return false;
     if (!this.quotasSeen.has(q.name)) {
@@ -172,7 +174,7 @@ export class Transport {
     return true;
   }
 
-  async request(method: string, url: URL, init: { headers: Record<string, string>; body?: BodyInit }): Promise<HttpResponse> {
+  async request(method: string, url: URL, init: { headers: Record<string, string>; body?: string }): Promise<HttpResponse> {
     const apiIdx = url.pathname.indexOf('/api/v4/');
     const path = apiIdx >= 0 ? url.pathname.slice(apiIdx + 7) : url.pathname;
     const key = endpointKey(method, path);
@@ -184,7 +186,8 @@ export class Transport {
     let throttled = 0;
 
     for (let attempt = 1; ; attempt++) {
-      let response: Response | undefined;
+      let response: RawResponse | undefined;
+      let text: string | undefined;
       let failure: { cause: string; detail: string; status: number } | undefined;
       let announced = false;
 
@@ -197,20 +200,10 @@ export class Transport {
         const seq = await this.pacer.take();
         this.stats.total++;
         this.stats.requests[key] = (this.stats.requests[key] ?? 0) + 1;
-        response = await this.fetchImpl(url, {
-          method,
-          headers: init.headers,
-          body: init.body,
-          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
-        });
+        response = await this.send(url, { method, headers: init.headers, body: init.body, timeoutMs: this.opts.requestTimeoutMs });
         announced = this.noteQuota(seq, response.headers);
-        if (response.ok) {
-          try {
-            return await parseResponse(response);
-          } catch (e) {
-            failure = { cause: 'bad_body', status: 0, detail: `unreadable response body (${(e as Error).message})` };
-          }
-        }
+        // The body is read while the permit is held (it is still arriving), but parsed after.
+        if (isOk(response.status)) text = await response.text();
       } catch (e) {
         const err = e as Error;
         const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
@@ -221,13 +214,23 @@ export class Transport {
         this.sem.release();
       }
 
-      if (response && !response.ok) {
+      if (response && text !== undefined) {
+        // Parsing a large page is the client's biggest piece of work per request: let the
+        // request waiting for the permit just given back go out first, so the server works
+        // on it meanwhile.
+        if (text.length > LARGE_BODY) await new Promise((resolve) => setImmediate(resolve));
+        try {
+          return parseBody(response, text);
+        } catch (e) {
+          failure = { cause: 'bad_body', status: 0, detail: `unreadable response body (${(e as Error).message})` };
+        }
+      }
+
+      if (response && !isOk(response.status)) {
         if (response.status === 429) {
           throttled++;
           const wait = this.retryAfterMs(response.headers, throttled);
-          // Not awaited: with some fetch implementations (msw's interceptor) the cancel only
-          // settles once the body is consumed, which would hold this request forever.
-          void response.body?.cancel().catch(() => undefined);
+          response.discard();
           if (throttled >= max429) {
             throw new GitLabApiError(method, path, key, 429, 'rate limited', attempt);
           }
@@ -280,27 +283,40 @@ export class Transport {
   }
 }
 
+/** Bodies above this many characters are parsed after a turn of the event loop (see request). */
+const LARGE_BODY = 16_384;
+
+const isOk = (status: number): boolean => status >= 200 && status < 300;
+
 function networkDetail(err: Error): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? err.message;
+  const e = err as { code?: string; cause?: { code?: string; message?: string } };
+  return e.code ?? e.cause?.code ?? e.cause?.message ?? err.message;
 }
 
-async function parseResponse(response: Response): Promise<HttpResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((v, k) => {
-    headers[k] = v;
-  });
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+function parseBody(response: RawResponse, text: string): HttpResponse {
+  const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   let body: unknown = null;
   if (response.status !== 204) {
-    const text = await response.text();
     if (type === 'application/json') body = text === '' ? {} : JSON.parse(text);
     else body = text;
   }
-  return { status: response.status, headers, body };
+  return { status: response.status, headers: response.headers, body };
 }
 
-async function errorDetail(response: Response): Promise<string> {
+async function errorDetail(response: RawResponse): Promise<string> {
+  const location = response.headers['location'];
+  if (response.status >= 300 && response.status < 400 && location !== undefined) {
+    // Not followed (./http.ts: another host would receive the token): say where GitLab points.
+    response.discard();
+    let where = location;
+    try {
+      const u = new URL(location);
+      where = `${u.origin}${u.pathname}`;
+    } catch {
+      /* a relative location is shown as sent */
+    }
+    return `redirected to ${where.slice(0, 200)}: is --gitlab-url (the gitlab_url input, else $CI_SERVER_URL) the address GitLab answers on?`;
+  }
   try {
     const text = await response.text();
     try {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generatePortfolio, startFakeGitLabHttp, type Knobs } from '../fake-gitlab';
 import { BOT_USER } from '../fake-gitlab/handlers-preflight';
 import { createGitLabClient } from '../../src/gitlab/client';
+import { nodeSend, type Send } from '../../src/gitlab/http';
 import { GroupAccessError } from '../../src/gitlab/collect';
 import { PreflightError } from '../../src/gitlab/errors';
 import { canWriteWiki, estimateMinutes, estimateRequests, formatEstimate, preflight } from '../../src/gitlab/preflight';
@@ -22,7 +23,7 @@ afterEach(async () => {
   close = null;
 });
 
-async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, fetchImpl?: typeof fetch, checkWiki?: boolean) {
+async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, send?: Send, checkWiki?: boolean) {
   const server = await startFakeGitLabHttp(data, { token: TOKEN, ...knobs });
   close = server.close;
   const config = baseConfig({ gitlabUrl: server.url, token: TOKEN, wiki: true, wikiProject: 'acme/reporting', ...over });
@@ -38,7 +39,7 @@ async function preflightAgainst(knobs: Knobs, over: Partial<Config> = {}, fetchI
     maxAttempts: 2,
     retryBaseMs: 10,
     log,
-    fetchImpl,
+    send,
   });
   try {
     const result = await preflight({ config, client, log, nowMs: NOW, checkWiki });
@@ -191,11 +192,10 @@ describe('preflight', () => {
   });
 
   it('reads the announced RateLimit-Limit from the responses', async () => {
-    const withHeader: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
-      const headers = new Headers(res.headers);
-      headers.set('ratelimit-limit', '120');
-      return new Response(res.body, { status: res.status, headers });
+    const wire = nodeSend();
+    const withHeader: Send = async (url, init) => {
+      const res = await wire(url, init);
+      return { ...res, headers: { ...res.headers, 'ratelimit-limit': '120' } };
     };
     const r = await preflightAgainst({}, {}, withHeader);
     expect(r.result?.announcedPerMinute).toBe(120);

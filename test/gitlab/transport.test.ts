@@ -3,24 +3,27 @@ import { Transport, endpointKey, isUrgent } from '../../src/gitlab/transport';
 import { GitLabApiError } from '../../src/gitlab/errors';
 import { QuotaPacer, RateLimiter, Semaphore } from '../../src/gitlab/limiter';
 import { silentLogger, type Logger } from '../../src/log';
+import { HttpTimeoutError, type RawResponse, type Send } from '../../src/gitlab/http';
+
+/** A scripted answer as ../../src/gitlab/http.ts gives it (JSON unless the headers say otherwise). */
+function answer(status: number, body: string, headers: Record<string, string> = {}): RawResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, text: async () => body, discard: () => undefined };
+}
 
 type Step = { status: number; headers?: Record<string, string>; body?: string } | 'network' | 'timeout';
 
-/** A fetch that answers from a script and a clock that only moves when we sleep. */
+/** A wire that answers from a script and a clock that only moves when we sleep. */
 function harness(steps: Step[], opts: { maxAttempts?: number; log?: Logger } = {}) {
   let now = 1_000_000;
   const sleeps: number[] = [];
   const calls: string[] = [];
-  const fetchImpl = (async (url: URL) => {
+  const send: Send = async (url) => {
     calls.push(String(url));
     const s = steps.shift() ?? { status: 200, body: '[]' };
-    if (s === 'network') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
-    if (s === 'timeout') throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
-    return new Response(s.body ?? '{"message":"x"}', {
-      status: s.status,
-      headers: { 'content-type': 'application/json', ...(s.headers ?? {}) },
-    });
-  }) as unknown as typeof fetch;
+    if (s === 'network') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    if (s === 'timeout') throw new HttpTimeoutError('no answer within 1000 ms');
+    return answer(s.status, s.body ?? '{"message":"x"}', s.headers);
+  };
   const t = new Transport({
     concurrency: 2,
     rateLimitPerMinute: 0,
@@ -35,7 +38,7 @@ function harness(steps: Step[], opts: { maxAttempts?: number; log?: Logger } = {
       now += ms;
     },
     random: () => 0.5,
-    fetchImpl,
+    send,
   });
   const get = (path = '/api/v4/projects/7/jobs') => t.request('GET', new URL(`https://gl.example${path}`), { headers: {} });
   return { t, get, sleeps, calls };
@@ -289,10 +292,10 @@ describe('Transport and the announced quota', () => {
       concurrency: 1, rateLimitPerMinute: null, jobsRateLimitPerMinute: 600, requestTimeoutMs: 1000, maxAttempts: 2, log,
       now: () => now,
       sleep: async (ms) => { now += ms; },
-      fetchImpl: (async () => {
+      send: async () => {
         const s = steps.shift() ?? { status: 200, body: '[]' };
-        return new Response(s.body ?? 'x', { status: s.status, headers: { 'content-type': 'application/json', ...(s.headers ?? {}) } });
-      }) as unknown as typeof fetch,
+        return answer(s.status, s.body ?? 'x', s.headers);
+      },
     });
     await t.request('GET', new URL('https://gl.example/api/v4/projects/7/jobs'), { headers: {} });
     // 600 × 0.75 = 450
