@@ -153,7 +153,7 @@ async function collectFromGitLab(config: Config, deps: RunDeps, window: Window, 
   if (cache) log.info(`cache: records final until ${cache.coveredUntil} reused; fetching only newer data`);
   const months = monthsToFetch(window, cache, config.months);
   const onProjectsListed = (projects: number) => {
-    const estimate = estimateRequests({ projects, months });
+    const estimate = estimateRequests({ projects, months, collect: config.collect });
     const pace = {
       announcedPerMinute: pre.announcedPerMinute,
       ceilingPerMinute: config.rateLimitPerMinute,

@@ -349,6 +349,14 @@ function warnExpiry(expiresAt: unknown, nowMs: number, config: Config, log: Logg
  */
 const MODEL = { fixedPerProject: 4.1, perProjectMonth: 43.5, jobsFixedPerProject: 1, jobsPerProjectMonth: 3.9 } as const;
 
+/**
+ * The same fit for `--collect bulk` (BENCHMARKS.md, "Both strategies in the full bench"): a cold
+ * 12-month run made 23,311 requests and the next month 2,575 on the same 203 projects, so
+ * FIXED = 3.4 and PER_MONTH = 9.286 (windowed MR listings and GraphQL batches instead of one
+ * request per deployment and per MR). Job pages are read the same way on both paths.
+ */
+const BULK_MODEL = { ...MODEL, fixedPerProject: 3.4, perProjectMonth: 9.286 } as const;
+
 interface EstimateInput {
   projects: number;
   /** Months of data to fetch: the whole window cold; with a cache, the months it does not cover (at least 1). */
@@ -358,6 +366,8 @@ interface EstimateInput {
    * When given, the per-project-month rate is measured on this group instead of the model's.
    */
   cached?: { requests: number; projects: number; months: number } | null;
+  /** The collection strategy (`collect` input); per item when absent. */
+  collect?: 'per-item' | 'bulk';
 }
 
 interface Estimate {
@@ -365,22 +375,25 @@ interface Estimate {
   /** Of which project jobs listings (their own, lower application limit). */
   jobs: number;
   basis: 'model' | 'cache';
+  collect: 'per-item' | 'bulk';
 }
 
 export function estimateRequests(i: EstimateInput): Estimate {
   const months = Math.max(0, i.months);
   const projects = Math.max(0, i.projects);
-  let perMonth: number = MODEL.perProjectMonth;
+  const collect = i.collect ?? 'per-item';
+  const model = collect === 'bulk' ? BULK_MODEL : MODEL;
+  let perMonth: number = model.perProjectMonth;
   let basis: Estimate['basis'] = 'model';
   const c = i.cached;
   if (c && c.requests > 0 && c.projects > 0 && c.months > 0) {
     // the cache's run paid the fixed part once and `months` months of data
-    perMonth = Math.max(0, c.requests / c.projects - MODEL.fixedPerProject) / c.months;
+    perMonth = Math.max(0, c.requests / c.projects - model.fixedPerProject) / c.months;
     basis = 'cache';
   }
-  const requests = Math.round(projects * (MODEL.fixedPerProject + perMonth * months));
-  const jobs = Math.round(projects * (MODEL.jobsFixedPerProject + MODEL.jobsPerProjectMonth * months));
-  return { requests, jobs: Math.min(jobs, requests), basis };
+  const requests = Math.round(projects * (model.fixedPerProject + perMonth * months));
+  const jobs = Math.round(projects * (model.jobsFixedPerProject + model.jobsPerProjectMonth * months));
+  return { requests, jobs: Math.min(jobs, requests), basis, collect };
 }
 
 interface PaceInput {
@@ -419,7 +432,7 @@ export function formatEstimate(e: Estimate, p: PaceInput, projects: number, mont
   const minutes = estimateMinutes(e, p);
   const what = `estimate: ~${fmtInt(e.requests)} requests (${projects} projects x ${months} month${months === 1 ? '' : 's'} to fetch, ${
     e.basis === 'cache' ? 'rate measured by the cached run' : 'bench model'
-  }), of which ~${fmtInt(e.jobs)} project jobs pages at ${fmtInt(p.jobsPerMinute)}/min`;
+  }${e.collect === 'bulk' ? ', bulk collection' : ''}), of which ~${fmtInt(e.jobs)} project jobs pages at ${fmtInt(p.jobsPerMinute)}/min`;
   let pace: string;
   if (p.announcedPerMinute !== null) {
     const used = p.ceilingPerMinute !== null && p.ceilingPerMinute < p.announcedPerMinute ? `, capped at ${fmtInt(p.ceilingPerMinute)}/min by --rate-limit` : '';

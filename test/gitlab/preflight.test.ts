@@ -214,9 +214,21 @@ describe('preflight', () => {
 describe('estimate', () => {
   it('reproduces the bench from the per-project-month model', () => {
     // 203 x (4.1 + 43.5 x 12) = 106,798 (bench: 106,738); jobs 203 x (1 + 3.9 x 12) = 9,703 (bench: 9,705)
-    expect(estimateRequests({ projects: 203, months: 12 })).toEqual({ requests: 106_798, jobs: 9_703, basis: 'model' });
+    expect(estimateRequests({ projects: 203, months: 12 })).toEqual({ requests: 106_798, jobs: 9_703, basis: 'model', collect: 'per-item' });
     // next month with the cache: 203 x 47.6 = 9,663 (bench: 9,657)
     expect(estimateRequests({ projects: 203, months: 1 }).requests).toBe(9_663);
+  });
+
+  it('has its own model for --collect bulk, fitted on the same bench', () => {
+    // 203 x (3.4 + 9.286 x 12) = 23,311 (bench: 23,311); next month 203 x 12.686 = 2,575 (bench: 2,575); jobs as per item
+    expect(estimateRequests({ projects: 203, months: 12, collect: 'bulk' })).toEqual({ requests: 23_311, jobs: 9_703, basis: 'model', collect: 'bulk' });
+    expect(estimateRequests({ projects: 203, months: 1, collect: 'bulk' }).requests).toBe(2_575);
+    const e = estimateRequests({ projects: 203, months: 12, collect: 'bulk' });
+    const pace = { announcedPerMinute: 2000, ceilingPerMinute: null, jobsPerMinute: 600, concurrency: 8, latencyMs: 50 };
+    // jobs 9,703 / 600 = 16.2 min binds (23,311 / 2,000 = 11.7 min)
+    expect(formatEstimate(e, pace, 203, 12)).toBe(
+      'estimate: ~23,311 requests (203 projects x 12 months to fetch, bench model, bulk collection), of which ~9,703 project jobs pages at 600/min; at the announced 2,000 requests/min: ~16 min',
+    );
   });
 
   it('takes the per-project-month rate from a recorded run when given', () => {
