@@ -56,6 +56,7 @@ function collectionWindow(config: Pick<Config, 'month' | 'months' | 'timezone'>)
 function defaultClient(config: Config, log: Logger): GitLabClient {
   return createGitLabClient({
     gitlabUrl: config.gitlabUrl,
+    caFile: config.caFile,
     token: config.token,
     concurrency: config.concurrency,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -421,6 +421,7 @@ export function resolveConfig(args: ResolveArgs): Config {
   return {
     group: conn.group,
     gitlabUrl: conn.gitlabUrl,
+    caFile: i.env.CI_SERVER_TLS_CA_FILE?.trim() || null,
     ...tok,
     ...production,
     ...win,

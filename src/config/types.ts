@@ -33,6 +33,12 @@ export interface Config {
   group: string;
   /** Base URL without /api/v4, no trailing slash. */
   gitlabUrl: string;
+  /**
+   * A CA bundle (PEM file) trusted besides the system's, for a GitLab whose certificate an
+   * internal CA signed: the runner's $CI_SERVER_TLS_CA_FILE (set when the runner has
+   * tls-ca-file). Null: the system's roots only.
+   */
+  caFile: string | null;
   /** Never printed. */
   token: string;
   /** Name of the variable the token was read from (for messages). */

@@ -15,10 +15,13 @@
  *   to Transport, whose error names where GitLab points;
  * - one timeout per attempt, covering the answer and its whole body.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import type { Logger } from '../log';
 
 export interface RawResponse {
   status: number;
@@ -52,10 +55,10 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
  * A sender with its own keep-alive agents. Connections are reused across requests; how many
  * are open at once is bounded by Transport's concurrency permits, not here.
  */
-export function nodeSend(): Send {
+export function nodeSend(opts: { caFile?: string | null; log?: Logger } = {}): Send {
   const agents = {
     'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true, ...trust(opts.caFile ?? null, opts.log) }),
   };
   const once = (url: URL, init: SendInit, deadline: number): Promise<RawResponse> =>
     new Promise((resolve, reject) => {
@@ -122,6 +125,20 @@ export function nodeSend(): Send {
       target = next;
     }
   };
+}
+
+/**
+ * The runner's CA bundle added to Node's own roots (`ca` alone would replace them). Unreadable:
+ * a warning, and the system's roots only; a certificate error then names the file.
+ */
+function trust(caFile: string | null, log?: Logger): { ca?: string[] } {
+  if (!caFile) return {};
+  try {
+    return { ca: [...tls.rootCertificates, readFileSync(caFile, 'utf8')] };
+  } catch (e) {
+    log?.warn(`cannot read the CA bundle ${caFile} ($CI_SERVER_TLS_CA_FILE): ${(e as Error).message}; trusting the system's certificate authorities only`);
+    return {};
+  }
 }
 
 /** Every byte of `stream` as UTF-8 text; a failure of `source` (timeout, reset) fails it too. */

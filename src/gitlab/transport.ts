@@ -39,6 +39,8 @@ export interface TransportOptions {
   random?: () => number;
   /** The wire (default: node:http keep-alive agents, ./http.ts); tests put a script here. */
   send?: Send;
+  /** PEM CA bundle trusted besides the system's (Config.caFile). */
+  caFile?: string | null;
 }
 
 export interface HttpResponse {
@@ -108,7 +110,7 @@ export class Transport {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
-    this.send = opts.send ?? nodeSend();
+    this.send = opts.send ?? nodeSend({ caFile: opts.caFile ?? null, log: opts.log });
     this.sem = new Semaphore(Math.max(1, opts.concurrency));
     this.ceiling = opts.rateLimitPerMinute ? new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep) : null;
     this.pacer = new QuotaPacer(this.now, this.sleep);
@@ -290,7 +292,12 @@ const isOk = (status: number): boolean => status >= 200 && status < 300;
 
 function networkDetail(err: Error): string {
   const e = err as { code?: string; cause?: { code?: string; message?: string } };
-  return e.code ?? e.cause?.code ?? e.cause?.message ?? err.message;
+  const code = e.code ?? e.cause?.code ?? e.cause?.message ?? err.message;
+  // OpenSSL's verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, ...)
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) {
+    return `${code}: GitLab's certificate is not signed by an authority this machine trusts; give its CA bundle in $CI_SERVER_TLS_CA_FILE (the runner's tls-ca-file) or $NODE_EXTRA_CA_CERTS`;
+  }
+  return code;
 }
 
 function parseBody(response: RawResponse, text: string): HttpResponse {

@@ -19,6 +19,7 @@ describe('defaults', () => {
     expect(resolve([])).toEqual({
       group: 'acme',
       gitlabUrl: 'https://gitlab.com',
+      caFile: null, // CI_SERVER_TLS_CA_FILE unset
       token: TOKEN,
       tokenVariable: 'GITLAB_TOKEN', // DORA_REPORT_TOKEN is unset, so the fallback was used
       environmentTier: 'production',
@@ -53,6 +54,11 @@ describe('defaults', () => {
       rateLimitPerMinute: null, // no ceiling: the server announces its limit
       jobsRateLimitPerMinute: 600,
     } satisfies Config);
+  });
+
+  it("trusts the runner's CA bundle for the GitLab server when the runner provides one", () => {
+    expect(resolve([], { ...ENV, CI_SERVER_TLS_CA_FILE: '/builds/tmp/CI_SERVER_TLS_CA_FILE' }, NOW, noFiles).caFile).toBe('/builds/tmp/CI_SERVER_TLS_CA_FILE');
+    expect(resolve([], { ...ENV, CI_SERVER_TLS_CA_FILE: '' }, NOW, noFiles).caFile).toBeNull();
   });
 
   it('treats empty variables as not given (the component passes "" for unset inputs)', () => {

@@ -5,6 +5,7 @@ export function baseConfig(over: Partial<Config> = {}): Config {
   return {
     group: 'acme',
     gitlabUrl: 'https://gitlab.fake',
+    caFile: null,
     token: 'tok-123',
     tokenVariable: 'GITLAB_TOKEN',
     environmentTier: 'production',

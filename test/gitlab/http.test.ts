@@ -3,7 +3,9 @@
  * used to do for us (gzip, redirects, a timeout over the whole answer) and what it must not
  * (send the token to another host).
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -136,5 +138,28 @@ describe('nodeSend', () => {
     const res = await t.request('GET', new URL(`${srv.base}/api/v4/projects/1/jobs`), { headers: {} });
     expect(res.body).toEqual([1, 2, 3]);
     expect(t.stats.retries).toEqual({ network: 1 });
+  });
+
+  it("trusts the runner's CA bundle (CI_SERVER_TLS_CA_FILE) besides the system's; without it the error says what to set", async () => {
+    const dir = new URL('./fixtures/tls/', import.meta.url);
+    const server = createTlsServer({ cert: readFileSync(new URL('server.pem', dir)), key: readFileSync(new URL('server-key.pem', dir)) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"version":"17.0.0"}');
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4/version`);
+
+    const trusted = await nodeSend({ caFile: new URL('ca.pem', dir).pathname })(url, init);
+    expect(await trusted.text()).toBe('{"version":"17.0.0"}');
+
+    const t = new Transport({ concurrency: 1, rateLimitPerMinute: null, jobsRateLimitPerMinute: 0, requestTimeoutMs: 2000, maxAttempts: 1, log: silentLogger });
+    const err = await t.request('GET', url, { headers: {} }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE: GitLab's certificate is not signed by an authority this machine trusts; give its CA bundle in \$CI_SERVER_TLS_CA_FILE/);
+
+    const warnings: string[] = [];
+    const unreadable = nodeSend({ caFile: '/nonexistent/ca.pem', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
+    await expect(unreadable(url, init)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    expect(warnings).toEqual([expect.stringMatching(/^cannot read the CA bundle \/nonexistent\/ca.pem \(\$CI_SERVER_TLS_CA_FILE\): ENOENT/)]);
   });
 });
