@@ -1,10 +1,14 @@
 /**
  * Progress of the collection with an estimate of the time left, on stderr.
  *
- * The estimate: projects left ÷ the rate at which fetched projects finished over the last
- * few minutes (projects taken from a checkpoint are counted as done but kept out of the
- * rate: they cost no time). It is an estimate that improves as the run goes: projects
- * differ in size, and the first ones finish only after a whole project's requests.
+ * The estimate blends two. By requests: the requests the preflight's estimate still expects,
+ * over the recent request rate; it is right from the first seconds as far as the estimate is
+ * (a bench model: real groups differ), and is dropped once the run has made more requests
+ * than expected. By projects: projects left over the rate at which fetched projects finished
+ * over the last few minutes (projects taken from a checkpoint are counted as done but kept
+ * out of the rate and out of the expected requests: they cost no time); it knows nothing
+ * until projects finish, and up to 64 projects are read at once, so the first ones finish
+ * late. The blend weighs the second by the share of projects done.
  *
  * In a CI log (stderr not a TTY, or CI=true) it prints plain lines, at most one every
  * LINE_EVERY_MS and at least one every HEARTBEAT_MS while requests go on; no carriage
@@ -34,7 +38,7 @@ interface ProgressStatus {
   requests: number;
   /** Requests per minute over the recent window; null before any time has passed. */
   requestsPerMinute: number | null;
-  /** Estimated time left; null until a fetched project has finished (nothing to measure). */
+  /** Estimated time left; null while there is nothing to measure (no request rate with an estimate, no fetched project finished). */
   etaMs: number | null;
   elapsedMs: number;
 }
@@ -46,6 +50,8 @@ export class EtaEstimator {
   private resumed = 0;
   private started = 0;
   private samples: Sample[] = [];
+  private expected: number | null = null;
+  private requestsAtExpect = 0;
 
   constructor(
     private readonly now: () => number,
@@ -56,6 +62,12 @@ export class EtaEstimator {
     this.total = total;
     this.started = this.now();
     this.samples = [{ t: this.started, fetched: 0, requests: this.requests() }];
+  }
+
+  /** The requests the collection is expected to make from now (the preflight's estimate). */
+  expectRequests(requests: number): void {
+    this.expected = requests;
+    this.requestsAtExpect = this.requests();
   }
 
   projectDone(resumed: boolean): void {
@@ -78,13 +90,23 @@ export class EtaEstimator {
     const span = last.t - base.t;
     const fetchedRate = span > 0 ? (last.fetched - base.fetched) / span : 0;
     const left = this.total - this.done;
+    const byProjects = fetchedRate > 0 ? left / fetchedRate : null;
+    const requestRate = span > 0 ? (last.requests - base.requests) / span : 0;
+    let byRequests: number | null = null;
+    if (this.expected !== null && requestRate > 0 && this.total > 0) {
+      const expected = (this.expected * (this.total - this.resumed)) / this.total;
+      const made = last.requests - this.requestsAtExpect;
+      if (made < expected) byRequests = (expected - made) / requestRate;
+    }
+    const w = this.total > 0 ? this.done / this.total : 1;
+    const blended = byRequests !== null && byProjects !== null ? (1 - w) * byRequests + w * byProjects : (byRequests ?? byProjects);
     return {
       done: this.done,
       total: this.total,
       resumed: this.resumed,
       requests: last.requests,
       requestsPerMinute: span > 0 ? ((last.requests - base.requests) / span) * 60_000 : null,
-      etaMs: left === 0 ? 0 : fetchedRate > 0 ? left / fetchedRate : null,
+      etaMs: left === 0 ? 0 : blended,
       elapsedMs: last.t - this.started,
     };
   }
@@ -190,6 +212,11 @@ export class ProgressReporter implements CollectProgress {
   private line(): void {
     this.lastLine = this.now();
     this.writeRaw(formatLine(this.eta.status()));
+  }
+
+  /** The preflight's estimate of the requests to come (sharpens the time left from the start). */
+  expectRequests(requests: number): void {
+    if (this.o.mode !== 'off') this.eta.expectRequests(requests);
   }
 
   projectDone(resumed: boolean): void {

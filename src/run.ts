@@ -163,6 +163,7 @@ async function collectFromGitLab(config: Config, deps: RunDeps, window: Window, 
       latencyMs: pre.latencyMs,
     };
     log.info(formatEstimate(estimate, pace, projects, months));
+    deps.progress?.expectRequests(estimate.requests);
   };
   const checkpoint = config.cacheDir ? openRunCheckpoint(config, config.cacheDir, key, window, deps) : null;
   if (deps.progress) deps.progress.requests = () => client.transport.stats.total;

@@ -108,6 +108,44 @@ describe('the ETA', () => {
     expect(e.status().etaMs).toBe(1_320_000);
   });
 
+  it("starts from the preflight's estimate of the requests, and weighs the projects' rate in as projects finish", () => {
+    let t = 0;
+    let requests = 0;
+    const e = new EtaEstimator(() => t, () => requests);
+    e.start(43);
+    e.expectRequests(22_600);
+    // 30 s in, no project finished yet (all 43 are read at once), 11,000 requests made:
+    // 11,600 expected requests left at 22,000/min = 31.6 s; before, "time left: measuring".
+    t = 30_000;
+    requests = 11_000;
+    expect(e.status().etaMs).toBeCloseTo((11_600 / 11_000) * 30_000, 6);
+    // 40 s in, 20 of 43 done, 16,000 requests: by requests 6,600 left at 400/s = 16.5 s; by
+    // projects 23 left at 0.5/s = 46 s; weights 23/43 and 20/43.
+    t = 40_000;
+    requests = 16_000;
+    for (let i = 0; i < 20; i++) e.projectDone(false);
+    expect(e.status().etaMs).toBeCloseTo((23 / 43) * 16_500 + (20 / 43) * 46_000, 6);
+    // more requests than expected: the estimate was low, the projects' rate alone decides
+    t = 50_000;
+    requests = 23_000;
+    e.projectDone(false);
+    expect(e.status().etaMs).toBeCloseTo(22 / (21 / 50_000), 6);
+  });
+
+  it('expects no requests for projects taken from the checkpoint', () => {
+    let t = 0;
+    let requests = 0;
+    const e = new EtaEstimator(() => t, () => requests);
+    e.start(10);
+    e.expectRequests(10_000);
+    for (let i = 0; i < 5; i++) e.projectDone(true);
+    // 5 of 10 from the checkpoint: 5,000 requests expected; 1,000 made in 10 s; 4,000 left at 100/s = 40 s,
+    // (no fetched project has finished: by requests alone)
+    t = 10_000;
+    requests = 1_000;
+    expect(e.status().etaMs).toBeCloseTo(40_000, 6);
+  });
+
   it('formats durations for people', () => {
     expect(formatDuration(59_000)).toBe('under a minute');
     expect(formatDuration(12 * 60_000)).toBe('12 min');
