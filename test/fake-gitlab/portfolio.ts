@@ -32,6 +32,12 @@ export interface PortfolioOptions {
   redeploys?: number;
   /** payload variations of real GitLab versions (../../docs/collection.md#payload-variations), see payloads.ts */
   payloads?: PayloadVariations;
+  /**
+   * How many projects' generated activity is kept (least recently used goes first; default
+   * 128, ~0.7 GB for this portfolio). The bench's fake keeps every project and generates them
+   * before it serves (scripts/bench/fake-server.ts), so no request waits on a generation.
+   */
+  activityCacheSize?: number;
 }
 
 const HOUR = 3_600_000;
@@ -251,7 +257,7 @@ export function generatePortfolio(opts: PortfolioOptions = {}): FakeData {
   }
 
   const ctx: GenContext = { seed, dataStart, dataEnd, runners, milestones, teamNames, redeploys: opts.redeploys ?? 0 };
-  const activity = lruActivity(128, (projectId) => {
+  const activity = lruActivity(opts.activityCacheSize ?? 128, (projectId) => {
     const p = projects.find((x) => x.id === projectId);
     const profile = profiles.get(projectId);
     const slot = slotOf.get(projectId);
