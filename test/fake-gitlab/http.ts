@@ -8,18 +8,21 @@ import type { AddressInfo } from 'node:net';
 import { getResponse, type HttpHandler } from 'msw';
 import { createFakeGitLab, enter, type FakeState, type Knobs } from './handlers';
 import type { FakeData } from './model';
+import { jsonText } from './serialize';
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+  const method = req.method ?? 'GET';
+  // A GET or HEAD body is never read (a Fetch Request cannot carry one): not iterated either,
+  // which saves a few promise turns per request; node:http discards it when the answer ends.
+  const bodiless = method === 'GET' || method === 'HEAD';
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  if (!bodiless) for await (const c of req) chunks.push(c as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
     else if (v !== undefined) headers.set(k, v);
   }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD' && chunks.length > 0;
-  return new Request(`${origin}${req.url ?? '/'}`, { method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
+  return new Request(`${origin}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
 }
 
 /**
@@ -56,6 +59,14 @@ function candidates(handlers: HttpHandler[], tests: Array<(method: string, pathn
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => { headers[k] = v; });
+  const text = jsonText.get(response);
+  if (text !== undefined && !response.bodyUsed) {
+    // serialize.ts json(): the body is this text, and its content-length header is the text's byte length
+    headers['content-length'] ??= String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers);
+    res.end(text);
+    return;
+  }
   const buf = Buffer.from(await response.arrayBuffer());
   headers['content-length'] = String(buf.length);
   res.writeHead(response.status, headers);
