@@ -14,7 +14,37 @@ import { patchJson, varyPayload } from './payloads';
 
 export type Json = Record<string, unknown>;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+const pad = (n: number, w: number) => Array.from({ length: n }, (_, i) => String(i).padStart(w, '0'));
+const TWO = pad(60, 2);
+const THREE = pad(1000, 3);
+/** 'YYYY-MM-DDT' by day number since the epoch: a few hundred days per data set */
+const dayPrefix = new Map<number, string>();
+
+/**
+ * Date#toISOString, byte for byte, for the integral instants of years 1970-9999 (the rest goes
+ * to Date itself): the day's prefix is kept, the time of day is formatted from tables. A job
+ * carries eight timestamps; `new Date(ms).toISOString()` was 7% of the fake's CPU in
+ * `npm run bench:pacing` (serialize.test.ts holds the two equal).
+ */
+export const iso = (ms: number): string => {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefix.get(day);
+  if (prefix === undefined) {
+    if (dayPrefix.size >= 100_000) dayPrefix.clear();
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayPrefix.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${prefix}${TWO[hour]}:${TWO[min]}:${TWO[sec]}.${THREE[milli]}Z`;
+};
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 function avatar(id: number): string {
