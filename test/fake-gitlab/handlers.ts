@@ -7,7 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { DeployRec, FakeData, GroupRec, JobRec, MrRec, ProjectRec } from './model';
 import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
-  userBasic, iso, json,
+  userBasic, iso, json, jobListText, jsonOfText,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
 import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
@@ -89,9 +89,12 @@ export function createFakeGitLab(
   data: FakeData,
   knobs: Knobs = {},
   baseUrl = 'https://gitlab.fake',
-  internal: { countInFlight?: boolean } = {},
+  internal: { countInFlight?: boolean; fastJson?: boolean } = {},
 ): { handlers: HttpHandler[]; state: FakeState } {
   const countInFlight = internal.countInFlight ?? true;
+  // The HTTP server's shortcuts (serialize.ts jobListText): same bytes, held equal to the plain
+  // path (the in-process default) by http-identity.test.ts.
+  const fastJson = internal.fastJson ?? false;
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
   const token = knobs.token ?? 'fake-token';
   const windowMs = knobs.rateLimitWindowMs ?? 60_000;
@@ -245,7 +248,8 @@ export function createFakeGitLab(
     return u.toString();
   }
   /** Offset pagination (S:lib/gitlab/pagination/offset_pagination.rb): totals and rel="last" only up to 10,000 records. */
-  function offset<T>(url: URL, items: T[], toJson: (x: T) => unknown, opts: { withoutCount?: boolean; maxOffset?: number } = {}): Response {
+  /** `text`: the JSON text of a page, when the caller can write it more cheaply than JSON.stringify (null: it cannot) */
+  function offset<T>(url: URL, items: T[], toJson: (x: T) => unknown, opts: { withoutCount?: boolean; maxOffset?: number; text?: (page: T[]) => string | null } = {}): Response {
     const { page, perPage } = pageParams(url);
     const start = (page - 1) * perPage;
     if (opts.maxOffset !== undefined && start > opts.maxOffset) {
@@ -271,7 +275,8 @@ export function createFakeGitLab(
       links.push(`<${linkTo(url, totalPages, perPage)}>; rel="last"`);
     }
     headers.link = links.join(', ');
-    return json(slice.map(toJson), 200, headers);
+    const text = opts.text?.(slice) ?? null;
+    return text !== null ? jsonOfText(text, 200, headers) : json(slice.map(toJson), 200, headers);
   }
 
   // ---------- filters ----------
@@ -638,7 +643,7 @@ export function createFakeGitLab(
       }
       const sc = scopes(url);
       if (sc.length) js = js.filter((j) => sc.includes(j.status));
-      return offset(url, js, (j) => jobJson(data, p, j));
+      return offset(url, js, (j) => jobJson(data, p, j), { text: fastJson ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     route('GET', '/projects/:id/jobs', withProject((p, { url }) => {
@@ -674,9 +679,10 @@ export function createFakeGitLab(
           next.searchParams.delete('page');
           headers.link = `<${next.toString()}>; rel="next"`;
         }
-        return json(page.map((j) => jobJson(data, p, j)), 200, headers);
+        const text = fastJson ? jobListText(data, p, page) : null;
+        return text !== null ? jsonOfText(text, 200, headers) : json(page.map((j) => jobJson(data, p, j)), 200, headers);
       }
-      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET });
+      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fastJson ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     ...wikiRoutes('projects'),

@@ -64,9 +64,9 @@ function digest(status: number, headers: Headers, body: Buffer): Answer {
 }
 
 /** The two sides of one configuration: the HTTP server and msw's getResponse on the same handlers' code. */
-async function pair(knobs: Knobs) {
-  const http = await startFakeGitLabHttp(generatePortfolio(PORTFOLIO), knobs);
-  const plain = createFakeGitLab(generatePortfolio(PORTFOLIO), knobs, http.url);
+async function pair(knobs: Knobs, portfolio: PortfolioOptions = PORTFOLIO) {
+  const http = await startFakeGitLabHttp(generatePortfolio(portfolio), knobs);
+  const plain = createFakeGitLab(generatePortfolio(portfolio), knobs, http.url);
   const init = (r: Req): RequestInit => ({
     method: r.method ?? 'GET',
     headers: { 'private-token': TOKEN, accept: 'application/json', ...r.headers },
@@ -96,7 +96,8 @@ const enc = encodeURIComponent;
 const api = '/api/v4';
 
 /** A fixed list of what the CLI asks (and a few things it must be refused), from the portfolio. */
-function requests(): Req[] {
+function requests(d = data): Req[] {
+  const data = d;
   const projects = data.projects.filter((p) => !p.archived);
   const withProd = projects.find((p) => data.activity(p.id).deployments.some((d) => d.env.name === 'production' && d.mrs.length > 0)) ?? projects[0]!;
   const a = data.activity(withProd.id);
@@ -256,6 +257,31 @@ describe('HTTP server answers byte for byte what the in-process handlers answer'
       await p.http.close();
     }
   });
+
+  it('without payload variations (as in the bench): every job of every project, keyset and offset pages', async () => {
+    const portfolio = { ...PORTFOLIO, payloads: undefined };
+    const plainData = generatePortfolio(portfolio);
+    const p = await pair({ token: TOKEN }, portfolio);
+    try {
+      for (const r of requests(plainData).filter((x) => (x.method ?? 'GET') === 'GET')) {
+        const { http, plain } = await p.both(r);
+        expect(http, r.path).toEqual(plain);
+      }
+      const ids = plainData.projects.map((x) => x.id);
+      const chains = await jobChains(p, ids, 100, 100);
+      for (const c of chains) expect(c.http, c.path).toEqual(c.plain);
+      const jobs = ids.reduce((n, id) => n + plainData.activity(id).jobs.length, 0);
+      expect(chains.length).toBeGreaterThanOrEqual(Math.ceil(jobs / 100));
+      for (const id of ids.slice(0, 2)) {
+        for (const path of [`${api}/projects/${id}/jobs?per_page=100&page=3`, `${api}/projects/${id}/jobs?per_page=7&page=2&scope[]=failed`]) {
+          const { http, plain } = await p.both({ path });
+          expect(http, path).toEqual(plain);
+        }
+      }
+    } finally {
+      await p.http.close();
+    }
+  }, 30_000);
 
   it('an older GitLab in a fixed-window throttle: no token self, no MR deployment filters, no GraphQL', async () => {
     const p = await pair({ token: TOKEN, gitlabVersion: '15.1.0-ee', mrDeploymentFilters: false, graphql: false, rateLimitPerPeriod: 100, rateLimitPeriodMs: 3_600_000, rateLimitHeaders: '429-only' });

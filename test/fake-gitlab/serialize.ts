@@ -284,6 +284,23 @@ const runnerJson = memoPerIdx((d: FakeData, idx: number): Json | null => {
   };
 });
 
+/** The `commit` of a job: its pipeline's commit with the project's web_url */
+const jobCommit = (d: FakeData, p: ProjectRec, pl: PipelineRec): Json => ({ ...commitJson(d, pl.commit), web_url: `${d.webUrl}/${p.pathWithNamespace}/-/commit/${pl.sha}` });
+
+/** The `pipeline` of a job */
+const jobPipeline = (d: FakeData, p: ProjectRec, pl: PipelineRec): Json => ({
+  id: pl.id,
+  iid: pl.iid,
+  project_id: p.id,
+  sha: pl.sha,
+  ref: pl.ref,
+  status: pl.status,
+  source: pl.source,
+  created_at: iso(pl.createdAt),
+  updated_at: iso(pl.updatedAt),
+  web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
+});
+
 export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
   const pl = j.pipeline;
   const out: Json = {
@@ -302,19 +319,8 @@ export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
     duration: j.duration,
     queued_duration: j.queuedDuration,
     user: userFull(d, j.userIdx),
-    commit: { ...commitJson(d, pl.commit), web_url: `${d.webUrl}/${p.pathWithNamespace}/-/commit/${pl.sha}` },
-    pipeline: {
-      id: pl.id,
-      iid: pl.iid,
-      project_id: p.id,
-      sha: pl.sha,
-      ref: pl.ref,
-      status: pl.status,
-      source: pl.source,
-      created_at: iso(pl.createdAt),
-      updated_at: iso(pl.updatedAt),
-      web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
-    },
+    commit: jobCommit(d, p, pl),
+    pipeline: jobPipeline(d, p, pl),
     web_url: `${d.webUrl}/${p.pathWithNamespace}/-/jobs/${j.id}`,
     project: { ci_job_token_scope_enabled: false },
     artifacts: [],
@@ -326,6 +332,43 @@ export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
   if (j.status === 'failed') out.failure_reason = j.failureReason ?? 'unknown_failure';
   if (pl.json && 'updated_at' in pl.json) (out.pipeline as Json).updated_at = pl.json.updated_at;
   return varyPayload(d, 'job', j.id, patchJson(out, j.json));
+}
+
+const userFullText = memoPerIdx((d: FakeData, idx: number): string => JSON.stringify(userFull(d, idx)));
+const runnerText = memoPerIdx((d: FakeData, idx: number): string => JSON.stringify(runnerJson(d, idx)));
+/**
+ * Exactly `JSON.stringify(jobs.map((j) => jobJson(d, p, j)))`, for the HTTP server's job pages
+ * (a third of the fake's CPU in `npm run bench:pacing` was JSON.stringify of jobs): the user,
+ * runner, commit and pipeline objects a job shares with others are serialized once, the job's
+ * own fields are written in jobJson's key order. null when a payload variation or a per-record
+ * patch could change a job (the caller then serializes as usual), or a field is not plain JSON.
+ * http-identity.test.ts holds both equal over every job of a portfolio.
+ */
+export function jobListText(d: FakeData, p: ProjectRec, jobs: JobRec[]): string | null {
+  if (d.payloads) return null;
+  const q = JSON.stringify as (v: unknown) => string | undefined;
+  const parts: string[] = [];
+  // the last pipeline's commit and pipeline JSON: a page lists a pipeline's jobs one after another
+  let lastPipeline: { pl: PipelineRec; commit: string; pipeline: string } | null = null;
+  for (const j of jobs) {
+    const pl = j.pipeline;
+    if (j.json || pl.json) return null;
+    const own = [q(j.id), q(j.status), q(j.stage), q(j.name), q(pl.ref), q(j.allowFailure), q(j.duration), q(j.queuedDuration)];
+    if (own.includes(undefined)) return null;
+    const [id, status, stage, name, ref, allowFailure, duration, queuedDuration] = own as string[];
+    if (lastPipeline?.pl !== pl) {
+      lastPipeline = { pl, commit: JSON.stringify(jobCommit(d, p, pl)), pipeline: JSON.stringify(jobPipeline(d, p, pl)) };
+    }
+    parts.push(
+      `{"id":${id},"status":${status},"stage":${stage},"name":${name},"ref":${ref},"tag":false,"coverage":null,"allow_failure":${allowFailure},` +
+        `"created_at":${q(iso(j.createdAt))},"started_at":${q(isoOrNull(j.startedAt))},"finished_at":${q(isoOrNull(j.finishedAt))},"erased_at":null,` +
+        `"duration":${duration},"queued_duration":${queuedDuration},"user":${userFullText(d, j.userIdx)},"commit":${lastPipeline.commit},` +
+        `"pipeline":${lastPipeline.pipeline},"web_url":${q(`${d.webUrl}/${p.pathWithNamespace}/-/jobs/${j.id}`)},"project":{"ci_job_token_scope_enabled":false},` +
+        `"artifacts":[],"runner":${runnerText(d, j.runnerIdx)},"artifacts_expire_at":null,"archived":false,"tag_list":${q([...j.tags].sort())}` +
+        (j.status === 'failed' ? `,"failure_reason":${q(j.failureReason ?? 'unknown_failure')}}` : '}'),
+    );
+  }
+  return `[${parts.join(',')}]`;
 }
 
 export function deploymentJson(d: FakeData, p: ProjectRec, dep: DeployRec): Json {
