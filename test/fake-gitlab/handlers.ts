@@ -7,7 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { DeployRec, FakeData, GroupRec, JobRec, MrRec, ProjectRec } from './model';
 import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
-  userBasic, iso, json, jobListText, jsonOfText,
+  userBasic, iso, json as plainJson, jobListText, jsonOfText as plainJsonOfText, jsonTextOnly,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
 import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
@@ -78,8 +78,6 @@ export function enter(state: FakeState): void {
   state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 }
 
-const message = (status: number, msg: string) => json({ message: msg }, status);
-const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
 
 /**
  * `countInFlight: false` is for the HTTP server, which counts a request from its arrival to
@@ -95,6 +93,12 @@ export function createFakeGitLab(
   // The HTTP server's shortcuts (serialize.ts jobListText): same bytes, held equal to the plain
   // path (the in-process default) by http-identity.test.ts.
   const fastJson = internal.fastJson ?? false;
+  // ... and its answers carry their JSON only as text (serialize.ts jsonText), not as a Response
+  // body stream the server would never read.
+  const jsonOfText = fastJson ? jsonTextOnly : plainJsonOfText;
+  const json = fastJson ? (body: unknown, status?: number, headers?: Record<string, string>) => jsonTextOnly(JSON.stringify(body), status, headers) : plainJson;
+  const message = (status: number, msg: string) => json({ message: msg }, status);
+  const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
   const token = knobs.token ?? 'fake-token';
   const windowMs = knobs.rateLimitWindowMs ?? 60_000;

@@ -349,7 +349,7 @@ export function jobListText(d: FakeData, p: ProjectRec, jobs: JobRec[]): string 
   const q = JSON.stringify as (v: unknown) => string | undefined;
   const parts: string[] = [];
   // the last pipeline's commit and pipeline JSON: a page lists a pipeline's jobs one after another
-  let lastPipeline: { pl: PipelineRec; commit: string; pipeline: string } | null = null;
+  let lastPipeline = null as { pl: PipelineRec; commit: string; pipeline: string } | null;
   for (const j of jobs) {
     const pl = j.pipeline;
     if (j.json || pl.json) return null;
@@ -529,6 +529,17 @@ export const jsonText = new WeakMap<Response, string>();
 /** `json` for a body already serialized (e.g. a list joined from per-record JSON). */
 export function jsonOfText(text: string, status = 200, headers: Record<string, string> = {}): Response {
   const res = new HttpResponse(text, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
+  jsonText.set(res, text);
+  return res;
+}
+
+/**
+ * `jsonOfText` whose Response has no body: the text is in `jsonText` only. For the HTTP server
+ * (http.ts writes jsonText), which saves undici's body stream per answer; never for a reader of
+ * Response bodies.
+ */
+export function jsonTextOnly(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  const res = new HttpResponse(null, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
   jsonText.set(res, text);
   return res;
 }
