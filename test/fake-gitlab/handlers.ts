@@ -252,6 +252,21 @@ export function createFakeGitLab(
     return u.toString();
   }
   /** Offset pagination (S:lib/gitlab/pagination/offset_pagination.rb): totals and rel="last" only up to 10,000 records. */
+  /**
+   * linkTo for every page of one listing from one URL parse: the links differ only in the page
+   * value, at the place URLSearchParams#set puts it (the first `page` pair, or the end).
+   */
+  function pageLinks(url: URL, perPage: number): (page: number) => string {
+    const u = new URL(url);
+    u.searchParams.set('page', '0');
+    u.searchParams.set('per_page', String(perPage));
+    const pairs = u.search.slice(1).split('&');
+    const at = pairs.indexOf('page=0');
+    if (u.hash !== '' || at < 0) return (page) => linkTo(url, page, perPage);
+    const head = `${u.href.slice(0, u.href.length - u.search.length)}?${pairs.slice(0, at).map((x) => `${x}&`).join('')}page=`;
+    const tail = pairs.slice(at + 1).map((x) => `&${x}`).join('');
+    return (page) => `${head}${page}${tail}`;
+  }
   /** `text`: the JSON text of a page, when the caller can write it more cheaply than JSON.stringify (null: it cannot) */
   function offset<T>(url: URL, items: T[], toJson: (x: T) => unknown, opts: { withoutCount?: boolean; maxOffset?: number; text?: (page: T[]) => string | null } = {}): Response {
     const { page, perPage } = pageParams(url);
@@ -270,13 +285,14 @@ export function createFakeGitLab(
       'x-prev-page': page > 1 ? String(page - 1) : '',
     };
     const links: string[] = [];
-    if (page > 1) links.push(`<${linkTo(url, page - 1, perPage)}>; rel="prev"`);
-    if (hasNext) links.push(`<${linkTo(url, page + 1, perPage)}>; rel="next"`);
-    links.push(`<${linkTo(url, 1, perPage)}>; rel="first"`);
+    const link = fastJson ? pageLinks(url, perPage) : (n: number) => linkTo(url, n, perPage);
+    if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
+    if (hasNext) links.push(`<${link(page + 1)}>; rel="next"`);
+    links.push(`<${link(1)}>; rel="first"`);
     if (counted) {
       headers['x-total'] = String(items.length);
       headers['x-total-pages'] = String(totalPages);
-      links.push(`<${linkTo(url, totalPages, perPage)}>; rel="last"`);
+      links.push(`<${link(totalPages)}>; rel="last"`);
     }
     headers.link = links.join(', ');
     const text = opts.text?.(slice) ?? null;

@@ -144,6 +144,9 @@ function requests(d = data): Req[] {
     { path: `${api}/projects/${withProd.id}/pipelines/${pl.id}/jobs?per_page=100&include_retried=true` },
     { path: `${api}/projects/${withProd.id}/jobs?per_page=50&page=2` },
     { path: `${api}/projects/${withProd.id}/jobs?scope[]=failed&scope[]=success&per_page=20` },
+    // pagination links keep the other parameters where they were, in URLSearchParams' encoding
+    { path: `${api}/projects/${withProd.id}/jobs?page=1&scope%5B%5D=failed&page=2&per_page=9&per_page=3&x=a%20b+c%3A&y` },
+    { path: `${api}/projects/${withProd.id}/pipelines?per_page=5&ref=${enc('feature/é x')}&page=2` },
     // GraphQL: the bulk reader's MR commits
     {
       method: 'POST',
