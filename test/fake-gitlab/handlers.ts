@@ -87,16 +87,16 @@ export function createFakeGitLab(
   data: FakeData,
   knobs: Knobs = {},
   baseUrl = 'https://gitlab.fake',
-  internal: { countInFlight?: boolean; fastJson?: boolean } = {},
+  internal: { countInFlight?: boolean; fast?: boolean } = {},
 ): { handlers: HttpHandler[]; state: FakeState } {
   const countInFlight = internal.countInFlight ?? true;
-  // The HTTP server's shortcuts (serialize.ts jobListText): same bytes, held equal to the plain
-  // path (the in-process default) by http-identity.test.ts.
-  const fastJson = internal.fastJson ?? false;
+  // The HTTP server's shortcuts (serialize.ts jobListText, pageLinks, byId): same bytes, held
+  // equal to the plain path (the in-process default) by http-identity.test.ts.
+  const fast = internal.fast ?? false;
   // ... and its answers carry their JSON only as text (serialize.ts jsonText), not as a Response
   // body stream the server would never read.
-  const jsonOfText = fastJson ? jsonTextOnly : plainJsonOfText;
-  const json = fastJson ? (body: unknown, status?: number, headers?: Record<string, string>) => jsonTextOnly(JSON.stringify(body), status, headers) : plainJson;
+  const jsonOfText = fast ? jsonTextOnly : plainJsonOfText;
+  const json = fast ? (body: unknown, status?: number, headers?: Record<string, string>) => jsonTextOnly(JSON.stringify(body), status, headers) : plainJson;
   const message = (status: number, msg: string) => json({ message: msg }, status);
   const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
@@ -285,7 +285,7 @@ export function createFakeGitLab(
       'x-prev-page': page > 1 ? String(page - 1) : '',
     };
     const links: string[] = [];
-    const link = fastJson ? pageLinks(url, perPage) : (n: number) => linkTo(url, n, perPage);
+    const link = fast ? pageLinks(url, perPage) : (n: number) => linkTo(url, n, perPage);
     if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
     if (hasNext) links.push(`<${link(page + 1)}>; rel="next"`);
     links.push(`<${link(1)}>; rel="first"`);
@@ -468,6 +468,26 @@ export function createFakeGitLab(
     return p ? fn(p, c) : message(404, '404 Project Not Found');
   };
   const jobsOfPipeline = (jobs: JobRec[], pipelineId: number) => jobs.filter((j) => j.pipeline.id === pipelineId);
+  /**
+   * `list.find((x) => String(key(x)) === wanted)`: over HTTP from an index built once per list
+   * (the first record per key, as find returns), instead of a scan per request of every
+   * deployment of a project (one per deployment's MR list the CLI reads). A data set's lists
+   * are never edited once generated (a regenerated project comes with new lists).
+   */
+  const indexes = new WeakMap<object, Map<string, unknown>>();
+  function byKey<T extends object>(list: T[], key: (x: T) => number, wanted: string | undefined): T | undefined {
+    if (!fast) return list.find((x) => String(key(x)) === wanted);
+    let index = indexes.get(list) as Map<string, T> | undefined;
+    if (!index) {
+      index = new Map();
+      for (const x of list) {
+        const k = String(key(x));
+        if (!index.has(k)) index.set(k, x);
+      }
+      indexes.set(list, index);
+    }
+    return wanted === undefined ? undefined : index.get(wanted);
+  }
 
   const handlers: HttpHandler[] = [
     route('GET', '/groups/:id', withGroup((g) => json({ ...groupJson(data, g), projects: [], shared_projects: [] }))),
@@ -572,19 +592,19 @@ export function createFakeGitLab(
     })),
 
     route('GET', '/projects/:id/deployments/:deployment_id', withProject((p, { params }) => {
-      const d = data.activity(p.id).deployments.find((x) => String(x.id) === params.deployment_id);
+      const d = byKey(data.activity(p.id).deployments, (x) => x.id, params.deployment_id);
       return d ? json(deploymentJson(data, p, d)) : message(404, '404 Deployment Not Found');
     })),
 
     route('GET', '/projects/:id/deployments/:deployment_id/merge_requests', withProject((p, { params, url }) => {
-      const d = data.activity(p.id).deployments.find((x) => String(x.id) === params.deployment_id);
+      const d = byKey(data.activity(p.id).deployments, (x) => x.id, params.deployment_id);
       return d ? mrList(url, d.mrs) : message(404, '404 Deployment Not Found');
     })),
 
     route('GET', '/projects/:id/merge_requests', withProject((p, { url }) => mrList(url, data.activity(p.id).mergeRequests))),
 
     route('GET', '/projects/:id/merge_requests/:iid/commits', withProject((p, { params, url }) => {
-      const m = data.activity(p.id).mergeRequests.find((x) => String(x.iid) === params.iid);
+      const m = byKey(data.activity(p.id).mergeRequests, (x) => x.iid, params.iid);
       return m ? offset(url, m.commits, (c) => mrCommitJson(data, p, c)) : message(404, '404 Merge Request Not Found');
     })),
 
@@ -627,7 +647,7 @@ export function createFakeGitLab(
 
     route('GET', '/projects/:id/pipelines/:pipeline_id', withProject((p, { params }) => {
       const a = data.activity(p.id);
-      const pl = a.pipelines.find((x) => String(x.id) === params.pipeline_id);
+      const pl = byKey(a.pipelines, (x) => x.id, params.pipeline_id);
       if (!pl) return message(404, '404 Not found');
       const js = jobsOfPipeline(a.jobs, pl.id);
       const started = js.map((j) => j.startedAt).filter((x): x is number => x !== null);
@@ -652,7 +672,7 @@ export function createFakeGitLab(
 
     route('GET', '/projects/:id/pipelines/:pipeline_id/jobs', withProject((p, { params, url }) => {
       const a = data.activity(p.id);
-      const pl = a.pipelines.find((x) => String(x.id) === params.pipeline_id);
+      const pl = byKey(a.pipelines, (x) => x.id, params.pipeline_id);
       if (!pl) return message(404, '404 Not found');
       let js = jobsOfPipeline(a.jobs, pl.id);
       if (!['true', '1'].includes(url.searchParams.get('include_retried') ?? '')) {
@@ -663,7 +683,7 @@ export function createFakeGitLab(
       }
       const sc = scopes(url);
       if (sc.length) js = js.filter((j) => sc.includes(j.status));
-      return offset(url, js, (j) => jobJson(data, p, j), { text: fastJson ? (page) => jobListText(data, p, page) : undefined });
+      return offset(url, js, (j) => jobJson(data, p, j), { text: fast ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     route('GET', '/projects/:id/jobs', withProject((p, { url }) => {
@@ -699,10 +719,10 @@ export function createFakeGitLab(
           next.searchParams.delete('page');
           headers.link = `<${next.toString()}>; rel="next"`;
         }
-        const text = fastJson ? jobListText(data, p, page) : null;
+        const text = fast ? jobListText(data, p, page) : null;
         return text !== null ? jsonOfText(text, 200, headers) : json(page.map((j) => jobJson(data, p, j)), 200, headers);
       }
-      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fastJson ? (page) => jobListText(data, p, page) : undefined });
+      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fast ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     ...wikiRoutes('projects'),

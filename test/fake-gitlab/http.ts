@@ -116,7 +116,7 @@ export async function startFakeGitLabHttp(
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = createFakeGitLab(data, knobs, url, { countInFlight: false, fastJson: true });
+  const fake = createFakeGitLab(data, knobs, url, { countInFlight: false, fast: true });
   handlers = fake.handlers;
   tests = handlers.map(preTest);
   state = fake.state;
