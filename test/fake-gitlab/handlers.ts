@@ -691,7 +691,7 @@ export function createFakeGitLab(
       const sc = scopes(url);
       const all = data.activity(p.id).jobs;
       const filtered = sc.length ? all.filter((j) => sc.includes(j.status)) : all;
-      const newestFirst = [...filtered].reverse();
+      const newestFirst = () => [...filtered].reverse();
       if (q.get('pagination') === 'keyset') {
         // cursor-based keyset, only `Ci::Build => { id: :desc }` (S:lib/gitlab/pagination/cursor_based_keyset.rb)
         if ((q.get('order_by') ?? 'id') !== 'id' || (q.get('sort') ?? 'desc') !== 'desc') {
@@ -709,11 +709,25 @@ export function createFakeGitLab(
           }
           if (!Number.isFinite(after)) return json({ error: 'cursor is invalid' }, 400);
         }
-        const rest = newestFirst.filter((j) => j.id < after);
-        const page = rest.slice(0, perPage);
+        let page: JobRec[] = [];
+        let more = false;
+        if (fast) {
+          // the same page read from the end of the list, without a reversed and filtered copy
+          // of every job of the project per page
+          for (let i = filtered.length - 1; i >= 0; i--) {
+            const j = filtered[i]!;
+            if (!(j.id < after)) continue;
+            if (page.length === perPage) { more = true; break; }
+            page.push(j);
+          }
+        } else {
+          const rest = newestFirst().filter((j) => j.id < after);
+          page = rest.slice(0, perPage);
+          more = rest.length > perPage;
+        }
         const headers: Record<string, string> = { 'x-per-page': String(perPage) };
         const last = page[page.length - 1];
-        if (rest.length > perPage && last) {
+        if (more && last) {
           const next = new URL(url);
           next.searchParams.set('cursor', Buffer.from(JSON.stringify({ id: String(last.id), _kd: 'n' })).toString('base64'));
           next.searchParams.delete('page');
@@ -722,7 +736,7 @@ export function createFakeGitLab(
         const text = fast ? jobListText(data, p, page) : null;
         return text !== null ? jsonOfText(text, 200, headers) : json(page.map((j) => jobJson(data, p, j)), 200, headers);
       }
-      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fast ? (page) => jobListText(data, p, page) : undefined });
+      return offset(url, newestFirst(), (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fast ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     ...wikiRoutes('projects'),
