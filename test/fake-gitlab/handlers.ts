@@ -7,7 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { DeployRec, FakeData, GroupRec, JobRec, MrRec, ProjectRec } from './model';
 import {
   deploymentJson, envJson, groupJson, issueJson, jobJson, mrCommitJson, mrJson, pipelineJson, projectJson,
-  userBasic, iso, json,
+  userBasic, iso, json as plainJson, jobListText, jsonOfText as plainJsonOfText, jsonTextOnly,
 } from './serialize';
 import { preflightGuard, preflightRoutes, projectPermissions, type PreflightKnobs } from './handlers-preflight';
 import { makeGraphqlExecutor, type GraphqlKnobs } from './graphql';
@@ -78,8 +78,6 @@ export function enter(state: FakeState): void {
   state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
 }
 
-const message = (status: number, msg: string) => json({ message: msg }, status);
-const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
 
 /**
  * `countInFlight: false` is for the HTTP server, which counts a request from its arrival to
@@ -89,9 +87,18 @@ export function createFakeGitLab(
   data: FakeData,
   knobs: Knobs = {},
   baseUrl = 'https://gitlab.fake',
-  internal: { countInFlight?: boolean } = {},
+  internal: { countInFlight?: boolean; fast?: boolean } = {},
 ): { handlers: HttpHandler[]; state: FakeState } {
   const countInFlight = internal.countInFlight ?? true;
+  // The HTTP server's shortcuts (serialize.ts jobListText, pageLinks, byId): same bytes, held
+  // equal to the plain path (the in-process default) by http-identity.test.ts.
+  const fast = internal.fast ?? false;
+  // ... and its answers carry their JSON only as text (serialize.ts jsonText), not as a Response
+  // body stream the server would never read.
+  const jsonOfText = fast ? jsonTextOnly : plainJsonOfText;
+  const json = fast ? (body: unknown, status?: number, headers?: Record<string, string>) => jsonTextOnly(JSON.stringify(body), status, headers) : plainJson;
+  const message = (status: number, msg: string) => json({ message: msg }, status);
+  const badParam = (name: string) => json({ error: `${name} does not have a valid value` }, 400);
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v4`;
   const token = knobs.token ?? 'fake-token';
   const windowMs = knobs.rateLimitWindowMs ?? 60_000;
@@ -245,7 +252,23 @@ export function createFakeGitLab(
     return u.toString();
   }
   /** Offset pagination (S:lib/gitlab/pagination/offset_pagination.rb): totals and rel="last" only up to 10,000 records. */
-  function offset<T>(url: URL, items: T[], toJson: (x: T) => unknown, opts: { withoutCount?: boolean; maxOffset?: number } = {}): Response {
+  /**
+   * linkTo for every page of one listing from one URL parse: the links differ only in the page
+   * value, at the place URLSearchParams#set puts it (the first `page` pair, or the end).
+   */
+  function pageLinks(url: URL, perPage: number): (page: number) => string {
+    const u = new URL(url);
+    u.searchParams.set('page', '0');
+    u.searchParams.set('per_page', String(perPage));
+    const pairs = u.search.slice(1).split('&');
+    const at = pairs.indexOf('page=0');
+    if (u.hash !== '' || at < 0) return (page) => linkTo(url, page, perPage);
+    const head = `${u.href.slice(0, u.href.length - u.search.length)}?${pairs.slice(0, at).map((x) => `${x}&`).join('')}page=`;
+    const tail = pairs.slice(at + 1).map((x) => `&${x}`).join('');
+    return (page) => `${head}${page}${tail}`;
+  }
+  /** `text`: the JSON text of a page, when the caller can write it more cheaply than JSON.stringify (null: it cannot) */
+  function offset<T>(url: URL, items: T[], toJson: (x: T) => unknown, opts: { withoutCount?: boolean; maxOffset?: number; text?: (page: T[]) => string | null } = {}): Response {
     const { page, perPage } = pageParams(url);
     const start = (page - 1) * perPage;
     if (opts.maxOffset !== undefined && start > opts.maxOffset) {
@@ -262,16 +285,18 @@ export function createFakeGitLab(
       'x-prev-page': page > 1 ? String(page - 1) : '',
     };
     const links: string[] = [];
-    if (page > 1) links.push(`<${linkTo(url, page - 1, perPage)}>; rel="prev"`);
-    if (hasNext) links.push(`<${linkTo(url, page + 1, perPage)}>; rel="next"`);
-    links.push(`<${linkTo(url, 1, perPage)}>; rel="first"`);
+    const link = fast ? pageLinks(url, perPage) : (n: number) => linkTo(url, n, perPage);
+    if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
+    if (hasNext) links.push(`<${link(page + 1)}>; rel="next"`);
+    links.push(`<${link(1)}>; rel="first"`);
     if (counted) {
       headers['x-total'] = String(items.length);
       headers['x-total-pages'] = String(totalPages);
-      links.push(`<${linkTo(url, totalPages, perPage)}>; rel="last"`);
+      links.push(`<${link(totalPages)}>; rel="last"`);
     }
     headers.link = links.join(', ');
-    return json(slice.map(toJson), 200, headers);
+    const text = opts.text?.(slice) ?? null;
+    return text !== null ? jsonOfText(text, 200, headers) : json(slice.map(toJson), 200, headers);
   }
 
   // ---------- filters ----------
@@ -443,6 +468,26 @@ export function createFakeGitLab(
     return p ? fn(p, c) : message(404, '404 Project Not Found');
   };
   const jobsOfPipeline = (jobs: JobRec[], pipelineId: number) => jobs.filter((j) => j.pipeline.id === pipelineId);
+  /**
+   * `list.find((x) => String(key(x)) === wanted)`: over HTTP from an index built once per list
+   * (the first record per key, as find returns), instead of a scan per request of every
+   * deployment of a project (one per deployment's MR list the CLI reads). A data set's lists
+   * are never edited once generated (a regenerated project comes with new lists).
+   */
+  const indexes = new WeakMap<object, Map<string, unknown>>();
+  function byKey<T extends object>(list: T[], key: (x: T) => number, wanted: string | undefined): T | undefined {
+    if (!fast) return list.find((x) => String(key(x)) === wanted);
+    let index = indexes.get(list) as Map<string, T> | undefined;
+    if (!index) {
+      index = new Map();
+      for (const x of list) {
+        const k = String(key(x));
+        if (!index.has(k)) index.set(k, x);
+      }
+      indexes.set(list, index);
+    }
+    return wanted === undefined ? undefined : index.get(wanted);
+  }
 
   const handlers: HttpHandler[] = [
     route('GET', '/groups/:id', withGroup((g) => json({ ...groupJson(data, g), projects: [], shared_projects: [] }))),
@@ -547,19 +592,19 @@ export function createFakeGitLab(
     })),
 
     route('GET', '/projects/:id/deployments/:deployment_id', withProject((p, { params }) => {
-      const d = data.activity(p.id).deployments.find((x) => String(x.id) === params.deployment_id);
+      const d = byKey(data.activity(p.id).deployments, (x) => x.id, params.deployment_id);
       return d ? json(deploymentJson(data, p, d)) : message(404, '404 Deployment Not Found');
     })),
 
     route('GET', '/projects/:id/deployments/:deployment_id/merge_requests', withProject((p, { params, url }) => {
-      const d = data.activity(p.id).deployments.find((x) => String(x.id) === params.deployment_id);
+      const d = byKey(data.activity(p.id).deployments, (x) => x.id, params.deployment_id);
       return d ? mrList(url, d.mrs) : message(404, '404 Deployment Not Found');
     })),
 
     route('GET', '/projects/:id/merge_requests', withProject((p, { url }) => mrList(url, data.activity(p.id).mergeRequests))),
 
     route('GET', '/projects/:id/merge_requests/:iid/commits', withProject((p, { params, url }) => {
-      const m = data.activity(p.id).mergeRequests.find((x) => String(x.iid) === params.iid);
+      const m = byKey(data.activity(p.id).mergeRequests, (x) => x.iid, params.iid);
       return m ? offset(url, m.commits, (c) => mrCommitJson(data, p, c)) : message(404, '404 Merge Request Not Found');
     })),
 
@@ -602,7 +647,7 @@ export function createFakeGitLab(
 
     route('GET', '/projects/:id/pipelines/:pipeline_id', withProject((p, { params }) => {
       const a = data.activity(p.id);
-      const pl = a.pipelines.find((x) => String(x.id) === params.pipeline_id);
+      const pl = byKey(a.pipelines, (x) => x.id, params.pipeline_id);
       if (!pl) return message(404, '404 Not found');
       const js = jobsOfPipeline(a.jobs, pl.id);
       const started = js.map((j) => j.startedAt).filter((x): x is number => x !== null);
@@ -627,7 +672,7 @@ export function createFakeGitLab(
 
     route('GET', '/projects/:id/pipelines/:pipeline_id/jobs', withProject((p, { params, url }) => {
       const a = data.activity(p.id);
-      const pl = a.pipelines.find((x) => String(x.id) === params.pipeline_id);
+      const pl = byKey(a.pipelines, (x) => x.id, params.pipeline_id);
       if (!pl) return message(404, '404 Not found');
       let js = jobsOfPipeline(a.jobs, pl.id);
       if (!['true', '1'].includes(url.searchParams.get('include_retried') ?? '')) {
@@ -638,7 +683,7 @@ export function createFakeGitLab(
       }
       const sc = scopes(url);
       if (sc.length) js = js.filter((j) => sc.includes(j.status));
-      return offset(url, js, (j) => jobJson(data, p, j));
+      return offset(url, js, (j) => jobJson(data, p, j), { text: fast ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     route('GET', '/projects/:id/jobs', withProject((p, { url }) => {
@@ -646,7 +691,7 @@ export function createFakeGitLab(
       const sc = scopes(url);
       const all = data.activity(p.id).jobs;
       const filtered = sc.length ? all.filter((j) => sc.includes(j.status)) : all;
-      const newestFirst = [...filtered].reverse();
+      const newestFirst = () => [...filtered].reverse();
       if (q.get('pagination') === 'keyset') {
         // cursor-based keyset, only `Ci::Build => { id: :desc }` (S:lib/gitlab/pagination/cursor_based_keyset.rb)
         if ((q.get('order_by') ?? 'id') !== 'id' || (q.get('sort') ?? 'desc') !== 'desc') {
@@ -664,19 +709,34 @@ export function createFakeGitLab(
           }
           if (!Number.isFinite(after)) return json({ error: 'cursor is invalid' }, 400);
         }
-        const rest = newestFirst.filter((j) => j.id < after);
-        const page = rest.slice(0, perPage);
+        let page: JobRec[] = [];
+        let more = false;
+        if (fast) {
+          // the same page read from the end of the list, without a reversed and filtered copy
+          // of every job of the project per page
+          for (let i = filtered.length - 1; i >= 0; i--) {
+            const j = filtered[i]!;
+            if (!(j.id < after)) continue;
+            if (page.length === perPage) { more = true; break; }
+            page.push(j);
+          }
+        } else {
+          const rest = newestFirst().filter((j) => j.id < after);
+          page = rest.slice(0, perPage);
+          more = rest.length > perPage;
+        }
         const headers: Record<string, string> = { 'x-per-page': String(perPage) };
         const last = page[page.length - 1];
-        if (rest.length > perPage && last) {
+        if (more && last) {
           const next = new URL(url);
           next.searchParams.set('cursor', Buffer.from(JSON.stringify({ id: String(last.id), _kd: 'n' })).toString('base64'));
           next.searchParams.delete('page');
           headers.link = `<${next.toString()}>; rel="next"`;
         }
-        return json(page.map((j) => jobJson(data, p, j)), 200, headers);
+        const text = fast ? jobListText(data, p, page) : null;
+        return text !== null ? jsonOfText(text, 200, headers) : json(page.map((j) => jobJson(data, p, j)), 200, headers);
       }
-      return offset(url, newestFirst, (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET });
+      return offset(url, newestFirst(), (j) => jobJson(data, p, j), { withoutCount: true, maxOffset: MAX_OFFSET, text: fast ? (page) => jobListText(data, p, page) : undefined });
     })),
 
     ...wikiRoutes('projects'),

@@ -14,7 +14,37 @@ import { patchJson, varyPayload } from './payloads';
 
 export type Json = Record<string, unknown>;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+const pad = (n: number, w: number) => Array.from({ length: n }, (_, i) => String(i).padStart(w, '0'));
+const TWO = pad(60, 2);
+const THREE = pad(1000, 3);
+/** 'YYYY-MM-DDT' by day number since the epoch: a few hundred days per data set */
+const dayPrefix = new Map<number, string>();
+
+/**
+ * Date#toISOString, byte for byte, for the integral instants of years 1970-9999 (the rest goes
+ * to Date itself): the day's prefix is kept, the time of day is formatted from tables. A job
+ * carries eight timestamps; `new Date(ms).toISOString()` was 7% of the fake's CPU in
+ * `npm run bench:pacing` (serialize.test.ts holds the two equal).
+ */
+export const iso = (ms: number): string => {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefix.get(day);
+  if (prefix === undefined) {
+    if (dayPrefix.size >= 100_000) dayPrefix.clear();
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayPrefix.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${prefix}${TWO[hour]}:${TWO[min]}:${TWO[sec]}.${THREE[milli]}Z`;
+};
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 function avatar(id: number): string {
@@ -254,6 +284,23 @@ const runnerJson = memoPerIdx((d: FakeData, idx: number): Json | null => {
   };
 });
 
+/** The `commit` of a job: its pipeline's commit with the project's web_url */
+const jobCommit = (d: FakeData, p: ProjectRec, pl: PipelineRec): Json => ({ ...commitJson(d, pl.commit), web_url: `${d.webUrl}/${p.pathWithNamespace}/-/commit/${pl.sha}` });
+
+/** The `pipeline` of a job */
+const jobPipeline = (d: FakeData, p: ProjectRec, pl: PipelineRec): Json => ({
+  id: pl.id,
+  iid: pl.iid,
+  project_id: p.id,
+  sha: pl.sha,
+  ref: pl.ref,
+  status: pl.status,
+  source: pl.source,
+  created_at: iso(pl.createdAt),
+  updated_at: iso(pl.updatedAt),
+  web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
+});
+
 export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
   const pl = j.pipeline;
   const out: Json = {
@@ -272,19 +319,8 @@ export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
     duration: j.duration,
     queued_duration: j.queuedDuration,
     user: userFull(d, j.userIdx),
-    commit: { ...commitJson(d, pl.commit), web_url: `${d.webUrl}/${p.pathWithNamespace}/-/commit/${pl.sha}` },
-    pipeline: {
-      id: pl.id,
-      iid: pl.iid,
-      project_id: p.id,
-      sha: pl.sha,
-      ref: pl.ref,
-      status: pl.status,
-      source: pl.source,
-      created_at: iso(pl.createdAt),
-      updated_at: iso(pl.updatedAt),
-      web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
-    },
+    commit: jobCommit(d, p, pl),
+    pipeline: jobPipeline(d, p, pl),
     web_url: `${d.webUrl}/${p.pathWithNamespace}/-/jobs/${j.id}`,
     project: { ci_job_token_scope_enabled: false },
     artifacts: [],
@@ -296,6 +332,43 @@ export function jobJson(d: FakeData, p: ProjectRec, j: JobRec): Json {
   if (j.status === 'failed') out.failure_reason = j.failureReason ?? 'unknown_failure';
   if (pl.json && 'updated_at' in pl.json) (out.pipeline as Json).updated_at = pl.json.updated_at;
   return varyPayload(d, 'job', j.id, patchJson(out, j.json));
+}
+
+const userFullText = memoPerIdx((d: FakeData, idx: number): string => JSON.stringify(userFull(d, idx)));
+const runnerText = memoPerIdx((d: FakeData, idx: number): string => JSON.stringify(runnerJson(d, idx)));
+/**
+ * Exactly `JSON.stringify(jobs.map((j) => jobJson(d, p, j)))`, for the HTTP server's job pages
+ * (a third of the fake's CPU in `npm run bench:pacing` was JSON.stringify of jobs): the user,
+ * runner, commit and pipeline objects a job shares with others are serialized once, the job's
+ * own fields are written in jobJson's key order. null when a payload variation or a per-record
+ * patch could change a job (the caller then serializes as usual), or a field is not plain JSON.
+ * http-identity.test.ts holds both equal over every job of a portfolio.
+ */
+export function jobListText(d: FakeData, p: ProjectRec, jobs: JobRec[]): string | null {
+  if (d.payloads) return null;
+  const q = JSON.stringify as (v: unknown) => string | undefined;
+  const parts: string[] = [];
+  // the last pipeline's commit and pipeline JSON: a page lists a pipeline's jobs one after another
+  let lastPipeline = null as { pl: PipelineRec; commit: string; pipeline: string } | null;
+  for (const j of jobs) {
+    const pl = j.pipeline;
+    if (j.json || pl.json) return null;
+    const own = [q(j.id), q(j.status), q(j.stage), q(j.name), q(pl.ref), q(j.allowFailure), q(j.duration), q(j.queuedDuration)];
+    if (own.includes(undefined)) return null;
+    const [id, status, stage, name, ref, allowFailure, duration, queuedDuration] = own as string[];
+    if (lastPipeline?.pl !== pl) {
+      lastPipeline = { pl, commit: JSON.stringify(jobCommit(d, p, pl)), pipeline: JSON.stringify(jobPipeline(d, p, pl)) };
+    }
+    parts.push(
+      `{"id":${id},"status":${status},"stage":${stage},"name":${name},"ref":${ref},"tag":false,"coverage":null,"allow_failure":${allowFailure},` +
+        `"created_at":${q(iso(j.createdAt))},"started_at":${q(isoOrNull(j.startedAt))},"finished_at":${q(isoOrNull(j.finishedAt))},"erased_at":null,` +
+        `"duration":${duration},"queued_duration":${queuedDuration},"user":${userFullText(d, j.userIdx)},"commit":${lastPipeline.commit},` +
+        `"pipeline":${lastPipeline.pipeline},"web_url":${q(`${d.webUrl}/${p.pathWithNamespace}/-/jobs/${j.id}`)},"project":{"ci_job_token_scope_enabled":false},` +
+        `"artifacts":[],"runner":${runnerText(d, j.runnerIdx)},"artifacts_expire_at":null,"archived":false,"tag_list":${q([...j.tags].sort())}` +
+        (j.status === 'failed' ? `,"failure_reason":${q(j.failureReason ?? 'unknown_failure')}}` : '}'),
+    );
+  }
+  return `[${parts.join(',')}]`;
 }
 
 export function deploymentJson(d: FakeData, p: ProjectRec, dep: DeployRec): Json {
@@ -443,7 +516,30 @@ export function issueJson(d: FakeData, i: IssueRec): Json {
  * length from Buffer.byteLength instead of msw's Blob copy of the body: on 226 KB job pages that
  * copy was 4% of the fake's CPU in `npm run bench:pacing`.
  */
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response => {
-  const text = JSON.stringify(body);
-  return new HttpResponse(text, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
-};
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response => jsonOfText(JSON.stringify(body), status, headers);
+
+/**
+ * The JSON text each answer of `json` was made from, so that the HTTP server (http.ts) writes
+ * it as it is instead of reading the Response's body stream back into a buffer (undici's
+ * stream, its lazy UTF-8 encoding and an ArrayBuffer copy: ~5% of the fake's CPU in
+ * `npm run bench:pacing`). Keyed by the Response: gone with it.
+ */
+export const jsonText = new WeakMap<Response, string>();
+
+/** `json` for a body already serialized (e.g. a list joined from per-record JSON). */
+export function jsonOfText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  const res = new HttpResponse(text, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
+  jsonText.set(res, text);
+  return res;
+}
+
+/**
+ * `jsonOfText` whose Response has no body: the text is in `jsonText` only. For the HTTP server
+ * (http.ts writes jsonText), which saves undici's body stream per answer; never for a reader of
+ * Response bodies.
+ */
+export function jsonTextOnly(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  const res = new HttpResponse(null, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers } });
+  jsonText.set(res, text);
+  return res;
+}
