@@ -14,22 +14,42 @@
  */
 export class Semaphore {
   private active = 0;
+  private activeUrgent = 0;
   private readonly urgent: Array<() => void> = [];
   private readonly queue: Array<() => void> = [];
-  constructor(private readonly max: number) {}
+  /**
+   * `urgentMax`: permits urgent requests may hold while the fan-out waits (default: all).
+   * Listings are the heavy pages (100 jobs or deployments, ~0.2-0.3 MB of JSON each) and the
+   * fan-out the light ones; with every permit on listings at the start of a run, both the
+   * client and the server parse and serialize at once while the light requests wait, and
+   * the later phases have CPU to spare. Beyond the cap, urgent requests still take any
+   * permit the fan-out does not want.
+   */
+  constructor(
+    private readonly max: number,
+    private readonly urgentMax: number = max,
+  ) {}
 
   async acquire(urgent = false): Promise<void> {
-    if (this.active < this.max) {
+    if (this.active < this.max && (!urgent || this.activeUrgent < this.urgentMax || this.queue.length === 0)) {
       this.active++;
+      if (urgent) this.activeUrgent++;
       return;
     }
     await new Promise<void>((resolve) => (urgent ? this.urgent : this.queue).push(resolve));
   }
 
-  release(): void {
-    const next = this.urgent.shift() ?? this.queue.shift();
-    if (next) next();
-    else this.active--;
+  /** Gives back a permit taken with `acquire(urgent)`; hands it to the next waiter, if any. */
+  release(urgent = false): void {
+    if (urgent) this.activeUrgent--;
+    const urgentNext = this.urgent.length > 0 && (this.activeUrgent < this.urgentMax || this.queue.length === 0);
+    const next = urgentNext ? this.urgent.shift() : this.queue.shift();
+    if (!next) {
+      this.active--;
+      return;
+    }
+    if (urgentNext) this.activeUrgent++;
+    next();
   }
 }
 

@@ -172,11 +172,39 @@ describe('Semaphore', () => {
     const all = [wait('mr-1', false), wait('mr-2', false), wait('page-2', true), wait('mr-3', false), wait('cursor', true)];
     for (let i = 0; i < 5; i++) {
       await Promise.resolve();
-      sem.release();
+      // the holder gives its permit back: first the initial one, then each waiter served
+      sem.release(['page-2', 'cursor'].includes(order[order.length - 1] ?? ''));
       await new Promise((r) => setImmediate(r));
     }
     await Promise.all(all);
     expect(order).toEqual(['page-2', 'cursor', 'mr-1', 'mr-2', 'mr-3']);
+  });
+
+  it('with a cap on urgent permits, the fan-out gets the rest while it waits; urgent requests take what it leaves', async () => {
+    const sem = new Semaphore(4, 2);
+    const held: string[] = [];
+    const take = (name: string, urgent: boolean) => sem.acquire(urgent).then(() => held.push(name));
+    // four pages ask first: two get permits at once, two wait for the fan-out's share
+    const pages = ['p1', 'p2', 'p3', 'p4'].map((n) => take(n, true));
+    const fan = ['f1', 'f2', 'f3'].map((n) => take(n, false));
+    await new Promise((r) => setImmediate(r));
+    // p3 and p4 asked with permits free and no fan-out waiting: the cap does not hold them back
+    expect(held).toEqual(['p1', 'p2', 'p3', 'p4']);
+    // a page done: the fan-out waits and the pages hold 3 >= 2, so f1 goes first
+    const more = take('p5', true);
+    sem.release(true);
+    await new Promise((r) => setImmediate(r));
+    expect(held.slice(4)).toEqual(['f1']);
+    // pages hold 2 of 2 (p3, p4): p3's permit goes to the fan-out (f2); then pages hold 1
+    // (p4) and p4's goes to p5, back at the cap
+    sem.release(true);
+    sem.release(true);
+    await new Promise((r) => setImmediate(r));
+    expect(held.slice(5)).toEqual(['f2', 'p5']);
+    // no page waits: the next permit goes to the fan-out
+    sem.release(true);
+    await Promise.all([...pages, ...fan, more]);
+    expect(held.slice(7)).toEqual(['f3']);
   });
 
   it('a next page or a keyset cursor is urgent; a first page of the per-deployment / per-MR fan-out is not', () => {
