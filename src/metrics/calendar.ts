@@ -5,6 +5,7 @@
  */
 
 import { monthRangeMs, zoneOffsetMs } from '../time';
+import { isoMs } from './instants';
 
 const DAY_MS = 86_400_000;
 /** Zone offsets only change on quarter-hour boundaries, so one Intl call per quarter hour suffices. */
@@ -44,7 +45,7 @@ export class Calendar {
 
   /** Month index of an ISO instant (null → -1). */
   monthOfIso(iso: string | null): number {
-    return iso === null ? -1 : this.monthIndex(Date.parse(iso));
+    return iso === null ? -1 : this.monthIndex(isoMs(iso));
   }
 
   /** Local calendar day of the instant in the zone, as days since 1970-01-01. */

@@ -5,6 +5,7 @@
 
 import type { IssueRecord, MergeRequestRecord } from '../model/types';
 import type { Calendar } from './calendar';
+import { isoMs } from './instants';
 import { Grid, type Scopes } from './scopes';
 import { median, share } from './stats';
 import type { DeliveryMetrics, Num } from './types';
@@ -53,7 +54,7 @@ export function deliveryGrid(
     if (mr.mergedAt === null) continue;
     const m = cal.monthOfIso(mr.mergedAt);
     if (m < 0) continue;
-    const hours = (Date.parse(mr.mergedAt) - Date.parse(mr.createdAt)) / HOUR_MS;
+    const hours = (isoMs(mr.mergedAt) - isoMs(mr.createdAt)) / HOUR_MS;
     for (const s of scopes.ofProject(mr.projectId)) {
       const c = grid.at(s, m);
       c.mrs_merged++;
@@ -72,7 +73,7 @@ function spilloverMonth(issue: IssueRecord, cal: Calendar): number {
   const m = cal.months.indexOf(issue.milestoneDueDate.slice(0, 7));
   if (m < 0) return -1;
   const end = cal.ends[m]!;
-  const open = Date.parse(issue.createdAt) < end && (issue.closedAt === null ? issue.state === 'opened' : Date.parse(issue.closedAt) >= end);
+  const open = isoMs(issue.createdAt) < end && (issue.closedAt === null ? issue.state === 'opened' : isoMs(issue.closedAt) >= end);
   return open ? m : -1;
 }
 

@@ -13,6 +13,7 @@ import type {
 import type { Calendar } from './calendar';
 import { baselineDeploymentIds } from '../model/baseline';
 import { isProductionEnvironment, withoutStatefulFlags } from '../config/production';
+import { isoMs } from './instants';
 import { Grid, type Scopes } from './scopes';
 
 /** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#deployments */
@@ -144,7 +145,7 @@ export function analyzeDeployments(
       projectId: first.projectId,
       pipelineId: first.pipelineId,
       ref: (deciding[deciding.length - 1] as DeploymentRecord).ref,
-      finishMs: Math.max(...deciding.map((d) => Date.parse(d.finishedAt))),
+      finishMs: Math.max(...deciding.map((d) => isoMs(d.finishedAt))),
       success,
       deployments: members,
       deciding,
@@ -207,7 +208,7 @@ function environmentHistories(groups: readonly DeploymentGroup[]): Map<number, {
   for (const g of groups) {
     if (!g.success) continue;
     for (const d of g.deciding) {
-      const entry = { group: g, sha: d.sha, atMs: Date.parse(d.finishedAt) };
+      const entry = { group: g, sha: d.sha, atMs: isoMs(d.finishedAt) };
       const h = histories.get(d.environmentId);
       if (h) h.push(entry);
       else histories.set(d.environmentId, [entry]);
@@ -228,7 +229,7 @@ function firstLiveBySha(groups: readonly DeploymentGroup[]): Map<number, Map<str
       if (d.status !== 'success') continue;
       let bySha = out.get(d.environmentId);
       if (!bySha) out.set(d.environmentId, (bySha = new Map()));
-      const at = Date.parse(d.finishedAt);
+      const at = isoMs(d.finishedAt);
       const cur = bySha.get(d.sha);
       if (cur === undefined || at < cur) bySha.set(d.sha, at);
     }

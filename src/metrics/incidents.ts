@@ -7,6 +7,7 @@ import type { Config } from '../config/types';
 import type { IssueRecord } from '../model/types';
 import type { Calendar } from './calendar';
 import type { DeploymentGroup } from './deployments';
+import { isoMs } from './instants';
 import { Grid, teamLabel, type Scopes } from './scopes';
 import { mean, median } from './stats';
 import type { Num } from './types';
@@ -95,8 +96,8 @@ export function analyzeIncidents(
   for (const issue of issues) {
     if (!isIncident(issue, config)) continue;
     const team = teamLabel(issue.labels) ?? scopes.teamOf(issue.projectId);
-    const createdMs = Date.parse(issue.createdAt);
-    const closedMs = issue.closedAt === null ? null : Date.parse(issue.closedAt);
+    const createdMs = isoMs(issue.createdAt);
+    const closedMs = issue.closedAt === null ? null : isoMs(issue.closedAt);
     const own = byProject.get(issue.projectId);
     let deployment: DeploymentGroup | null;
     if (own || projectsDeployedBefore.has(issue.projectId)) {

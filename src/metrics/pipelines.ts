@@ -5,6 +5,7 @@
 
 import type { JobRecord, PipelineRecord } from '../model/types';
 import type { Calendar } from './calendar';
+import { isoMs } from './instants';
 import { Grid, type Scopes } from './scopes';
 import { median, p90, share } from './stats';
 import type { PipelineMetrics } from './types';
@@ -78,7 +79,7 @@ function pipelineRunningMs(jobs: readonly JobRecord[], last: ReadonlyMap<number,
     if (j.startedAt === null || j.finishedAt === null) continue;
     if (last.get(j.pipelineId)?.get(j.name) !== j.id) continue; // retried
     const list = periods.get(j.pipelineId);
-    const period: [number, number] = [Date.parse(j.startedAt), Date.parse(j.finishedAt)];
+    const period: [number, number] = [isoMs(j.startedAt), isoMs(j.finishedAt)];
     if (list) list.push(period);
     else periods.set(j.pipelineId, [period]);
   }
