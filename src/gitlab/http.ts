@@ -128,13 +128,21 @@ export function nodeSend(opts: { caFile?: string | null; log?: Logger } = {}): S
 }
 
 /**
- * The runner's CA bundle added to Node's own roots (`ca` alone would replace them). Unreadable:
- * a warning, and the system's roots only; a certificate error then names the file.
+ * The runner's CA bundle added to Node's own roots and to $NODE_EXTRA_CA_CERTS (an agent's `ca`
+ * replaces both). Unreadable: a warning, and the default store only; a certificate error then
+ * says what to set (transport.ts).
  */
 function trust(caFile: string | null, log?: Logger): { ca?: string[] } {
   if (!caFile) return {};
   try {
-    return { ca: [...tls.rootCertificates, readFileSync(caFile, 'utf8')] };
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    let extraPem: string[] = [];
+    try {
+      extraPem = extra ? [readFileSync(extra, 'utf8')] : [];
+    } catch {
+      // Node itself warned about it at start-up
+    }
+    return { ca: [...tls.rootCertificates, ...extraPem, readFileSync(caFile, 'utf8')] };
   } catch (e) {
     log?.warn(`cannot read the CA bundle ${caFile} ($CI_SERVER_TLS_CA_FILE): ${(e as Error).message}; trusting the system's certificate authorities only`);
     return {};
