@@ -251,19 +251,8 @@ export function mrCommitJson(d: FakeData, p: ProjectRec, c: CommitRec): Json {
 }
 
 export function pipelineJson(d: FakeData, p: ProjectRec, pl: PipelineRec): Json {
-  const out: Json = {
-    id: pl.id,
-    iid: pl.iid,
-    project_id: p.id,
-    sha: pl.sha,
-    ref: pl.ref,
-    status: pl.status,
-    source: pl.source,
-    created_at: iso(pl.createdAt),
-    updated_at: iso(pl.updatedAt),
-    web_url: `${d.webUrl}/${p.pathWithNamespace}/-/pipelines/${pl.id}`,
-    name: pl.name,
-  };
+  // the fields of a job's pipeline object, then the name (the same keys in the same order as before)
+  const out: Json = { ...jobPipeline(d, p, pl), name: pl.name };
   return varyPayload(d, 'pipeline', pl.id, patchJson(out, pl.json));
 }
 
