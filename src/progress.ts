@@ -105,7 +105,7 @@ export class EtaEstimator {
       total: this.total,
       resumed: this.resumed,
       requests: last.requests,
-      requestsPerMinute: span > 0 ? ((last.requests - base.requests) / span) * 60_000 : null,
+      requestsPerMinute: span > 0 ? requestRate * 60_000 : null,
       etaMs: left === 0 ? 0 : blended,
       elapsedMs: last.t - this.started,
     };
