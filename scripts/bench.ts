@@ -96,10 +96,11 @@ const minCold = minimumRequests(data, coldWindow);
  * too). The only exact endpoint outside the project-jobs limit is one request per pipeline
  * (docs/gitlab-bulk-api.md#jobs-not-through-graphql-and-why-15-min-is-not-met-exactly).
  */
-const windowJobPages = data.projects.reduce((n, p) => {
-  const [from, to] = [Date.parse(coldWindow.start), Date.parse(coldWindow.end)];
-  return n + Math.ceil(data.activity(p.id).jobs.filter((j) => j.createdAt >= from && j.createdAt < to).length / 100);
-}, 0);
+const [coldFrom, coldTo] = [Date.parse(coldWindow.start), Date.parse(coldWindow.end)];
+const windowJobPages = data.projects.reduce(
+  (n, p) => n + Math.ceil(data.activity(p.id).jobs.filter((j) => j.createdAt >= coldFrom && j.createdAt < coldTo).length / 100),
+  0,
+);
 const minNewMonth = minimumRequests(data, newMonthWindow);
 const lastMonthPerChange = PER_CHANGE_KEYS.reduce((a, k) => a + (minNewMonth[k] ?? 0), 0);
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
