@@ -12,11 +12,41 @@
  * would end with the fan-out done and the chains crawling; served first, a chain advances
  * one page per round trip while the fan-out fills the remaining permits.
  */
+/**
+ * A first-in first-out queue whose `shift` is O(1). `Array.prototype.shift` moves every
+ * element left: with the fan-out's tens of thousands of waiters, each permit handed on cost
+ * ~50 µs of the client's event loop (5.6 s of a 200-project run's CPU profile).
+ */
+export class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head === this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as T; // let the waiter be collected
+    // Drop the consumed prefix once it is most of the array (amortized O(1) per item).
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 export class Semaphore {
   private active = 0;
   private activeUrgent = 0;
-  private readonly urgent: Array<() => void> = [];
-  private readonly queue: Array<() => void> = [];
+  private readonly urgent = new Fifo<() => void>();
+  private readonly queue = new Fifo<() => void>();
   /**
    * `urgentMax`: permits urgent requests may hold while the fan-out waits (default: all).
    * Listings are the heavy pages (100 jobs or deployments, ~0.2-0.3 MB of JSON each) and the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Transport, endpointKey, isUrgent } from '../../src/gitlab/transport';
 import { GitLabApiError } from '../../src/gitlab/errors';
-import { QuotaPacer, RateLimiter, Semaphore } from '../../src/gitlab/limiter';
+import { Fifo, QuotaPacer, RateLimiter, Semaphore } from '../../src/gitlab/limiter';
 import { silentLogger, type Logger } from '../../src/log';
 import { HttpTimeoutError, type RawResponse, type Send } from '../../src/gitlab/http';
 
@@ -160,6 +160,25 @@ describe('RateLimiter', () => {
     // stall would be lost whole: 181 770 + 24 000 = 205 770 ms.
     expect(now).toBeGreaterThan(199_000);
     expect(now).toBeLessThan(200_000);
+  });
+});
+
+describe('Fifo', () => {
+  it('gives items back in the order they came, across the compaction of its consumed prefix', () => {
+    const q = new Fifo<number>();
+    const out: number[] = [];
+    let next = 0;
+    // interleaved pushes and shifts, the queue growing to 3,000 and draining past the
+    // 1,024-item compaction threshold several times
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 3000; i++) q.push(next++);
+      for (let i = 0; i < 2500; i++) out.push(q.shift()!);
+      expect(q.length).toBe(next - out.length);
+    }
+    while (q.length > 0) out.push(q.shift()!);
+    expect(q.shift()).toBeUndefined();
+    expect(q.length).toBe(0);
+    expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
   });
 });
 
