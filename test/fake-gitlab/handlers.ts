@@ -81,15 +81,18 @@ export function enter(state: FakeState): void {
 
 /**
  * `countInFlight: false` is for the HTTP server, which counts a request from its arrival to
- * the end of its response (a synchronous handler would otherwise never overlap another).
+ * the end of its response (a synchronous handler would otherwise never overlap another);
+ * `latencyOutside: true` too: it holds each answer until `knobs.latencyMs` after the
+ * request's arrival itself (http.ts).
  */
 export function createFakeGitLab(
   data: FakeData,
   knobs: Knobs = {},
   baseUrl = 'https://gitlab.fake',
-  internal: { countInFlight?: boolean; fast?: boolean } = {},
+  internal: { countInFlight?: boolean; fast?: boolean; latencyOutside?: boolean } = {},
 ): { handlers: HttpHandler[]; state: FakeState } {
   const countInFlight = internal.countInFlight ?? true;
+  const latencyInside = !(internal.latencyOutside ?? false);
   // The HTTP server's shortcuts (serialize.ts jobListText, pageLinks, byId): same bytes, held
   // equal to the plain path (the in-process default) by http-identity.test.ts.
   const fast = internal.fast ?? false;
@@ -180,7 +183,7 @@ export function createFakeGitLab(
       // The latency is the server's whole answer time, its own work included (as a real
       // server's 30 ms is mostly its database): the clock starts on arrival and the answer
       // leaves when both the clock and the work are done, not the work's time on top of it.
-      const latency = knobs.latencyMs ? new Promise((r) => setTimeout(r, knobs.latencyMs)) : undefined;
+      const latency = latencyInside && knobs.latencyMs ? new Promise((r) => setTimeout(r, knobs.latencyMs)) : undefined;
       const url = new URL(request.url);
       // the throttle's headers for this request, set in answer() and sent on every response
       const announce: { headers?: Record<string, string> } = {};

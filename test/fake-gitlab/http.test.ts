@@ -63,6 +63,27 @@ describe('HTTP server', () => {
     }
   });
 
+  it('answers `latencyMs` after each request arrives, never sooner, whatever the handler did meanwhile', async () => {
+    const timed = await startFakeGitLabHttp(data, { latencyMs: 30 });
+    const times: number[] = [];
+    timed.served.trace = (_m, _u, arrived, ended) => times.push(ended - arrived);
+    try {
+      // 16 at once, 5 rounds: answers queue on the fake's one thread as in the bench
+      for (let round = 0; round < 5; round++) {
+        const p = data.projects[round]!;
+        await Promise.all(Array.from({ length: 16 }, (_, i) => get(`/projects/${p.id}/jobs?per_page=100&page=${1 + (i % 3)}`, 'fake-token', `${timed.url}/api/v4`)));
+      }
+      const unknown = await fetch(`${timed.url}/nothing/here`);
+      expect(unknown.status).toBe(404);
+      expect(times).toHaveLength(81);
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(30);
+      // not held far beyond it either (a loaded CI machine gets some slack)
+      expect(times.slice().sort((a, b) => a - b)[40]).toBeLessThan(45);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('works with @gitbeaker/rest: keyset jobs through the cursor link, wiki upsert', async () => {
     const api = new Gitlab({ host: http.url, token: 'fake-token' });
     const p = data.projects.find((x) => data.activity(x.id).jobs.length > 250);

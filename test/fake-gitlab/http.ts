@@ -82,6 +82,17 @@ export interface ServedTime {
   trace?: (method: string, url: string, arrived: number, ended: number) => void;
 }
 
+/**
+ * Resolves at `due` (a performance.now() instant), never before it. A timer's delay counts
+ * from the event loop's cached clock, which can be behind when the timer is set, so it may
+ * fire early: then it waits again for what is left.
+ */
+async function until(due: number): Promise<void> {
+  for (let left = due - performance.now(); left > 0; left = due - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}
+
 export async function startFakeGitLabHttp(
   data: FakeData,
   knobs: Knobs = {},
@@ -91,10 +102,10 @@ export async function startFakeGitLabHttp(
   let state: FakeState | null = null;
   const served: ServedTime = { busyMs: 0 };
   const server = createServer((req, res) => {
+    const arrived = performance.now();
     const counted = state;
     if (counted) {
       enter(counted);
-      const arrived = performance.now();
       res.once('close', () => {
         counted.inFlight--;
         const ended = performance.now();
@@ -102,21 +113,30 @@ export async function startFakeGitLabHttp(
         served.trace?.(req.method ?? 'GET', req.url ?? '/', performance.timeOrigin + arrived, performance.timeOrigin + ended);
       });
     }
+    // The latency is the server's whole answer time from the request's arrival (its own
+    // work included): the answer leaves at arrival + latency, or when the work is done if later.
+    const due = arrived + (knobs.latencyMs ?? 0);
     void (async () => {
+      let response: Response;
       try {
         const request = await toRequest(req, url);
         const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-        const response = await getResponse(candidates(handlers, tests, request.method, pathname), request);
-        await send(res, response ?? Response.json({ message: '404 Not Found' }, { status: 404 }));
+        response = (await getResponse(candidates(handlers, tests, request.method, pathname), request)) ?? Response.json({ message: '404 Not Found' }, { status: 404 });
       } catch (e) {
-        await send(res, Response.json({ message: `500 Internal Server Error: ${(e as Error).message}` }, { status: 500 }));
+        response = Response.json({ message: `500 Internal Server Error: ${(e as Error).message}` }, { status: 500 });
       }
+      await until(due);
+      await send(res, response);
     })();
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = createFakeGitLab(data, knobs, url, { countInFlight: false, fast: true });
+  // Over HTTP the latency is kept here, from the arrival, not in the handlers: a handler's
+  // clock starts after the request was turned into a Fetch Request and matched, and a timer
+  // of a whole 30 ms fires on the next millisecond tick after it, so answers took ~30.9 ms
+  // (median) instead of 30.
+  const fake = createFakeGitLab(data, knobs, url, { countInFlight: false, fast: true, latencyOutside: true });
   handlers = fake.handlers;
   tests = handlers.map(preTest);
   state = fake.state;
