@@ -154,7 +154,7 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-async function runCli(url: string, outDir: string): Promise<{ wallMs: number; code: number; lines: string[]; cpuMs: number; busyCores: number; cpuSamples: Array<{ t: number; cpuMs: number; waitMs: number }>; waitMs: number }> {
+async function runCli(url: string, outDir: string): Promise<{ wallMs: number; code: number; lines: string[]; lineMs: number[]; cpuMs: number; busyCores: number; cpuSamples: Array<{ t: number; cpuMs: number; waitMs: number }>; waitMs: number }> {
   // BENCH_CLI_NODE_ARGS: extra node flags for the CLI (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [
@@ -178,12 +178,16 @@ async function runCli(url: string, outDir: string): Promise<{ wallMs: number; co
     cpuSamples.push({ t: Date.now() - started, cpuMs, waitMs });
   }, 100);
   const lines: string[] = [];
+  // when each line came, ms after the start (the phases: "projects:" ends the preflight and the
+  // project listing, "collected:" the collection; after it, the metrics and the files)
+  const lineMs: number[] = [];
   let partial = '';
   child.stderr.on('data', (b: Buffer) => {
     const parts = (partial + b.toString()).split('\n');
     partial = parts.pop() ?? '';
     for (const l of parts) {
       lines.push(l);
+      lineMs.push(Date.now() - started);
       process.stderr.write(`  ${l}\n`);
     }
   });
@@ -191,7 +195,7 @@ async function runCli(url: string, outDir: string): Promise<{ wallMs: number; co
   clearInterval(sampler);
   const m1 = machineTicks();
   const busyCores = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * cpus().length;
-  return { wallMs: Date.now() - started, code, lines, cpuMs, busyCores, cpuSamples, waitMs: waitMs - (waitAtStart ?? 0) };
+  return { wallMs: Date.now() - started, code, lines, lineMs, cpuMs, busyCores, cpuSamples, waitMs: waitMs - (waitAtStart ?? 0) };
 }
 
 /**
@@ -257,8 +261,12 @@ for (const s of scenarios) {
     // (arrival to end of response, its CPU and any wait for a CPU included): no client with
     // at most `concurrency` requests in flight finishes the same requests sooner.
     const serverFloor = st.busyMs - st0.busyMs > 0 ? (st.busyMs - st0.busyMs) / opt.concurrency : 0;
+    const at = (prefix: string) => run.lineMs[run.lines.findIndex((l) => l.startsWith(prefix))] ?? NaN;
+    const listed = at('projects:');
+    const collected = at('collected:');
     diagRows.push([
       s.id,
+      `${fmt(listed / 1000, 1)} s / ${fmt((collected - listed) / 1000, 1)} s (${fmt((collected - listed) / floor, 2)} x floor) / ${fmt((run.wallMs - collected) / 1000, 1)} s`,
       fmt((st.busyMs - st0.busyMs) / run.wallMs, 1),
       `${fmt((st.busyMs - st0.busyMs) / Math.max(1, st.total), 1)} ms`,
       `${fmt(serverFloor / 1000, 1)} s`,
@@ -297,13 +305,14 @@ console.log(
   `floor = max(requests x ${opt.latency} ms / ${opt.concurrency}, requests / the sustained global rate, job pages / ${fmt(JOBS_PER_MIN)} per min, longest chain ${fmt(chainLinks)} requests x ${opt.latency} ms = ${fmt(chainFloor / 1000, 1)} s)`,
 );
 console.log();
-const diagHead = ['scenario', 'mean in flight at the fake', 'fake time / request', 'server-time floor', 'wall / server-time floor', 'CLI / fake waiting for a CPU'];
+const diagHead = ['scenario', 'start to projects listed / collection / after it', 'mean in flight at the fake', 'fake time / request', 'server-time floor', 'wall / server-time floor', 'CLI / fake waiting for a CPU'];
 const diagCells = [diagHead, ...diagRows];
 const diagWidth = diagHead.map((_, i) => Math.max(...diagCells.map((r) => (r[i] ?? '').length)));
 const diagLine = (r: string[]) => `| ${r.map((c, i) => c.padEnd(diagWidth[i] ?? 0)).join(' | ')} |`;
 console.log(diagLine(diagHead));
 console.log(`|${diagWidth.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of diagRows) console.log(diagLine(r));
+console.log('phases, from the CLI\'s log lines: its start, preflight and project listing; the collection (to "collected:"); the metrics and the files after it');
 console.log(`server-time floor = sum over requests of the fake's arrival-to-response time / ${opt.concurrency} (a diagnostic, not the target's floor); waiting = share of the wall time the main thread was runnable but had no CPU (/proc schedstat)`);
 console.log();
 const cpuHead = ['scenario', 'CLI CPU', 'CLI CPU / request', 'fake CPU', 'fake CPU / request', 'cores used: CLI / fake', 'machine busy cores'];
