@@ -48,6 +48,17 @@ export class Calendar {
     return iso === null ? -1 : this.monthIndex(isoMs(iso));
   }
 
+  /**
+   * The month index of each record's created_at, in the records' order: read once for the
+   * several passes over the jobs (cost, pipelines, Pareto, top pipelines), which on a
+   * 200-project year otherwise parse ~0.9 M timestamps each.
+   */
+  monthsOf(records: readonly { createdAt: string }[]): Int16Array {
+    const out = new Int16Array(records.length);
+    for (let i = 0; i < records.length; i++) out[i] = this.monthOfIso(records[i]!.createdAt);
+    return out;
+  }
+
   /** Local calendar day of the instant in the zone, as days since 1970-01-01. */
   localDay(ms: number): number {
     const bucket = Math.floor(ms / OFFSET_BUCKET_MS);

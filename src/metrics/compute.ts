@@ -44,13 +44,14 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
   const deployedBefore = new Set([...prod.baselines.values()].filter((b) => b.hasEarlierSuccess).map((b) => b.projectId));
   const incidents = analyzeIncidents(data.issues, config, prod.groups, scopes, deployedBefore);
 
+  const jobMonths = cal.monthsOf(data.jobs);
   const grids: Grids = {
     deployments: deploymentCounts(prod.groups, cal, scopes),
     lead: leadTimeGrid(detection.changes, cal, scopes),
     incidentStats: incidentGrid(incidents.incidents, cal, scopes),
     incidentFailures: incidentFailureGrid(incidents.failedByIncident, cal, scopes),
-    cost: costGrid(data.jobs, config, cal, scopes),
-    pipelines: pipelineGrid(data.pipelines, data.jobs, cal, scopes),
+    cost: costGrid(data.jobs, jobMonths, config, cal, scopes),
+    pipelines: pipelineGrid(data.pipelines, data.jobs, jobMonths, cal, scopes),
     delivery: deliveryGrid(data.issues, data.mergeRequests, cal, scopes),
   };
   const monthMetrics = monthMetricsOf(grids, cal, config, levelTable);
@@ -61,7 +62,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
   const current = portfolio[last] as MonthMetrics;
   const previous = last > 0 ? (portfolio[last - 1] as MonthMetrics) : null;
   const correlations = costCorrelations(portfolio);
-  const paretoResult = pareto(data.jobs, data.projects, cal, last);
+  const paretoResult = pareto(data.jobs, jobMonths, data.projects, last);
   const teams = scopes.teams.map((team) => ({ team, months: series(scopes.teamScope(team)) }));
 
   return {
@@ -81,7 +82,7 @@ export function computeMetrics(data: Dataset, config: Config, options: ComputeOp
     })),
     correlations,
     pareto: paretoResult,
-    topPipelines: topPipelines(data.jobs, data.pipelines, data.projects, config, cal, last),
+    topPipelines: topPipelines(data.jobs, jobMonths, data.pipelines, data.projects, config, last),
     deltas: monthDeltas(current, previous),
     insights: buildInsights({ current, previous, pareto: paretoResult, correlations }),
     dataQuality: dataQualityOf(data, prod, detection, incidents),

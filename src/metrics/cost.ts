@@ -41,18 +41,24 @@ interface CostCell {
   ci_cost: number;
 }
 
+/**
+ * `jobMonths[i]`: the window month of `jobs[i]`'s created_at, -1 outside the window
+ * (Calendar.monthsOf), read once for the passes over the jobs below.
+ */
 export function costGrid(
   jobs: readonly JobRecord[],
+  jobMonths: Int16Array,
   config: Pick<Config, 'runnerRates' | 'costPerMinute'>,
   cal: Calendar,
   scopes: Scopes,
 ): Grid<CostCell> {
   const grid = new Grid<CostCell>(scopes.count, cal.length, () => ({ ci_minutes: 0, ci_cost: 0 }));
-  for (const job of jobs) {
+  for (let i = 0; i < jobs.length; i++) {
+    const m = jobMonths[i]!;
+    if (m < 0) continue;
+    const job = jobs[i]!;
     const minutes = jobMinutes(job);
     if (minutes === 0) continue;
-    const m = cal.monthOfIso(job.createdAt);
-    if (m < 0) continue;
     const cost = minutes * jobRate(job, config);
     for (const s of scopes.ofProject(job.projectId)) {
       const c = grid.at(s, m);
@@ -78,15 +84,17 @@ const PARETO_TOP_SHARE = 20;
  */
 export function pareto(
   jobs: readonly JobRecord[],
+  jobMonths: Int16Array,
   projects: readonly ProjectRecord[],
-  cal: Calendar,
   month: number,
 ): MetricsResult['pareto'] {
   const minutes = new Map<number, number>(projects.map((p) => [p.id, 0]));
   let total = 0;
-  for (const job of jobs) {
+  for (let i = 0; i < jobs.length; i++) {
+    if (jobMonths[i] !== month) continue;
+    const job = jobs[i]!;
     const min = jobMinutes(job);
-    if (min === 0 || cal.monthOfIso(job.createdAt) !== month) continue;
+    if (min === 0) continue;
     minutes.set(job.projectId, (minutes.get(job.projectId) ?? 0) + min);
     total += min;
   }
@@ -112,16 +120,18 @@ const TOP_PIPELINES = 10;
  */
 export function topPipelines(
   jobs: readonly JobRecord[],
+  jobMonths: Int16Array,
   pipelines: readonly PipelineRecord[],
   projects: readonly ProjectRecord[],
   config: Pick<Config, 'runnerRates' | 'costPerMinute'>,
-  cal: Calendar,
   month: number,
 ): TopPipeline[] {
   const byId = new Map<number, { projectId: number; ref: string; minutes: number; cost: number }>();
-  for (const job of jobs) {
+  for (let i = 0; i < jobs.length; i++) {
+    if (jobMonths[i] !== month) continue;
+    const job = jobs[i]!;
     const minutes = jobMinutes(job);
-    if (minutes === 0 || job.pipelineId === null || cal.monthOfIso(job.createdAt) !== month) continue;
+    if (minutes === 0 || job.pipelineId === null) continue;
     let p = byId.get(job.pipelineId);
     if (!p) byId.set(job.pipelineId, (p = { projectId: job.projectId, ref: job.ref, minutes: 0, cost: 0 }));
     p.minutes += minutes;

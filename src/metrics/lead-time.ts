@@ -9,7 +9,7 @@ import type { DeploymentGroup, ProductionData } from './deployments';
 import { Grid, type Scopes } from './scopes';
 import { HOUR_MS, leadTimeStart, toMs } from './instants';
 import { type StageDurations, stageDurations } from './stages';
-import { median, p90 } from './stats';
+import { median, medianAndP90 } from './stats';
 import type { Num } from './types';
 
 /** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#lead-time-for-changes */
@@ -164,10 +164,11 @@ export function leadTimeMetrics(s: LeadTimeStats): {
   lead_time_p90_hours: Num;
   lead_time_merge_hours: Num;
 } {
+  const [leadMedian, leadP90] = medianAndP90(s.lead);
   return {
     changes: s.changes,
-    lead_time_hours: median(s.lead),
-    lead_time_p90_hours: p90(s.lead),
+    lead_time_hours: leadMedian,
+    lead_time_p90_hours: leadP90,
     lead_time_merge_hours: median(s.merge),
   };
 }

@@ -7,7 +7,7 @@ import type { JobRecord, PipelineRecord } from '../model/types';
 import type { Calendar } from './calendar';
 import { isoMs } from './instants';
 import { Grid, type Scopes } from './scopes';
-import { median, p90, share } from './stats';
+import { medianAndP90, share } from './stats';
 import type { PipelineMetrics } from './types';
 
 /** Reader-facing definition (report.md and executive_summary.txt say it in these words): ../../docs/definitions.md#pipelines-and-ci-reliability */
@@ -100,9 +100,11 @@ function pipelineRunningMs(jobs: readonly JobRecord[], last: ReadonlyMap<number,
   return running;
 }
 
+/** `jobMonths[i]`: the window month of `jobs[i]` (Calendar.monthsOf). */
 export function pipelineGrid(
   pipelines: readonly PipelineRecord[],
   jobs: readonly JobRecord[],
+  jobMonths: Int16Array,
   cal: Calendar,
   scopes: Scopes,
 ): Grid<PipelineCell> {
@@ -120,9 +122,10 @@ export function pipelineGrid(
   }));
 
   const last = lastJobIds(jobs);
-  for (const j of jobs) {
-    const m = cal.monthOfIso(j.createdAt);
+  for (let i = 0; i < jobs.length; i++) {
+    const m = jobMonths[i]!;
     if (m < 0) continue;
+    const j = jobs[i]!;
     const ran = j.duration !== null && j.duration > 0;
     // SPEC-CHOICE: retries counted among jobs that ran, so retry_rate's numerator is a
     // subset of its denominator (jobs that ran) and stays within 0-100.
@@ -164,15 +167,17 @@ export function pipelineGrid(
 
 /** `jobs` = jobs that ran (the retry_rate denominator); `failed_jobs` = jobs with status failed. */
 export function pipelineMetrics(c: PipelineCell): PipelineMetrics {
+  const [durationMedian, durationP90] = medianAndP90(c.durations);
+  const [queueMedian, queueP90] = medianAndP90(c.queues);
   return {
     pipelines: c.pipelines,
     pipeline_success_rate: share(c.succeeded, c.succeeded + c.failed),
     retry_rate: share(c.retried, c.jobs),
     infra_failure_share: share(c.infraFailures, c.knownReasonFailures),
-    pipeline_duration_median_minutes: median(c.durations),
-    pipeline_duration_p90_minutes: p90(c.durations),
-    queue_time_median_minutes: median(c.queues),
-    queue_time_p90_minutes: p90(c.queues),
+    pipeline_duration_median_minutes: durationMedian,
+    pipeline_duration_p90_minutes: durationP90,
+    queue_time_median_minutes: queueMedian,
+    queue_time_p90_minutes: queueP90,
     jobs: c.jobs,
     failed_jobs: c.failedJobs,
     failed_jobs_known_reason: c.knownReasonFailures,

@@ -13,7 +13,10 @@ function sorted(values: readonly number[]): Float64Array {
  */
 export function percentile(values: readonly number[], p: number): Num {
   if (values.length === 0) return null;
-  const s = sorted(values);
+  return percentileOfSorted(sorted(values), p);
+}
+
+function percentileOfSorted(s: Float64Array, p: number): number {
   const rank = p * (s.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
@@ -29,6 +32,13 @@ export function median(values: readonly number[]): Num {
 
 export function p90(values: readonly number[]): Num {
   return percentile(values, 0.9);
+}
+
+/** median and p90 of the same values, sorted once (the pipeline and lead-time cells ask for both). */
+export function medianAndP90(values: readonly number[]): [Num, Num] {
+  if (values.length === 0) return [null, null];
+  const s = sorted(values);
+  return [percentileOfSorted(s, 0.5), percentileOfSorted(s, 0.9)];
 }
 
 export function mean(values: readonly number[]): Num {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, median, p90, pearson, percentile, share } from '../../src/metrics/stats';
+import { mean, median, medianAndP90, p90, pearson, percentile, share } from '../../src/metrics/stats';
 
 describe('median', () => {
   it('takes the mean of the two middle values for an even count', () => {
@@ -13,6 +13,17 @@ describe('median', () => {
     expect(median([])).toBeNull();
     expect(mean([])).toBeNull();
     expect(p90([])).toBeNull();
+  });
+});
+
+describe('medianAndP90', () => {
+  it('gives what median and p90 give, from one sort, and leaves its input alone', () => {
+    const values = [100, 1, 3, 2, 57.5, 3];
+    expect(medianAndP90(values)).toEqual([median(values), p90(values)]);
+    // sorted 1, 2, 3, 3, 57.5, 100: median 3; rank 0.9 x 5 = 4.5 -> 57.5 + 0.5 x 42.5 = 78.75
+    expect(medianAndP90(values)).toEqual([3, 78.75]);
+    expect(values).toEqual([100, 1, 3, 2, 57.5, 3]);
+    expect(medianAndP90([])).toEqual([null, null]);
   });
 });
 
