@@ -65,13 +65,18 @@ describe('collection over HTTP', () => {
     expect(minimumRequests(small, smallWindow)).toEqual(clean.server.state.requestsByEndpoint);
   });
 
-  it('collects normalized records for every entity, in id order, without person data', () => {
+  it('collects normalized records for every entity, in a stable order (jobs and pipelines by project, then id), without person data', () => {
     const ds = full.ds!;
     for (const k of ['projects', 'environments', 'deployments', 'baselines', 'deploymentMergeRequests', 'pipelines', 'jobs', 'issues', 'mergeRequests'] as const) {
       expect(ds[k].length, k).toBeGreaterThan(0);
     }
-    const ids = ds.jobs.map((j) => j.id);
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const keys = ds.jobs.map((j) => [j.projectId, j.id]);
+    expect(keys).toEqual([...keys].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
+    expect(new Set(keys.map((k) => k[0])).size).toBeGreaterThan(1);
+    const pipelineKeys = ds.pipelines.map((p) => [p.projectId, p.id]);
+    expect(pipelineKeys).toEqual([...pipelineKeys].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
+    const deploymentIds = ds.deployments.map((d) => d.id);
+    expect(deploymentIds).toEqual([...deploymentIds].sort((a, b) => a - b));
     const text = JSON.stringify(ds);
     const people = new Set<string>();
     for (const p of data.people) for (const s of [p.name, p.username, p.email]) people.add(s);
