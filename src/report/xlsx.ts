@@ -140,6 +140,9 @@ export async function renderWorkbook(csvFiles: Record<string, string>, reportMon
   for (const r of dictionaryRows(sheets)) dict.addRow(r);
   dict.getRow(1).font = { bold: true };
   dict.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 3 } };
-  const raw = await wb.xlsx.writeBuffer();
+  // Stored, not deflated: normalizeOfficeZip below deflates every entry anyway, so exceljs
+  // compressing first only cost a deflate and an inflate (the 200-project workbook: 0.69 -> 0.57 s,
+  // same bytes).
+  const raw = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as never);
   return normalizeOfficeZip(new Uint8Array(raw as ArrayBuffer), fixed);
 }
