@@ -5,14 +5,6 @@
  */
 
 /**
- * A counting semaphore with two FIFO queues: `urgent` waiters are served first. Collection
- * fans out thousands of independent requests (one per deployment, one per MR) next to a few
- * long page chains (job pages follow a cursor, group listings follow next links). In one
- * FIFO a chain's next page would wait behind the whole fan-out every time, and the run
- * would end with the fan-out done and the chains crawling; served first, a chain advances
- * one page per round trip while the fan-out fills the remaining permits.
- */
-/**
  * A first-in first-out queue whose `shift` is O(1). `Array.prototype.shift` moves every
  * element left: with the fan-out's tens of thousands of waiters, each permit handed on cost
  * ~50 µs of the client's event loop (5.6 s of a 200-project run's CPU profile).
@@ -42,6 +34,14 @@ export class Fifo<T> {
   }
 }
 
+/**
+ * A counting semaphore with two FIFO queues: `urgent` waiters are served first. Collection
+ * fans out thousands of independent requests (one per deployment, one per MR) next to a few
+ * long page chains (job pages follow a cursor, group listings follow next links). In one
+ * FIFO a chain's next page would wait behind the whole fan-out every time, and the run
+ * would end with the fan-out done and the chains crawling; served first, a chain advances
+ * one page per round trip while the fan-out fills the remaining permits.
+ */
 export class Semaphore {
   private active = 0;
   private activeUrgent = 0;
