@@ -133,9 +133,9 @@ export async function startFakeGitLabHttp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Over HTTP the latency is kept here, from the arrival, not in the handlers: a handler's
-  // clock starts after the request was turned into a Fetch Request and matched, and a timer
-  // of a whole 30 ms fires on the next millisecond tick after it, so answers took ~30.9 ms
-  // (median) instead of 30.
+  // clock starts only after the request was turned into a Fetch Request and matched, and its
+  // timer could fire early (about a tenth of the answers left under 30 ms, the fastest at
+  // 29.35 ms; BENCHMARKS.md, session 5). Here no answer leaves before arrival + latency.
   const fake = createFakeGitLab(data, knobs, url, { countInFlight: false, fast: true, latencyOutside: true });
   handlers = fake.handlers;
   tests = handlers.map(preTest);
