@@ -115,7 +115,7 @@ export class Transport {
     // Listings may hold a quarter of the permits while the fan-out waits (see Semaphore).
     // Measured on bench:pacing b, 200 projects: all permits 1.27x the concurrency/latency
     // floor, half 1.24x; a quarter took the run's first 30 s from 150-360 to 380-460
-    // requests/s (the heavy pages no longer all at once) and the run to 1.19x.
+    // requests/s (the heavy pages no longer all at once), runs at 1.19-1.24x (BENCHMARKS.md).
     const concurrency = Math.max(1, opts.concurrency);
     this.sem = new Semaphore(concurrency, Math.ceil(concurrency / 4));
     this.ceiling = opts.rateLimitPerMinute ? new RateLimiter(opts.rateLimitPerMinute, this.now, this.sleep) : null;
